@@ -1,0 +1,57 @@
+#pragma once
+// Every AKS/Azure default and limit the simulator uses, in one place, each with its source.
+// Sources (see ../shared/domain/aks-networking.md): AKSDOCS = AKS documentation articles,
+// SPEC = AKS REST API ContainerServiceNetworkProfile (2025-07-01), LIMITS = Azure subscription and
+// service limits, CPA = cloud-provider-azure azure_routes.go, K8S = kubernetes docs and printers.go.
+// Users override defaults in the scenario file; limits are facts of the platform, checked by validation.
+#include <cstdint>
+#include <string_view>
+
+namespace cnisim::cluster::aks {
+
+// --- networkProfile defaults ---
+inline constexpr std::string_view kDefaultPodCidr = "10.244.0.0/16";       // SPEC podCidr default
+inline constexpr std::string_view kDefaultServiceCidr = "10.0.0.0/16";     // SPEC serviceCidr default
+inline constexpr std::string_view kDefaultDnsServiceIP = "10.0.0.10";      // SPEC dnsServiceIP default
+inline constexpr std::string_view kManagedVnetAddressSpace = "10.224.0.0/12";  // AKSDOCS AKS-managed VNet
+inline constexpr std::string_view kManagedNodeSubnet = "10.224.0.0/16";    // AKSDOCS managed node subnet (since 2022-02)
+inline constexpr std::string_view kDefaultKubernetesVersion = "1.30.0";    // assumed: a version where overlay is the default
+// Default plugin: Azure CNI Overlay for Kubernetes >= 1.30, kubenet before (SPEC, AKSDOCS).
+inline constexpr int kOverlayDefaultFromMinor = 30;
+
+// --- pods per node (LIMITS, AKSDOCS) ---
+inline constexpr std::uint32_t kKubenetDefaultMaxPods = 110;       // AKSDOCS configure-kubenet (CLI/ARM default)
+inline constexpr std::uint32_t kAzureNodeSubnetDefaultMaxPods = 30;  // AKSDOCS concepts-network-legacy-cni
+inline constexpr std::uint32_t kAzurePodSubnetDefaultMaxPods = 110;  // AKSDOCS legacy CNI, dynamic IP allocation
+inline constexpr std::uint32_t kOverlayDefaultMaxPods = 250;       // AKSDOCS concepts-network-azure-cni-overlay
+inline constexpr std::uint32_t kMinMaxPods = 10;                   // LIMITS max pods per node, minimum
+inline constexpr std::uint32_t kMaxMaxPods = 250;                  // LIMITS max pods per node, maximum
+
+// --- per-node pod CIDR ---
+inline constexpr int kNodePodCidrPrefix = 24;  // AKSDOCS kubenet and overlay: a /24 per node
+
+// --- cluster and Azure limits (LIMITS) ---
+inline constexpr std::uint32_t kMaxNodesPerCluster = 5000;        // LIMITS AKS nodes per cluster
+inline constexpr std::uint32_t kMaxNodesPerPool = 1000;           // LIMITS AKS nodes per node pool
+inline constexpr std::uint32_t kMaxNodePools = 100;               // LIMITS AKS node pools per cluster
+inline constexpr std::uint32_t kMaxRoutesPerRouteTable = 400;     // LIMITS Azure routes per route table
+inline constexpr std::uint32_t kKubenetMaxNodes = 400;            // AKSDOCS configure-kubenet: one UDR per node
+inline constexpr std::uint32_t kKubenetDualStackMaxNodes = 200;   // AKSDOCS configure-kubenet, dual-stack
+inline constexpr std::uint32_t kOverlayMaxNodes = 5000;           // AKSDOCS concepts-network-azure-cni-overlay
+inline constexpr std::uint32_t kMaxPrivateIpsPerNic = 256;        // LIMITS virtual network
+inline constexpr std::uint32_t kMaxPrivateIpsPerVnet = 65536;     // LIMITS virtual network
+inline constexpr std::uint32_t kAzureReservedPerSubnet = 5;       // Azure: network, first three hosts, broadcast
+inline constexpr int kServiceCidrMinPrefix = 13;  // AKSDOCS: service CIDR must be smaller than /12
+inline constexpr std::uint32_t kPodSubnetBatch = 16;      // AKSDOCS dynamic IP allocation: batches of 16
+inline constexpr std::uint32_t kPodSubnetLowWater = 8;    // AKSDOCS: new batch when fewer than 8 free
+
+// Reserved ranges no cluster CIDR may use (AKSDOCS ip-address-planning).
+inline constexpr std::string_view kReservedRanges[] = {"169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16",
+                                                       "192.0.2.0/24"};
+
+// --- system workloads AKS runs (AKSDOCS; replica counts as AKS deploys them) ---
+inline constexpr std::uint32_t kCoreDnsReplicas = 2;       // AKS coredns Deployment (autoscaled; 2 minimum)
+inline constexpr std::uint32_t kMetricsServerReplicas = 2; // AKS metrics-server Deployment (2 since 2023)
+inline constexpr std::uint32_t kDefaultMaxSurge = 1;       // AKS node pool upgrade default max surge: 1 node
+
+}  // namespace cnisim::cluster::aks
