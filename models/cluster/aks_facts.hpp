@@ -54,4 +54,35 @@ inline constexpr std::uint32_t kCoreDnsReplicas = 2;       // AKS coredns Deploy
 inline constexpr std::uint32_t kMetricsServerReplicas = 2; // AKS metrics-server Deployment (2 since 2023)
 inline constexpr std::uint32_t kDefaultMaxSurge = 1;       // AKS node pool upgrade default max surge: 1 node
 
+// --- Azure VNet system routes (AZDOCS virtual-networks-udr-overview, "System routes > Default") ---
+// Besides the VNet's own address space (next hop "Virtual network") and 0.0.0.0/0 ("Internet"), Azure
+// adds these private and shared ranges with next hop "None" (dropped) unless the VNet uses them.
+inline constexpr std::string_view kAzureSystemNoneRoutes[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                                                              "100.64.0.0/10"};
+// Azure's gateway of every subnet is its first host address (AZDOCS virtual-networks-faq, reserved .1).
+inline constexpr std::uint64_t kSubnetGatewayHostIndex = 1;
+// Azure platform addresses every node routes via its gateway (AZDOCS what-is-ip-address-168-63-129-16).
+inline constexpr std::string_view kAzureWireServerIp = "168.63.129.16";
+inline constexpr std::string_view kAzureImdsIp = "169.254.169.254";
+inline constexpr std::uint32_t kNodeDhcpRouteMetric = 100;  // `ip route` on an AKS Ubuntu node: proto dhcp metric 100
+
+// --- kubenet on the node (AKSDOCS configure-kubenet; CNI host-local IPAM README) ---
+inline constexpr std::string_view kKubenetBridge = "cbr0";       // kubenet's Linux bridge
+inline constexpr std::uint64_t kKubenetBridgeHostIndex = 1;      // host-local: gateway defaults to ".1"
+inline constexpr std::uint64_t kKubenetFirstPodHostIndex = 2;    // host-local: rangeStart defaults to ".2"
+
+// --- Azure CNI transparent mode (azure-container-networking network/transparent_endpointclient_linux.go) ---
+inline constexpr std::string_view kAzureCniPodGateway = "169.254.1.1";  // virtualGwIPString: pods' default gateway
+inline constexpr std::string_view kAzureCniVethPrefix = "azv";          // host-side veth names: azv + 11 hex chars
+
+// --- node naming and what `kubectl get nodes -o wide` prints (AKS node image; values illustrative) ---
+// Linux nodes: aks-<pool>-<8 digits>-vmss<6 base-36 digits>; Windows: aks<pool><6 base-36 digits> (AKSDOCS).
+inline constexpr std::string_view kNodeRole = "agent";  // AKS labels nodes kubernetes.io/role=agent
+inline constexpr std::string_view kLinuxOsImage = "Ubuntu 22.04.5 LTS";          // AKSUbuntu-2204 image, 2025
+inline constexpr std::string_view kLinuxKernel = "5.15.0-1079-azure";            // same image
+inline constexpr std::string_view kLinuxRuntime = "containerd://1.7.25-1";       // same image
+inline constexpr std::string_view kWindowsOsImage = "Windows Server 2022 Datacenter";  // AKSWindows-2022 image
+inline constexpr std::string_view kWindowsKernel = "10.0.20348.3207";                  // same image
+inline constexpr std::string_view kWindowsRuntime = "containerd://1.7.20+azure";       // same image
+
 }  // namespace cnisim::cluster::aks
