@@ -85,4 +85,18 @@ inline constexpr std::string_view kWindowsOsImage = "Windows Server 2022 Datacen
 inline constexpr std::string_view kWindowsKernel = "10.0.20348.3207";                  // same image
 inline constexpr std::string_view kWindowsRuntime = "containerd://1.7.20+azure";       // same image
 
+// --- scenario defaults and limits used by the loader (SPEC = AKS REST API; AZCLI = az aks create reference) ---
+inline constexpr std::uint32_t kNoneDefaultMaxPods = 110;  // AKSDOCS node-autoprovision-aksnodeclass: "other configurations: 110"
+inline constexpr std::string_view kManagedVnetName = "aks-vnet";      // AKS-managed VNet aks-vnet-<number> in MC_ group
+inline constexpr std::string_view kManagedSubnetName = "aks-subnet";  // AKS-managed node subnet name
+inline constexpr std::string_view kDefaultNodePoolName = "nodepool1";  // AZCLI --nodepool-name default
+inline constexpr std::uint32_t kDefaultNodeCount = 3;                  // AZCLI --node-count default
+inline constexpr std::string_view kDefaultVmSize = "Standard_DS2_v2";  // AZCLI --node-vm-size default (pre auto-select)
+inline constexpr std::size_t kMaxNodePoolNameLength = 12;  // SPEC agentPoolName ^[a-z][a-z0-9]{0,11}$
+inline constexpr std::size_t kMaxWindowsNodePoolNameLength = 6;  // AKSDOCS windows node pools: 6-character limit
+inline constexpr std::size_t kMaxClusterNameLength = 63;  // SPEC resourceName: 1-63, alphanumerics, '-', '_'
+inline constexpr std::uint32_t kMinSystemPoolCount = 1;   // SPEC count: 1-1000 for system pools, 0-1000 for user
+// AKSDOCS use-system-pools: a cluster needs at least one System pool, and System pools must be Linux.
+inline constexpr std::string_view kKubeSystemNamespace = "kube-system";
+
 }  // namespace cnisim::cluster::aks
