@@ -1,0 +1,47 @@
+#include "models/net/route.hpp"
+
+#include <tuple>
+
+namespace cnisim::net {
+
+std::string_view to_string(NextHopType type) {
+  switch (type) {
+    case NextHopType::VnetLocal: return "VnetLocal";
+    case NextHopType::VirtualAppliance: return "VirtualAppliance";
+    case NextHopType::Internet: return "Internet";
+    case NextHopType::None: return "None";
+    case NextHopType::Device: return "Device";
+  }
+  return "?";
+}
+
+std::string_view to_string(RouteSource source) {
+  switch (source) {
+    case RouteSource::User: return "User";
+    case RouteSource::Bgp: return "VirtualNetworkGateway";
+    case RouteSource::System: return "Default";
+  }
+  return "?";
+}
+
+std::string Route::to_string() const {
+  // Built by append: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string temporaries.
+  std::string out = prefix.to_string();
+  if (next_hop.type == NextHopType::Device) {
+    if (next_hop.ip != Ipv4{}) out.append(" via ").append(next_hop.ip.to_string());
+    out.append(" dev ").append(next_hop.device).append(" metric ").append(std::to_string(metric));
+  } else {
+    out.append(" via ").append(net::to_string(next_hop.type));
+    if (next_hop.type == NextHopType::VirtualAppliance) out.append(" ").append(next_hop.ip.to_string());
+  }
+  out.append(" (").append(net::to_string(source)).append(")");
+  return out;
+}
+
+bool preferred_over(const Route& a, std::uint32_t id_a, const Route& b, std::uint32_t id_b) {
+  // RouteSource's enumerators are declared in preference order, so a smaller value wins.
+  return std::make_tuple(-a.prefix.length(), static_cast<int>(a.source), a.metric, id_a) <
+         std::make_tuple(-b.prefix.length(), static_cast<int>(b.source), b.metric, id_b);
+}
+
+}  // namespace cnisim::net
