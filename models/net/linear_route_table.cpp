@@ -10,7 +10,9 @@ void LinearRouteTable::on_insert(std::uint32_t id) {
 }
 
 void LinearRouteTable::on_remove(std::uint32_t id) {
-  std::erase_if(entries_, [id](const Entry& e) { return e.id == id; });
+  // entries_ is in id order (ids grow with each insert), so the entry is found by bisection.
+  const auto it = std::lower_bound(entries_.begin(), entries_.end(), id, [](const Entry& e, std::uint32_t v) { return e.id < v; });
+  if (it != entries_.end() && it->id == id) entries_.erase(it);
 }
 
 }  // namespace cnisim::net

@@ -1,7 +1,5 @@
 #include "models/net/route.hpp"
 
-#include <tuple>
-
 namespace cnisim::net {
 
 std::string_view to_string(NextHopType type) {
@@ -39,9 +37,11 @@ std::string Route::to_string() const {
 }
 
 bool preferred_over(const Route& a, std::uint32_t id_a, const Route& b, std::uint32_t id_b) {
+  if (a.prefix.length() != b.prefix.length()) return a.prefix.length() > b.prefix.length();
   // RouteSource's enumerators are declared in preference order, so a smaller value wins.
-  return std::make_tuple(-a.prefix.length(), static_cast<int>(a.source), a.metric, id_a) <
-         std::make_tuple(-b.prefix.length(), static_cast<int>(b.source), b.metric, id_b);
+  if (a.source != b.source) return a.source < b.source;
+  if (a.metric != b.metric) return a.metric < b.metric;
+  return id_a < id_b;
 }
 
 }  // namespace cnisim::net

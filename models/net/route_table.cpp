@@ -19,23 +19,23 @@ std::uint32_t RouteTable::insert(const Route& route) {
   }
   const auto id = static_cast<std::uint32_t>(slots_.size());
   slots_.push_back(Slot{route, true});
+  by_prefix_[{route.prefix, route.source}].push_back(id);
   ++size_;
   on_insert(id);
   return id;
 }
 
 bool RouteTable::remove(const Cidr& prefix, RouteSource source) {
-  bool removed = false;
-  for (std::uint32_t id = 0; id < slots_.size(); ++id) {
-    Slot& s = slots_[id];
-    if (s.alive && s.route.prefix == prefix && s.route.source == source) {
-      s.alive = false;
-      --size_;
-      removed = true;
-      on_remove(id);
-    }
+  const auto it = by_prefix_.find({prefix, source});
+  if (it == by_prefix_.end()) return false;
+  const std::vector<std::uint32_t> ids = std::move(it->second);
+  by_prefix_.erase(it);
+  for (std::uint32_t id : ids) {
+    slots_[id].alive = false;
+    --size_;
+    on_remove(id);
   }
-  return removed;
+  return true;
 }
 
 const Route& RouteTable::route(std::uint32_t id) const {

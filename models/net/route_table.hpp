@@ -6,6 +6,7 @@
 // lookup() returns the id of the selected route or kNoRoute, plus the work the lookup did
 // (entries examined or trie levels visited), which the simulator charges for.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -75,6 +76,8 @@ class RouteTable {
     bool alive = true;
   };
   std::vector<Slot> slots_;
+  // Ids of the present routes by (prefix, source), so that remove() need not scan every slot.
+  std::map<std::pair<Cidr, RouteSource>, std::vector<std::uint32_t>> by_prefix_;
   std::size_t size_ = 0;
   mutable std::uint64_t lookups_ = 0;
   mutable std::uint64_t work_ = 0;
