@@ -98,5 +98,6 @@ inline constexpr std::size_t kMaxClusterNameLength = 63;  // SPEC resourceName: 
 inline constexpr std::uint32_t kMinSystemPoolCount = 1;   // SPEC count: 1-1000 for system pools, 0-1000 for user
 // AKSDOCS use-system-pools: a cluster needs at least one System pool, and System pools must be Linux.
 inline constexpr std::string_view kKubeSystemNamespace = "kube-system";
+inline constexpr int kAzureSmallestSubnetPrefix = 29;  // AZDOCS virtual-networks-faq: smallest IPv4 subnet /29
 
 }  // namespace cnisim::cluster::aks

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/net/cidr.hpp"
@@ -117,7 +118,21 @@ struct ScenarioSpec {
   std::map<std::string, SourceMark> marks;
 
   PluginKind plugin() const;  // derived from cluster.networkProfile
+  // The mark recorded for exactly this path; line 0 when the value was defaulted or never recorded.
   SourceMark mark(const std::string& path) const;
+  // True when the scenario file itself gave this field (not a default, not apply_plugin).
+  bool given(const std::string& path) const;
+  // The mark of the path or, when it was defaulted, of its nearest ancestor the file did give
+  // ("nodePools[1].maxPods" -> "nodePools[1]"): where an error about a defaulted value should point.
+  SourceMark locate(const std::string& path) const;
+  // Total nodes over all pools, and whether the plugin takes pod IPs from cluster.networkProfile.podCidr
+  // (kubenet, overlay, cilium in overlay mode, none) rather than from a VNet subnet.
+  std::uint64_t node_count() const;
+  bool uses_pod_cidr() const;
 };
+
+// Short plugin names as the command line's --plugin takes them: kubenet, azure, overlay, cilium, none.
+std::string_view to_string(PluginKind kind);
+std::optional<PluginKind> plugin_from_string(std::string_view name);
 
 }  // namespace cnisim::cluster

@@ -1,0 +1,31 @@
+#pragma once
+// Defences that run before and right after yaml-cpp parses a scenario, so that hostile or broken input
+// (binary data, huge files, deep nesting, alias bombs, alias cycles) fails fast with a clear message
+// instead of crashing, hanging or eating memory.
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "models/cluster/diagnostics.hpp"
+
+namespace cnisim::cluster {
+
+struct InputLimits {
+  std::size_t max_bytes = std::size_t{1} << 20;  // a real scenario is a few KiB; 1 MiB parses in milliseconds
+  int max_depth = 64;                            // the schema needs 5 levels; data-path sections a few more
+  std::size_t max_nodes = 200'000;               // counted with aliases expanded
+};
+
+// Checks the raw text: size, NUL bytes and invalid UTF-8 (binary input), nesting of flow collections.
+// Returns false (after adding a diagnostic) when the text must not be handed to the parser.
+bool check_scenario_text(std::string_view text, const std::string& file, const InputLimits& limits,
+                         DiagnosticSink& sink);
+
+// Walks the parsed document with aliases expanded, as any later reader would, and stops at the first
+// node past the depth or node-count limits (alias bombs, alias cycles such as `&a [*a]`).
+bool check_scenario_tree(const YAML::Node& root, const std::string& file, const InputLimits& limits,
+                         DiagnosticSink& sink);
+
+}  // namespace cnisim::cluster
