@@ -1,0 +1,226 @@
+#include "models/cluster/builder.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include "models/cluster/aks_facts.hpp"
+#include "models/cluster/plugin.hpp"
+#include "models/cluster/pod_naming.hpp"
+#include "models/cluster/scheduler.hpp"
+#include "models/net/ipam.hpp"
+
+namespace cnisim::cluster {
+namespace {
+
+void add_nodes(ClusterState& state) {
+  std::size_t total = 0;
+  for (const auto& pool : state.spec.nodePools) total += pool.count;
+  state.nodes.reserve(total);
+  for (std::uint32_t p = 0; p < state.spec.nodePools.size(); ++p) {
+    const auto& pool = state.spec.nodePools[p];
+    for (std::uint32_t i = 0; i < pool.count; ++i) {
+      Node node;
+      node.name = node_name(state.spec.cluster.name, pool, i);
+      node.pool = p;
+      node.indexInPool = i;
+      node.os = pool.osType;
+      node.maxPods = pool.maxPods;
+      state.nodes.push_back(std::move(node));
+    }
+  }
+}
+
+void group_pods_by_node(ClusterState& state) {
+  state.podsByNodeStart.assign(state.nodes.size() + 1, 0);
+  for (const auto& pod : state.pods) ++state.podsByNodeStart[pod.node + 1];
+  for (std::size_t n = 0; n < state.nodes.size(); ++n) state.podsByNodeStart[n + 1] += state.podsByNodeStart[n];
+  state.podsByNode.resize(state.pods.size());
+  std::vector<std::uint32_t> fill(state.podsByNodeStart.begin(), state.podsByNodeStart.end() - 1);
+  for (PodIndex p = 0; p < state.pods.size(); ++p) state.podsByNode[fill[state.pods[p].node]++] = p;
+}
+
+bool selects(const std::map<std::string, std::string>& selector, const WorkloadSpec& w) {
+  if (selector.empty()) return false;  // a Service without selector has no automatic endpoints
+  return std::all_of(selector.begin(), selector.end(), [&](const auto& kv) {
+    const auto it = w.labels.find(kv.first);
+    return it != w.labels.end() && it->second == kv.second;
+  });
+}
+
+void add_services(ClusterState& state) {
+  const auto& profile = state.spec.cluster.networkProfile;
+  const auto& cidr = profile.serviceCidr;
+  const net::Ipv4 first = cidr.nth(1);  // the kubernetes Service's address (K8S)
+  auto fixed_ip = [&](const ServiceSpec& s) -> std::optional<net::Ipv4> {
+    if (s.clusterIP) return s.clusterIP;
+    if (s.namespace_ == "default" && s.name == "kubernetes") return first;
+    if (s.namespace_ == aks::kKubeSystemNamespace && s.name == "kube-dns") return profile.dnsServiceIP;
+    return std::nullopt;
+  };
+  std::set<std::uint32_t> used;
+  for (const auto& s : state.spec.services) {
+    if (auto ip = fixed_ip(s)) used.insert(ip->value);
+  }
+  std::uint64_t next = 1;
+  for (std::uint32_t i = 0; i < state.spec.services.size(); ++i) {
+    const auto& s = state.spec.services[i];
+    Service svc;
+    svc.spec = i;
+    if (auto ip = fixed_ip(s)) {
+      svc.clusterIP = *ip;
+    } else {
+      // Kubernetes picks at random; in order (skipping taken ones) keeps runs reproducible.
+      while (next + 1 < cidr.size() && used.count(cidr.nth(next).value)) ++next;
+      if (next + 1 >= cidr.size()) {
+        throw BuildError("service CIDR " + cidr.to_string() + " has no address left for Service " + s.namespace_ +
+                         "/" + s.name + "; use a larger serviceCidr");
+      }
+      svc.clusterIP = cidr.nth(next);
+      used.insert(svc.clusterIP.value);
+    }
+    for (PodIndex p = 0; p < state.pods.size(); ++p) {
+      if (selects(s.selector, state.spec.workloads[state.pods[p].workload])) svc.endpoints.push_back(p);
+    }
+    state.services.push_back(std::move(svc));
+  }
+}
+
+// The VM stands for "another resource in the VNet": the first /24 of the address space that no
+// cluster range uses, at its first usable address; if there is none, the last usable node-subnet address.
+net::Ipv4 vnet_vm_address(const ClusterState& state) {
+  const auto& vnet = state.spec.cluster.vnet;
+  const auto& profile = state.spec.cluster.networkProfile;
+  auto in_use = [&](const net::Cidr& c) {
+    return c.overlaps(vnet.nodeSubnet) || (vnet.podSubnet && c.overlaps(*vnet.podSubnet)) ||
+           c.overlaps(profile.podCidr) || c.overlaps(profile.serviceCidr);
+  };
+  constexpr int kVmSubnetPrefix = 24;
+  for (const auto& space : vnet.addressSpace) {
+    if (space.length() > kVmSubnetPrefix) continue;
+    const std::uint64_t count = std::min<std::uint64_t>(space.subnet_count(kVmSubnetPrefix), 1u << 16);
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const net::Cidr candidate = space.subnet(kVmSubnetPrefix, i);
+      if (!in_use(candidate)) return candidate.nth(net::AzureSubnetAllocator::reserved_at_start());
+    }
+  }
+  return vnet.nodeSubnet.nth(vnet.nodeSubnet.size() - 2);
+}
+
+void add_devices(ClusterState& state, const Plugin& plugin) {
+  std::size_t pod_devices = 0;
+  for (const auto& pod : state.pods) pod_devices += state.spec.workloads[pod.workload].hostNetwork ? 0 : 3;
+  state.devices.reserve(3 + 3 * state.nodes.size() + pod_devices);
+
+  state.vnetRouter = state.add_device(DeviceKind::VnetRouter);
+  state.externals.push_back({"vm-in-vnet", vnet_vm_address(state), kNone});
+  state.externals.push_back({"internet-host", net::Ipv4::parse(kInternetHostIp), kNone});
+  for (std::uint32_t e = 0; e < state.externals.size(); ++e) {
+    const auto kind = e == 0 ? DeviceKind::ExternalVm : DeviceKind::InternetHost;
+    state.externals[e].device = state.add_device(kind, kNone, e);
+    state.add_link(state.vnetRouter, state.externals[e].device, LinkKind::VnetExternal);
+  }
+  for (NodeIndex n = 0; n < state.nodes.size(); ++n) {
+    state.nodes[n].stack = state.add_device(DeviceKind::NodeStack, n);
+    state.nodes[n].nic = state.add_device(DeviceKind::Nic, n);
+    state.add_link(state.nodes[n].stack, state.nodes[n].nic, LinkKind::NodeNic);
+    state.add_link(state.nodes[n].nic, state.vnetRouter, LinkKind::NicToVnet);
+    state.nodes[n].podAttach = plugin.add_node_devices(state, n);
+  }
+  for (PodIndex p = 0; p < state.pods.size(); ++p) {
+    auto& pod = state.pods[p];
+    const auto& node = state.nodes[pod.node];
+    if (state.spec.workloads[pod.workload].hostNetwork) {
+      pod.netns = node.stack;
+      continue;
+    }
+    pod.netns = state.add_device(DeviceKind::PodNamespace, pod.node, p);
+    pod.vethPod = state.add_device(DeviceKind::VethPodEnd, pod.node, p);
+    pod.vethHost = state.add_device(DeviceKind::VethHostEnd, pod.node, p);
+    state.add_link(pod.netns, pod.vethPod, LinkKind::PodInterface);
+    state.add_link(pod.vethPod, pod.vethHost, LinkKind::VethPair);
+    const bool bridged = state.devices[node.podAttach].kind == DeviceKind::Bridge;
+    state.add_link(pod.vethHost, node.podAttach, bridged ? LinkKind::BridgePort : LinkKind::HostRouted);
+  }
+}
+
+void add_azure_system_routes(const ClusterState& state, net::RouteTable& azure) {
+  auto system = [&](net::Cidr prefix, net::NextHopType type, std::string name) {
+    net::Route r;
+    r.prefix = prefix;
+    r.next_hop = net::NextHop{type, {}, {}};
+    r.source = net::RouteSource::System;
+    r.name = std::move(name);
+    azure.insert(r);
+  };
+  for (const auto& space : state.spec.cluster.vnet.addressSpace) {
+    system(space, net::NextHopType::VnetLocal, "VNet address space");
+  }
+  system(net::Cidr(), net::NextHopType::Internet, "Default internet route");
+  for (const auto range : aks::kAzureSystemNoneRoutes) {
+    system(net::Cidr::parse(range), net::NextHopType::None, "Azure reserved private range");
+  }
+}
+
+void add_route_tables(ClusterState& state, const Plugin& plugin, net::RouteTableKind kind) {
+  state.azureRoutes = net::make_route_table(kind);
+  add_azure_system_routes(state, *state.azureRoutes);
+  plugin.add_cloud_routes(state, *state.azureRoutes);
+  state.nodeRoutes.reserve(state.nodes.size());
+  state.podRoutes.reserve(state.nodes.size());
+  for (NodeIndex n = 0; n < state.nodes.size(); ++n) {
+    state.nodeRoutes.push_back(net::make_route_table(kind));
+    plugin.add_node_routes(state, n, *state.nodeRoutes.back());
+    state.podRoutes.push_back(net::make_route_table(kind));
+    plugin.add_pod_routes(state, n, *state.podRoutes.back());
+  }
+}
+
+void add_nat(ClusterState& state, const Plugin& plugin) {
+  state.masquerade = plugin.masquerade(state);
+  auto& dnat = state.serviceDnat;
+  dnat.mode = plugin.service_proxy(state.spec);
+  dnat.implementedBy = kube_proxy_description(dnat.mode);
+  for (ServiceIndex s = 0; s < state.services.size(); ++s) {
+    for (const auto& port : state.spec.services[state.services[s].spec].ports) {
+      dnat.rules.push_back(ServicePortRule{s, state.services[s].clusterIP, port.port,
+                                           protocol_from_string(port.protocol),
+                                           port.targetPort ? port.targetPort : port.port});
+    }
+  }
+}
+
+}  // namespace
+
+Cluster build_cluster(const ScenarioSpec& spec, const BuildOptions& options) {
+  ClusterState state;
+  state.spec = spec;
+  state.plugin = plugin_for(spec.plugin());
+  const Plugin& plugin = *state.plugin;
+  spdlog::debug("building cluster {} with plugin {}", spec.cluster.name, plugin.summary());
+  try {
+    add_nodes(state);
+    state.nodeSubnetGateway = spec.cluster.vnet.nodeSubnet.nth(aks::kSubnetGatewayHostIndex);
+    plugin.assign_node_addresses(state);
+    schedule_pods(state);
+    group_pods_by_node(state);
+    for (auto& pod : state.pods) {
+      if (spec.workloads[pod.workload].hostNetwork) pod.ip = state.nodes[pod.node].ip;
+    }
+    plugin.assign_pod_addresses(state);
+    add_services(state);
+    add_devices(state, plugin);
+    add_route_tables(state, plugin, options.routeTableKind);
+    add_nat(state, plugin);
+  } catch (const net::ExhaustedError& e) {
+    throw BuildError(std::string("cannot build cluster ") + spec.cluster.name + ": " + e.what());
+  } catch (const SchedulingError& e) {
+    throw BuildError(std::string("cannot build cluster ") + spec.cluster.name + ": " + e.what());
+  }
+  spdlog::debug("built {} nodes, {} pods, {} services, {} devices", state.nodes.size(), state.pods.size(),
+                state.services.size(), state.devices.size());
+  return Cluster(std::move(state));
+}
+
+}  // namespace cnisim::cluster

@@ -1,0 +1,154 @@
+#pragma once
+// Cluster: what the builder makes of a ScenarioSpec under one network plugin. Immutable after build:
+// the builder fills a ClusterState and moves it into a Cluster, which only hands out const views.
+//
+// Kept compact for 5,000 x 250 clusters: a Pod is a few integers (its name, namespace and labels come
+// from its workload), device names are derived on demand, and the pods of one node share one
+// pod-namespace route table (their tables are identical apart from the source address).
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/cluster/device.hpp"
+#include "models/cluster/nat.hpp"
+#include "models/cluster/scenario_spec.hpp"
+#include "models/cluster/topology.hpp"
+#include "models/net/route_table.hpp"
+
+namespace cnisim::cluster {
+
+class Plugin;
+
+struct Node {
+  std::string name;                // aks-nodepool1-12345678-vmss000000
+  std::uint32_t pool = 0;          // index in spec().nodePools
+  std::uint32_t indexInPool = 0;   // VMSS instance number
+  OsType os = OsType::Linux;
+  std::uint32_t maxPods = 0;
+  net::Ipv4 ip;                    // primary IP of eth0, from the node subnet
+  std::optional<net::Cidr> podCidr;  // spec.podCIDR, for plugins that give each node a range
+  net::Ipv4 podGateway;            // what pods on this node use as default gateway
+  std::uint32_t podCount = 0;      // pods scheduled here, hostNetwork ones included
+  DeviceId stack = kNone;          // root namespace
+  DeviceId nic = kNone;            // eth0
+  DeviceId podAttach = kNone;      // where host-side veths attach: cbr0 for kubenet, else the stack
+};
+
+struct Pod {
+  std::uint32_t workload = 0;  // index in spec().workloads: namespace, labels, hostNetwork
+  std::uint32_t ordinal = 0;   // replica number within the workload (DaemonSets: in node order)
+  NodeIndex node = 0;
+  net::Ipv4 ip;                // hostNetwork pods: their node's IP
+  DeviceId netns = kNone;      // the pod's namespace; hostNetwork pods: the node's stack
+  DeviceId vethPod = kNone;    // kNone for hostNetwork pods
+  DeviceId vethHost = kNone;
+};
+
+struct Service {
+  std::uint32_t spec = 0;  // index in spec().services
+  net::Ipv4 clusterIP;
+  std::vector<PodIndex> endpoints;  // pods the selector matches, in pod order
+};
+
+// Endpoints outside the cluster that traffic can be sent to.
+struct ExternalEndpoint {
+  std::string name;  // "vm-in-vnet", "internet-host"
+  net::Ipv4 ip;
+  DeviceId device = kNone;
+};
+
+// Everything a Cluster holds. Filled by the builder and the plugin's steps, then frozen in a Cluster.
+struct ClusterState {
+  ScenarioSpec spec;
+  std::shared_ptr<const Plugin> plugin;
+  std::vector<Node> nodes;
+  std::vector<Pod> pods;
+  std::vector<Service> services;
+  std::vector<ExternalEndpoint> externals;
+  std::vector<Device> devices;
+  TopologyGraph topology;
+  DeviceId vnetRouter = kNone;
+  std::unique_ptr<net::RouteTable> azureRoutes;               // UDRs + the VNet's system routes
+  std::vector<std::unique_ptr<net::RouteTable>> nodeRoutes;   // kernel table per node
+  std::vector<std::unique_ptr<net::RouteTable>> podRoutes;    // per node: the table in each of its pods
+  MasqueradePolicy masquerade;
+  ServiceDnat serviceDnat;
+  net::Ipv4 nodeSubnetGateway;  // first host address of the node subnet
+
+  // Pods grouped by node (filled by the builder right after scheduling): pods of node n are
+  // podsByNode[podsByNodeStart[n] .. podsByNodeStart[n + 1]), in pod order.
+  std::vector<PodIndex> podsByNode;
+  std::vector<std::uint32_t> podsByNodeStart;
+
+  std::span<const PodIndex> pods_on(NodeIndex node) const {
+    return {podsByNode.data() + podsByNodeStart[node], podsByNodeStart[node + 1] - podsByNodeStart[node]};
+  }
+  DeviceId add_device(DeviceKind kind, NodeIndex node = kNone, PodIndex pod = kNone);
+  void add_link(DeviceId a, DeviceId b, LinkKind kind);
+};
+
+class Cluster {
+ public:
+  explicit Cluster(ClusterState state);
+  Cluster(Cluster&&) noexcept;
+  Cluster& operator=(Cluster&&) noexcept;
+  ~Cluster();
+
+  const ScenarioSpec& spec() const { return s_.spec; }
+  PluginKind plugin_kind() const;
+  const Plugin& plugin() const { return *s_.plugin; }
+
+  const std::vector<Node>& nodes() const { return s_.nodes; }
+  const std::vector<Pod>& pods() const { return s_.pods; }
+  const std::vector<Service>& services() const { return s_.services; }
+  const std::vector<ExternalEndpoint>& externals() const { return s_.externals; }
+  std::span<const PodIndex> pods_on(NodeIndex node) const { return s_.pods_on(node); }
+
+  // A pod's identity, derived from its workload (names as Kubernetes makes them, deterministic).
+  const WorkloadSpec& workload(PodIndex pod) const { return s_.spec.workloads[s_.pods[pod].workload]; }
+  const std::string& pod_namespace(PodIndex pod) const { return workload(pod).namespace_; }
+  std::string pod_name(PodIndex pod) const;
+  bool host_network(PodIndex pod) const { return workload(pod).hostNetwork; }
+  const ServiceSpec& service_spec(ServiceIndex svc) const { return s_.spec.services[s_.services[svc].spec]; }
+
+  // Devices and topology: device ids index devices() and are the graph's vertex indices.
+  const std::vector<Device>& devices() const { return s_.devices; }
+  std::string device_name(DeviceId id) const;
+  const TopologyGraph& topology() const { return s_.topology; }
+  DeviceId vnet_router() const { return s_.vnetRouter; }
+
+  // Route tables.
+  const net::RouteTable& azure_route_table() const { return *s_.azureRoutes; }
+  const net::RouteTable& node_route_table(NodeIndex node) const { return *s_.nodeRoutes[node]; }
+  // The routing table inside a pod's namespace (hostNetwork pods: their node's table).
+  const net::RouteTable& pod_route_table(PodIndex pod) const;
+  net::Ipv4 node_subnet_gateway() const { return s_.nodeSubnetGateway; }
+
+  // NAT points.
+  const MasqueradePolicy& masquerade() const { return s_.masquerade; }
+  const ServiceDnat& service_dnat() const { return s_.serviceDnat; }
+
+  // Who owns an address: a node, a pod (not hostNetwork) or an external endpoint. Binary search.
+  struct AddressOwner {
+    enum class Kind : std::uint8_t { Node, Pod, External } kind = Kind::Node;
+    std::uint32_t index = kNone;
+  };
+  std::optional<AddressOwner> owner_of(net::Ipv4 ip) const;
+  // Lookups by name (views and tests); nullopt when absent.
+  std::optional<NodeIndex> find_node(std::string_view name) const;
+  std::optional<PodIndex> find_pod(std::string_view ns, std::string_view name) const;
+  std::optional<ServiceIndex> find_service(std::string_view ns, std::string_view name) const;
+
+ private:
+  struct OwnerEntry {
+    std::uint32_t ip;
+    AddressOwner owner;
+  };
+  ClusterState s_;
+  std::vector<OwnerEntry> owners_;  // sorted by ip
+};
+
+}  // namespace cnisim::cluster

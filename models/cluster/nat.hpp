@@ -1,0 +1,64 @@
+#pragma once
+// NAT points of a cluster: the masquerade (SNAT) policy pods' traffic leaves the node under, and the
+// Service DNAT rules (kube-proxy's KUBE-SERVICES, IPVS or nftables maps, or Cilium's eBPF maps).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/cluster/device.hpp"
+#include "models/net/cidr.hpp"
+#include "models/net/ipv4.hpp"
+
+namespace cnisim::cluster {
+
+enum class SnatAction : std::uint8_t {
+  KeepPodIp,  // not masqueraded: the destination sees the pod IP
+  ToNodeIp,   // masqueraded to the sending node's primary IP
+};
+
+struct MasqueradeRule {
+  net::Cidr destination;
+  SnatAction action = SnatAction::ToNodeIp;
+  std::string reason;  // why, in one line, for `cnisim routes` and traces
+};
+
+// Rules are evaluated in order, first match wins; the last rule matches 0.0.0.0/0.
+struct MasqueradePolicy {
+  std::string enforcedBy;  // "ip-masq-agent (iptables MASQUERADE)", "Cilium eBPF masquerading", ...
+  std::string basis;       // "documented: ..." or "modelled: ..."
+  std::vector<MasqueradeRule> rules;
+
+  // The rule that applies to a packet from a pod to dst.
+  const MasqueradeRule& match(net::Ipv4 dst) const;
+};
+
+enum class ServiceProxyMode : std::uint8_t { Iptables, Ipvs, Nftables, Ebpf };
+std::string_view to_string(ServiceProxyMode mode);
+
+enum class Protocol : std::uint8_t { Tcp, Udp, Sctp };
+std::string_view to_string(Protocol protocol);
+Protocol protocol_from_string(std::string_view text);  // "TCP" | "UDP" | "SCTP"
+
+// One Service port: what a packet to clusterIP:port is translated to (one of the service's endpoints).
+struct ServicePortRule {
+  ServiceIndex service = kNone;
+  net::Ipv4 clusterIP;
+  std::uint16_t port = 0;
+  Protocol protocol = Protocol::Tcp;
+  std::uint16_t targetPort = 0;
+};
+
+struct ServiceDnat {
+  ServiceProxyMode mode = ServiceProxyMode::Iptables;
+  std::string implementedBy;            // "kube-proxy (iptables)", "Cilium eBPF (kube-proxy replacement)"
+  std::vector<ServicePortRule> rules;   // in KUBE-SERVICES order (service order, then port order)
+
+  struct Match {
+    const ServicePortRule* rule = nullptr;  // nullptr: not a Service address
+    std::size_t rulesWalked = 0;            // iptables walks KUBE-SERVICES in order; the maps do one lookup
+  };
+  Match find(net::Ipv4 dst, std::uint16_t port, Protocol protocol) const;
+};
+
+}  // namespace cnisim::cluster

@@ -1,0 +1,41 @@
+#pragma once
+// The cluster's topology as a Boost.Graph: one vertex per Device (vertex index == DeviceId) and one
+// edge per link. Undirected because every link here carries packets both ways.
+#include <boost/graph/adjacency_list.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "models/cluster/device.hpp"
+
+namespace cnisim::cluster {
+
+enum class LinkKind : std::uint8_t {
+  PodInterface,  // pod namespace <-> its eth0
+  VethPair,      // eth0 in the pod <-> host-side veth
+  BridgePort,    // host-side veth <-> bridge (kubenet)
+  BridgeToHost,  // bridge <-> node stack (the bridge's own address, cbr0's .1)
+  HostRouted,    // host-side veth <-> node stack (routed: Azure CNI transparent, overlay, eBPF)
+  NodeNic,       // node stack <-> eth0
+  NicToVnet,     // eth0 <-> Azure VNet (accelerated networking or not: the data path decides)
+  VnetExternal,  // Azure VNet <-> an external endpoint
+};
+
+std::string_view to_string(LinkKind kind);
+
+struct Link {
+  LinkKind kind = LinkKind::NodeNic;
+};
+
+// vecS for both vertex and edge storage: no per-edge list node, which keeps millions of links compact.
+using TopologyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, Link,
+                                            boost::no_property, boost::vecS>;
+
+// Writes the graph as Graphviz DOT (boost::write_graphviz); name(id) labels a vertex.
+void write_dot(std::ostream& out, const TopologyGraph& graph, const std::function<std::string(DeviceId)>& name,
+               const std::function<DeviceKind(DeviceId)>& kind);
+
+}  // namespace cnisim::cluster
