@@ -9,8 +9,8 @@ namespace {
 // Formats |v| / scale with three decimals, rounding half away from zero, in integers only.
 std::string fixed3(std::int64_t v, std::int64_t scale, const char* unit) {
   const bool neg = v < 0;
-  const unsigned __int128 mag = neg ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
-  const unsigned __int128 thousandths = (mag * 1000 + static_cast<unsigned __int128>(scale) / 2) / static_cast<unsigned __int128>(scale);
+  const UInt128 mag = neg ? static_cast<UInt128>(-(v + 1)) + 1 : static_cast<UInt128>(v);
+  const UInt128 thousandths = (mag * 1000 + static_cast<UInt128>(scale) / 2) / static_cast<UInt128>(scale);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%s%llu.%03llu %s", neg ? "-" : "",
                 static_cast<unsigned long long>(thousandths / 1000),

@@ -8,6 +8,9 @@
 
 namespace cnisim::sim {
 
+// 128-bit intermediates for exact rate and time arithmetic (a GCC/Clang extension).
+__extension__ typedef unsigned __int128 UInt128;
+
 class Time {
  public:
   constexpr Time() = default;
@@ -66,8 +69,8 @@ constexpr DataRate gbps(std::uint64_t v) { return DataRate::from_bps(v * 1000000
 // Time to put `bytes` on a wire at `rate`, exact in integers, rounded up to the picosecond.
 // bytes * 8e12 / bps; computed in 128 bits so that no realistic size overflows.
 constexpr Time serialization_time(std::uint64_t bytes, DataRate rate) {
-  const unsigned __int128 num = static_cast<unsigned __int128>(bytes) * 8u * 1000000000000u;
-  const unsigned __int128 den = rate.bps();
+  const UInt128 num = static_cast<UInt128>(bytes) * 8u * 1000000000000u;
+  const UInt128 den = rate.bps();
   return Time::from_ps(static_cast<std::int64_t>((num + den - 1) / den));
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever Debian packages cnisim needs that are missing, then configures and builds.
 # Usage: tools/setup.sh [--build-dir DIR] [--build-type Release|Debug|RelWithDebInfo] [--sanitize]
-#                       [--no-build]
+#                       [--no-build] [-- EXTRA CMAKE ARGS]
 # Idempotent; quiet when everything is present. Runs apt-get update at most once per call.
 set -euo pipefail
 
@@ -10,6 +10,7 @@ build_dir="$here/build"
 build_type=Release
 sanitize=OFF
 do_build=1
+extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --build-dir) build_dir=$2; shift 2 ;;
@@ -17,6 +18,7 @@ while [ $# -gt 0 ]; do
     --sanitize) sanitize=ON; shift ;;
     --no-build) do_build=0; shift ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    --) shift; extra=("$@"); break ;;
     *) echo "setup.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,8 +47,9 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S "$here" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$build_type" \
-        -DCNISIM_SANITIZE="$sanitize" >/dev/null
+        -DCNISIM_SANITIZE="$sanitize" "${extra[@]}" >/dev/null
 else
-  cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" -DCNISIM_SANITIZE="$sanitize" >/dev/null
+  cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" -DCNISIM_SANITIZE="$sanitize" "${extra[@]}" \
+        >/dev/null
 fi
 cmake --build "$build_dir" --parallel "$(nproc)"

@@ -1,0 +1,93 @@
+// The hold model (Jones 1986): N events pending; each executed event schedules one new event at
+// now + Exp(mean 1 us), through the public Simulator API. Prints events per second for each queue
+// implementation and N, median of 5 runs.
+//   engine_hold [--json] [--short] [--runs R] [--events M]
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <vector>
+
+#include "bench/bench_report.hpp"
+#include "sim/random.hpp"
+#include "sim/simulator.hpp"
+
+namespace po = boost::program_options;
+using namespace cnisim::sim;
+
+namespace {
+
+struct Hold {
+  Simulator* sim;
+  RandomStream* rng;
+  std::uint64_t* remaining;
+  void operator()() const {
+    if (--*remaining == 0) sim->stop();
+    sim->schedule_in(rng->exponential(us(1)), *this);
+  }
+};
+
+// Returns events per second over `events` timed events after a warm-up of `n` events.
+double hold_run(QueueKind kind, std::uint64_t n, std::uint64_t events, std::uint64_t seed) {
+  Simulator sim(kind);
+  RandomStream rng(seed);
+  std::uint64_t remaining = n;  // warm-up: every preloaded event runs once on average
+  for (std::uint64_t i = 0; i < n; ++i) sim.schedule_in(rng.exponential(us(1)), Hold{&sim, &rng, &remaining});
+  sim.run();
+  remaining = events;
+  const auto before = sim.events_executed();
+  const auto t0 = std::chrono::steady_clock::now();
+  sim.run();
+  const auto t1 = std::chrono::steady_clock::now();
+  const double secs = std::chrono::duration<double>(t1 - t0).count();
+  return static_cast<double>(sim.events_executed() - before) / secs;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description opts("engine_hold options");
+  bool json = false, short_mode = false;
+  int runs = 5;
+  std::uint64_t events = 0;
+  opts.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "one JSON object per line")(
+      "short", po::bool_switch(&short_mode), "a quick run (fewer events, one run, N up to 10^5)")(
+      "runs", po::value(&runs), "runs per configuration; the median is reported (default 5)")(
+      "events", po::value(&events), "timed events per run (default 5,000,000; --short 500,000)");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "engine_hold: " << e.what() << "\n" << opts;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (events == 0) events = short_mode ? 500'000 : 5'000'000;
+  if (short_mode && !vm.count("runs")) runs = 1;
+  std::vector<std::uint64_t> sizes = short_mode ? std::vector<std::uint64_t>{1'000, 100'000}
+                                                : std::vector<std::uint64_t>{1'000, 100'000, 1'000'000};
+
+  cnisim::bench::BenchReport report("engine_hold", json);
+  for (auto kind : {QueueKind::RadixHeap, QueueKind::BinaryHeap}) {
+    for (auto n : sizes) {
+      std::vector<double> rates;
+      for (int r = 0; r < runs; ++r) rates.push_back(hold_run(kind, n, events, 1 + static_cast<std::uint64_t>(r)));
+      std::sort(rates.begin(), rates.end());
+      const double median = rates[rates.size() / 2];
+      report.row({{"impl", std::string(to_string(kind))},
+                  {"n", n},
+                  {"events_per_s", median},
+                  {"ns_per_event", 1e9 / median},
+                  {"min_events_per_s", rates.front()},
+                  {"max_events_per_s", rates.back()},
+                  {"runs", runs}});
+    }
+  }
+  report.print_table();
+  return 0;
+}
