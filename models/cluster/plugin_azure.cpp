@@ -62,7 +62,7 @@ class AzureNodeSubnetPlugin final : public Plugin {
   }
 
   std::string_view routes_basis() const override {
-    return "documented (AKSDOCS concepts-network-legacy-cni: transparent mode, /32 host route per pod)";
+    return "documented: AKSDOCS concepts-network-legacy-cni (transparent mode, a /32 host route per pod)";
   }
 
   MasqueradePolicy masquerade(const ClusterState& state) const override {

@@ -50,7 +50,7 @@ class KubenetPlugin final : public Plugin {
   }
 
   std::string_view routes_basis() const override {
-    return "documented (AKSDOCS configure-kubenet: cbr0 bridge, /24 per node, UDR per node)";
+    return "documented: AKSDOCS configure-kubenet (cbr0 bridge, a /24 per node, a UDR per node)";
   }
 
   MasqueradePolicy masquerade(const ClusterState& state) const override {

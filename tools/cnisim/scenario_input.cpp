@@ -1,0 +1,47 @@
+#include "tools/cnisim/scenario_input.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
+#include "models/cluster/plugin.hpp"
+#include "models/cluster/scenario_loader.hpp"
+
+namespace cnisim::cli {
+
+namespace {
+constexpr const char* kDefaultScenario = "seed-walkthrough.yaml";
+
+std::string plugin_names() {
+  std::string names;
+  for (auto kind : cluster::registered_plugins()) names += (names.empty() ? "" : ", ") + std::string(to_string(kind));
+  return names;
+}
+}  // namespace
+
+void add_scenario_options(po::options_description& options) {
+  options.add_options()("file,f", po::value<std::string>()->value_name("FILE"),
+                        ("scenario YAML file (default: scenarios/" + std::string(kDefaultScenario) + ")").c_str())(
+      "plugin", po::value<std::string>()->value_name("P"),
+      ("run the cluster under another network plugin: " + plugin_names()).c_str());
+}
+
+std::string default_scenario_path() {
+  if (const char* dir = std::getenv("CNISIM_SCENARIOS"); dir && *dir) return std::string(dir) + "/" + kDefaultScenario;
+  return std::string(CNISIM_SOURCE_DIR) + "/scenarios/" + kDefaultScenario;
+}
+
+cluster::ScenarioSpec load_scenario(const po::variables_map& vm) {
+  const std::string path = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
+  spdlog::debug("loading scenario {}", path);
+  cluster::ScenarioSpec spec = cluster::load_scenario_file(path);
+  if (vm.count("plugin")) {
+    const auto& name = vm["plugin"].as<std::string>();
+    const auto kind = cluster::plugin_from_string(name);
+    if (!kind) throw UsageError("unknown plugin '" + name + "': expected one of " + plugin_names());
+    if (*kind != spec.plugin()) cluster::apply_plugin(spec, *kind);
+  }
+  return spec;
+}
+
+}  // namespace cnisim::cli

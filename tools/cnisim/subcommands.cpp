@@ -1,0 +1,15 @@
+#include "tools/cnisim/subcommand.hpp"
+
+namespace cnisim::cli {
+
+const std::vector<Subcommand>& subcommands() {
+  static const std::vector<Subcommand> table = {
+      get_subcommand(),
+      routes_subcommand(),
+      plan_subcommand(),
+      graph_subcommand(),
+  };
+  return table;
+}
+
+}  // namespace cnisim::cli
