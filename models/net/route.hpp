@@ -18,6 +18,12 @@ struct NextHop {
   Ipv4 ip{};           // VirtualAppliance next-hop IP or kernel gateway; 0.0.0.0 = none / directly connected
   std::string device;  // kernel routes only ("eth0", "cbr0", "azv1234")
 
+  static NextHop vnet_local() { return {NextHopType::VnetLocal, {}, {}}; }
+  static NextHop virtual_appliance(Ipv4 ip) { return {NextHopType::VirtualAppliance, ip, {}}; }
+  static NextHop internet() { return {NextHopType::Internet, {}, {}}; }
+  static NextHop none() { return {NextHopType::None, {}, {}}; }
+  static NextHop dev(std::string device, Ipv4 gateway = {}) { return {NextHopType::Device, gateway, std::move(device)}; }
+
   bool operator==(const NextHop&) const = default;
 };
 

@@ -6,27 +6,13 @@
 
 #include "models/net/linear_route_table.hpp"
 #include "models/net/poptrie_route_table.hpp"
+#include "models/net/splitmix.hpp"
 
 using namespace cnisim::net;
 
 namespace {
 
-// A seeded stream: splitmix64 (Steele, Lea, Flood 2014), identical on every platform.
-class TestRandom {
- public:
-  explicit TestRandom(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(next() % n); }
-  std::uint32_t u32() { return static_cast<std::uint32_t>(next() >> 32); }
-
- private:
-  std::uint64_t state_;
-};
+using TestRandom = SplitMix64;
 
 Cidr random_prefix(TestRandom& rng, const std::vector<Cidr>& existing) {
   const int length = static_cast<int>(rng.below(33));

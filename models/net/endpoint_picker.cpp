@@ -1,0 +1,30 @@
+#include "models/net/endpoint_picker.hpp"
+
+namespace cnisim::net {
+
+std::string_view to_string(PickPolicy policy) {
+  switch (policy) {
+    case PickPolicy::Random: return "random";
+    case PickPolicy::RoundRobin: return "round-robin";
+  }
+  return "?";
+}
+
+EndpointPicker::EndpointPicker(std::vector<Endpoint> endpoints, PickPolicy policy, std::uint64_t seed)
+    : endpoints_(std::move(endpoints)), policy_(policy), random_(seed) {}
+
+std::optional<Endpoint> EndpointPicker::pick() { return pick(policy_ == PickPolicy::Random ? random_() : 0); }
+
+std::optional<Endpoint> EndpointPicker::pick(std::uint64_t random_draw) {
+  if (endpoints_.empty()) return std::nullopt;
+  if (policy_ == PickPolicy::RoundRobin) {
+    const Endpoint& e = endpoints_[next_];
+    next_ = (next_ + 1) % endpoints_.size();
+    return e;
+  }
+  // Lemire's multiply-shift maps the top 32 bits of the draw onto [0, size).
+  const auto index = static_cast<std::size_t>((random_draw >> 32) * endpoints_.size() >> 32);
+  return endpoints_[index];
+}
+
+}  // namespace cnisim::net

@@ -1,0 +1,180 @@
+#include "models/net/conntrack.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+
+#include "models/net/endpoint_picker.hpp"
+
+using namespace cnisim::net;
+
+namespace {
+const Ipv4 kPod = Ipv4::parse("10.244.1.5");
+const Ipv4 kNode = Ipv4::parse("10.224.0.4");
+const Ipv4 kInternet = Ipv4::parse("20.50.60.70");
+const Endpoint kService{Ipv4::parse("10.0.0.10"), 53};
+const Endpoint kBackend{Ipv4::parse("10.244.2.9"), 5353};
+
+FiveTuple tcp(Ipv4 src, std::uint16_t sport, Ipv4 dst, std::uint16_t dport) {
+  return FiveTuple{Protocol::Tcp, src, sport, dst, dport};
+}
+}  // namespace
+
+TEST_CASE("a connection without NAT passes packets unchanged both ways") {
+  ConntrackTable ct;
+  const FiveTuple out = tcp(kPod, 40000, kInternet, 443);
+  const Tracked first = ct.track(out, NatAction{});
+  CHECK(first.created);
+  CHECK(first.tuple == out);
+  CHECK(first.direction == Direction::Original);
+  const auto reply = ct.lookup(out.reversed());
+  REQUIRE(reply);
+  CHECK(reply->tuple == out.reversed());
+  CHECK(reply->direction == Direction::Reply);
+  CHECK(reply->connection == first.connection);
+  CHECK_FALSE(ct.track(out, NatAction{}).created);
+}
+
+TEST_CASE("masquerade rewrites the source and replies are mapped back to the pod") {
+  ConntrackTable ct;
+  const FiveTuple out = tcp(kPod, 40000, kInternet, 443);
+  const Tracked first = ct.track(out, NatAction{std::nullopt, kNode});
+  CHECK(first.tuple == tcp(kNode, 40000, kInternet, 443));  // the source port is kept when free
+  // The internet answers the node; conntrack sends the reply to the pod.
+  const auto reply = ct.lookup(tcp(kInternet, 443, kNode, 40000));
+  REQUIRE(reply);
+  CHECK(reply->tuple == tcp(kInternet, 443, kPod, 40000));
+  CHECK(reply->direction == Direction::Reply);
+  CHECK(ct.connection(first.connection).snat);
+  // A later packet of the same flow is translated the same way and creates nothing.
+  CHECK(ct.track(out, NatAction{std::nullopt, kNode}).tuple == first.tuple);
+  CHECK(ct.counters().created == 1u);
+  CHECK_FALSE(ct.lookup(tcp(kInternet, 443, kNode, 40001)));
+}
+
+TEST_CASE("DNAT to a Service endpoint is undone on the reply, so the client sees the Service address") {
+  ConntrackTable ct;
+  const FiveTuple query{Protocol::Udp, kPod, 33333, kService.ip, kService.port};
+  const Tracked first = ct.track(query, NatAction{kBackend, std::nullopt});
+  CHECK(first.tuple == FiveTuple{Protocol::Udp, kPod, 33333, kBackend.ip, kBackend.port});
+  const auto answer = ct.lookup(FiveTuple{Protocol::Udp, kBackend.ip, kBackend.port, kPod, 33333});
+  REQUIRE(answer);
+  CHECK(answer->tuple == FiveTuple{Protocol::Udp, kService.ip, kService.port, kPod, 33333});
+}
+
+TEST_CASE("DNAT and SNAT together translate both addresses and both are undone on the reply") {
+  ConntrackTable ct;
+  const FiveTuple query{Protocol::Tcp, kPod, 50000, kService.ip, kService.port};
+  const Tracked first = ct.track(query, NatAction{kBackend, kNode});
+  CHECK(first.tuple == FiveTuple{Protocol::Tcp, kNode, 50000, kBackend.ip, kBackend.port});
+  const auto answer = ct.lookup(first.tuple.reversed());
+  REQUIRE(answer);
+  CHECK(answer->tuple == query.reversed());
+}
+
+TEST_CASE("two pods using the same source port to one destination get different SNAT ports") {
+  ConntrackTable ct;
+  const Tracked a = ct.track(tcp(kPod, 40000, kInternet, 443), NatAction{std::nullopt, kNode});
+  const Tracked b = ct.track(tcp(Ipv4::parse("10.244.1.6"), 40000, kInternet, 443), NatAction{std::nullopt, kNode});
+  CHECK(a.tuple.src_port == 40000);
+  CHECK(b.tuple.src_port != 40000);
+  CHECK(b.tuple.src == kNode);
+  CHECK(ct.counters().snat_port_remapped == 1u);
+  CHECK(ct.lookup(b.tuple.reversed())->tuple.dst == Ipv4::parse("10.244.1.6"));
+  CHECK(ct.lookup(a.tuple.reversed())->tuple.dst == kPod);
+}
+
+TEST_CASE("SNAT port exhaustion is a clear error and frees up when a connection closes") {
+  ConntrackTable ct(PortRange{61000, 61003});
+  std::vector<ConnectionId> ids;
+  for (std::uint16_t i = 0; i < 4; ++i) {
+    // All pods use the same source port, so every connection needs a port of the range.
+    ids.push_back(ct.track(tcp(kPod + i, 61000, kInternet, 443), NatAction{std::nullopt, kNode}).connection);
+  }
+  CHECK(ct.snat_ports_in_use(kNode, Protocol::Tcp, Endpoint{kInternet, 443}) == 4u);
+  const FiveTuple fifth = tcp(kPod + 4, 61000, kInternet, 443);
+  REQUIRE_THROWS_WITH(ct.track(fifth, NatAction{std::nullopt, kNode}),
+                      "SNAT port exhaustion: all 4 ports (61000-61003) of 10.224.0.4 towards TCP 20.50.60.70:443 "
+                      "are in use (needed 1, available 0); close idle connections, spread load over more "
+                      "destinations or add SNAT addresses");
+  CHECK_THROWS_AS(ct.track(fifth, NatAction{std::nullopt, kNode}), PortExhaustedError);
+  CHECK(ct.size() == 4u);
+  CHECK(ct.counters().snat_exhausted == 2u);
+  // Another destination has its own ports.
+  CHECK(ct.track(tcp(kPod + 4, 61000, kInternet, 80), NatAction{std::nullopt, kNode}).tuple.src_port == 61000);
+  ct.remove(ids[2]);
+  const Tracked retry = ct.track(fifth, NatAction{std::nullopt, kNode});
+  CHECK(retry.tuple.src_port == 61002);
+  CHECK(ct.lookup(retry.tuple.reversed())->tuple.dst == kPod + 4);
+}
+
+TEST_CASE("creating a connection twice or reading a removed one is refused") {
+  ConntrackTable ct;
+  const FiveTuple out = tcp(kPod, 40000, kInternet, 443);
+  const auto id = ct.create(out, NatAction{}).connection;
+  REQUIRE_THROWS_WITH(ct.create(out, NatAction{}),
+                      "connection TCP 10.244.1.5:40000 -> 20.50.60.70:443 is already tracked; use lookup() or track()");
+  ct.remove(id);
+  REQUIRE_THROWS_WITH(ct.connection(id), "connection 0 is not tracked");
+  CHECK_FALSE(ct.lookup(out));
+  REQUIRE_THROWS_AS(ConntrackTable(PortRange{2000, 1000}), std::invalid_argument);
+}
+
+TEST_CASE("fifty thousand concurrent masqueraded flows each map back to their own pod") {
+  ConntrackTable ct;
+  constexpr int kFlows = 50'000;
+  const Endpoint dest{kInternet, 443};
+  std::vector<FiveTuple> sent;
+  std::set<std::uint16_t> ports;
+  for (int i = 0; i < kFlows; ++i) {
+    // 500 pods, 100 flows each, all from ports 33000-33099: most flows need another port.
+    const FiveTuple flow = tcp(Ipv4::parse("10.244.0.0") + static_cast<std::uint32_t>(i / 100),
+                               static_cast<std::uint16_t>(33000 + i % 100), dest.ip, dest.port);
+    const Tracked t = ct.track(flow, NatAction{std::nullopt, kNode});
+    REQUIRE(t.tuple.src == kNode);
+    ports.insert(t.tuple.src_port);
+    sent.push_back(t.tuple);
+  }
+  CHECK(ct.size() == static_cast<std::size_t>(kFlows));
+  CHECK(ports.size() == static_cast<std::size_t>(kFlows));  // collision-free
+  CHECK(ct.snat_ports_in_use(kNode, Protocol::Tcp, dest) == static_cast<std::uint32_t>(kFlows));
+  for (int i = 0; i < kFlows; ++i) {
+    const auto back = ct.lookup(sent[static_cast<std::size_t>(i)].reversed());
+    REQUIRE(back);
+    REQUIRE(back->tuple.dst == Ipv4::parse("10.244.0.0") + static_cast<std::uint32_t>(i / 100));
+    REQUIRE(back->tuple.dst_port == 33000 + i % 100);
+  }
+  for (int i = 0; i < kFlows; i += 2) ct.remove(ct.lookup(sent[static_cast<std::size_t>(i)].reversed())->connection);
+  CHECK(ct.size() == static_cast<std::size_t>(kFlows / 2));
+  CHECK(ct.snat_ports_in_use(kNode, Protocol::Tcp, dest) == static_cast<std::uint32_t>(kFlows / 2));
+}
+
+TEST_CASE("round-robin picks every endpoint in turn") {
+  const std::vector<Endpoint> eps{{Ipv4(10, 244, 1, 2), 80}, {Ipv4(10, 244, 2, 2), 80}, {Ipv4(10, 244, 3, 2), 80}};
+  EndpointPicker rr(eps, PickPolicy::RoundRobin);
+  for (int round = 0; round < 3; ++round) {
+    for (const Endpoint& e : eps) CHECK(rr.pick() == e);
+  }
+  CHECK_FALSE(EndpointPicker({}, PickPolicy::RoundRobin).pick());
+}
+
+TEST_CASE("random picks are reproducible for a seed and spread over all endpoints") {
+  std::vector<Endpoint> eps;
+  for (std::uint32_t i = 0; i < 4; ++i) eps.push_back(Endpoint{Ipv4(10, 244, 0, 10) + i, 8080});
+  EndpointPicker a(eps, PickPolicy::Random, 42);
+  EndpointPicker b(eps, PickPolicy::Random, 42);
+  EndpointPicker c(eps, PickPolicy::Random, 43);
+  std::map<Endpoint, int> counts;
+  int same_as_other_seed = 0;
+  for (int i = 0; i < 40'000; ++i) {
+    const Endpoint e = *a.pick();
+    REQUIRE(e == *b.pick());
+    same_as_other_seed += e == *c.pick();
+    ++counts[e];
+  }
+  REQUIRE(counts.size() == 4u);
+  for (const auto& [e, n] : counts) CHECK(std::abs(n - 10'000) < 500);  // ~5 sigma
+  CHECK(same_as_other_seed < 12'000);                                   // another seed, another sequence
+  CHECK(a.pick(0) == eps.front());                                      // a caller-supplied draw
+  CHECK(a.pick(~std::uint64_t{0}) == eps.back());
+}
