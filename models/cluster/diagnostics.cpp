@@ -1,5 +1,7 @@
 #include "models/cluster/diagnostics.hpp"
 
+#include <algorithm>
+#include <tuple>
 #include <utility>
 
 namespace cnisim::cluster {
@@ -58,7 +60,14 @@ bool DiagnosticSink::usable(const std::string& path) const {
 }
 
 void DiagnosticSink::throw_if_any() const {
-  if (!diagnostics_.empty()) throw ScenarioError(diagnostics_);
+  if (diagnostics_.empty()) return;
+  // Top to bottom through the file, as a compiler reports; the "too many errors" note stays last.
+  std::vector<Diagnostic> sorted = diagnostics_;
+  const auto end = dropped_ > 0 ? sorted.end() - 1 : sorted.end();
+  std::stable_sort(sorted.begin(), end, [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  throw ScenarioError(std::move(sorted));
 }
 
 }  // namespace cnisim::cluster

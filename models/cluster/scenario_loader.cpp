@@ -27,6 +27,9 @@ std::string syntax_hint(std::string_view text, int line, const std::string& mess
   if (row.find('\t') != std::string_view::npos || text.substr(0, start).ends_with("\t")) {
     return "this line contains a tab: YAML indentation must use spaces";
   }
+  if (row.size() > 1024 && message.find("map value") != std::string::npos) {
+    return "a key longer than 1024 characters is not allowed in YAML; keys here are short names such as podCidr";
+  }
   if (message.find("end of map") != std::string::npos || message.find("end of sequence") != std::string::npos) {
     return "a '{' or '[' is not closed, or an item is indented less than its siblings";
   }
@@ -119,8 +122,12 @@ ScenarioSpec load_scenario_file(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) fail("is a directory", "name the scenario file inside it");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot open the file", "check the path given with -f");
-  // Read at most one byte past the limit: enough for the size check, never a whole huge file.
-  const std::size_t cap = InputLimits{}.max_bytes + 1;
+  const InputLimits limits;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > limits.max_bytes) {
+    throw ScenarioError({too_big_diagnostic(path, size, limits)});
+  }
+  // Read at most one byte past the limit (a pipe has no size): enough for the check, never a huge file.
+  const std::size_t cap = limits.max_bytes + 1;
   std::string text(cap, '\0');
   in.read(text.data(), static_cast<std::streamsize>(cap));
   if (in.bad()) fail("cannot read the file", "check the path given with -f");

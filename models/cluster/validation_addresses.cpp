@@ -148,9 +148,11 @@ void check_service_cidr(RuleContext& c) {
 
 void check_address_ranges(RuleContext& c) {
   const ClusterRanges ranges = collect(c);
+  // Overlaps before the service CIDR's own rules: a dnsServiceIP outside a service CIDR that is wrong
+  // anyway would be a follow-on error.
   check_reserved(c, ranges.cluster);
-  check_service_cidr(c);
   check_overlaps(c, ranges);
+  check_service_cidr(c);
 }
 
 }  // namespace cnisim::cluster

@@ -42,15 +42,19 @@ Diagnostic at(const std::string& file, int line, int column) {
 
 }  // namespace
 
+Diagnostic too_big_diagnostic(const std::string& file, std::uintmax_t bytes, const InputLimits& limits) {
+  Diagnostic d = at(file, 1, 1);
+  d.message = "the file is " + std::to_string(bytes) + " bytes, more than the " + std::to_string(limits.max_bytes) +
+              "-byte limit for a scenario";
+  d.expected = "a scenario file of at most " + std::to_string(limits.max_bytes) + " bytes";
+  d.hint = "describe nodes by pool (count: 400) rather than one by one; a real scenario is a few KiB";
+  return d;
+}
+
 bool check_scenario_text(std::string_view text, const std::string& file, const InputLimits& limits,
                          DiagnosticSink& sink) {
   if (text.size() > limits.max_bytes) {
-    Diagnostic d = at(file, 1, 1);
-    d.message = "the file is " + std::to_string(text.size()) + " bytes, more than the " +
-                std::to_string(limits.max_bytes) + "-byte limit for a scenario";
-    d.expected = "a scenario file of at most " + std::to_string(limits.max_bytes) + " bytes";
-    d.hint = "describe nodes by pool (count: 400) rather than one by one; a real scenario is a few KiB";
-    sink.add(std::move(d));
+    sink.add(too_big_diagnostic(file, text.size(), limits));
     return false;
   }
   int line = 1, column = 1;

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ struct InputLimits {
   int max_depth = 64;                            // the schema needs 5 levels; data-path sections a few more
   std::size_t max_nodes = 200'000;               // counted with aliases expanded
 };
+
+// The diagnostic for a scenario of `bytes` bytes, over the limit.
+Diagnostic too_big_diagnostic(const std::string& file, std::uintmax_t bytes, const InputLimits& limits);
 
 // Checks the raw text: size, NUL bytes and invalid UTF-8 (binary input), nesting of flow collections.
 // Returns false (after adding a diagnostic) when the text must not be handed to the parser.
