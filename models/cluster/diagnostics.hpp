@@ -40,6 +40,8 @@ class DiagnosticSink {
 
   void add(Diagnostic d);
   bool empty() const { return diagnostics_.empty(); }
+  // Past the cap: nothing more will be shown, so callers may stop looking.
+  bool full() const { return dropped_ > 0; }
   std::size_t size() const { return diagnostics_.size(); }
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 

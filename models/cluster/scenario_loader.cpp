@@ -101,7 +101,8 @@ ScenarioSpec load_scenario_string(std::string_view yaml, std::string name) {
 
   FieldReader reader(spec, sink);
   parse_scenario(root, reader);
-  if (!root.IsMap()) sink.throw_if_any();  // empty or not a mapping: nothing else to say
+  // Empty or not a mapping: nothing else to say. Too many errors: nothing more would be shown.
+  if (!root.IsMap() || sink.full()) sink.throw_if_any();
   apply_defaults(spec);
   add_system_workloads(spec);
   validate_scenario(spec, sink);

@@ -396,7 +396,7 @@ template <class ParseItem>
 void parse_list(FieldReader& r, const Field& f, std::string_view what, ParseItem parse_item) {
   auto items = r.list(f, what);
   if (!items) return;
-  for (std::size_t i = 0; i < items->size(); ++i) parse_item(r, (*items)[i], item_path(f.path, i));
+  for (std::size_t i = 0; i < items->size() && !r.sink().full(); ++i) parse_item(r, (*items)[i], item_path(f.path, i));
 }
 
 // traffic, costs, run: kept for the data-path issue; only their shape is checked here.
