@@ -1,0 +1,144 @@
+#pragma once
+// What one run of a scenario produces: plain data, filled by the data path and the traffic
+// generators, serialized to JSON with a fixed key order. Everything outside `host` is a pure function
+// of (scenario, plugin, profile, seed): two runs give byte-identical JSON. `host` holds what depends on
+// the machine (wall time, events per second, measured ns per route lookup) and is written only when
+// asked (to_json(..., include_host = true)), so golden files and the determinism test leave it out.
+//
+// Times are integer picoseconds (suffix _ps); means and ratios are doubles.
+#include <boost/json/value.hpp>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/cluster/device.hpp"
+#include "models/cluster/topology.hpp"
+#include "sim/histogram.hpp"
+
+namespace cnisim::dataplane {
+
+// Why a packet was dropped. Order is the JSON order; kCount ends the list.
+enum class DropReason : std::uint8_t {
+  NoRoute,            // no route matched, or the matched route says None / leads nowhere
+  TtlExpired,         // TTL reached 0 at a forwarding hop
+  QueueFull,          // a drop-tail queue was full
+  NatPortsExhausted,  // masquerade found no free source port
+  NoNeighbour,        // the bridge / a stack had no port for the next-hop address (L2 miss)
+  NoServiceEndpoint,  // a Service address with no endpoints (kube-proxy rejects)
+  NotForUs,           // delivered to a host that does not own the destination and does not forward
+  kCount
+};
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);
+std::string_view to_string(DropReason reason);  // "noRoute", "ttlExpired", ...
+
+// The route tables a lookup can be made in.
+enum class TableKind : std::uint8_t { Pod, Node, Azure, kCount };
+inline constexpr std::size_t kTableKindCount = static_cast<std::size_t>(TableKind::kCount);
+std::string_view to_string(TableKind table);  // "pod", "node", "azure"
+
+inline constexpr std::size_t kDeviceKindCount = 9;  // cluster::DeviceKind values
+inline constexpr std::size_t kLinkKindCount = 8;    // cluster::LinkKind values
+
+// A latency distribution as reported: percentiles from sim::Histogram (within 1%), exact count,
+// min, max and mean; cdf = (value, fraction <= value) at each non-empty histogram bucket's upper
+// edge, thinned to at most kMaxCdfPoints for plots.
+struct CdfPoint {
+  std::int64_t value_ps = 0;
+  double fraction = 0;
+};
+struct LatencySummary {
+  static constexpr std::size_t kMaxCdfPoints = 200;
+  std::uint64_t count = 0;
+  std::int64_t min_ps = 0;
+  std::int64_t max_ps = 0;
+  double mean_ps = 0;
+  std::int64_t p50_ps = 0;
+  std::int64_t p90_ps = 0;
+  std::int64_t p99_ps = 0;
+  std::int64_t p999_ps = 0;
+  std::vector<CdfPoint> cdf;
+};
+LatencySummary summarize(const sim::Histogram& histogram);
+
+// Time packets spent at one kind of device or link, summed over every traversal: queueing (waiting
+// in the FIFO), service (the device's work: fixed + per byte + lookups + netfilter) and wire
+// (serialization + propagation on links). Mean per traversal = *_ps / traversals.
+struct HopTime {
+  std::uint64_t traversals = 0;
+  std::int64_t queueing_ps = 0;
+  std::int64_t service_ps = 0;
+  std::int64_t wire_ps = 0;
+};
+
+struct NatCounts {
+  std::uint64_t snat = 0;     // masquerade applied to an original-direction packet
+  std::uint64_t dnat = 0;     // Service DNAT applied to an original-direction packet
+  std::uint64_t reverse = 0;  // a reply reverse-translated by conntrack
+  std::uint64_t conntrack_created = 0;
+};
+
+// Machine-dependent figures: only written with include_host.
+struct HostFigures {
+  bool filled = false;
+  double wall_seconds = 0;
+  double events_per_second = 0;
+  double packet_hops_per_second = 0;
+  // ns per route lookup in each table, timed on this machine (the real lookup on the run's tables).
+  std::array<double, kTableKindCount> lookup_ns{};
+};
+
+struct Results {
+  // What ran.
+  std::string scenario;  // the scenario file
+  std::string cluster;   // cluster name
+  std::string plugin;    // kubenet | azure | overlay | cilium | none
+  std::string profile;   // cost profile name
+  std::string lookup_cost_model;  // constant | proportional | measured
+  std::uint64_t seed = 0;
+
+  // End-to-end latency: one call = request sent until response received; one chain = K calls in a row
+  // (a user request); ping = echo request until echo reply.
+  LatencySummary call_latency;
+  LatencySummary chain_latency;
+  LatencySummary ping_latency;
+  std::uint64_t calls_started = 0;
+  std::uint64_t calls_completed = 0;
+  std::uint64_t calls_failed = 0;  // a request or response was dropped
+  std::uint64_t chains_completed = 0;
+  std::uint64_t bulk_bytes_delivered = 0;
+
+  // Packets.
+  std::uint64_t packets_sent = 0;
+  std::uint64_t packets_delivered = 0;
+  std::uint64_t packets_dropped = 0;
+  std::uint64_t packet_hops = 0;  // device and link traversals of every packet
+  // hops_histogram[h] = delivered packets that took h hops (devices + links).
+  std::vector<std::uint64_t> hops_histogram;
+  // Route lookups over delivered and dropped packets, by table (totals; per packet = / packets_sent).
+  std::array<std::uint64_t, kTableKindCount> lookups{};
+  std::uint64_t iptables_rules_walked = 0;
+  NatCounts nat;
+  std::array<std::uint64_t, kDropReasonCount> drops{};
+
+  // Per hop, by device kind (index = cluster::DeviceKind) and link kind (index = cluster::LinkKind).
+  std::array<HopTime, kDeviceKindCount> devices{};
+  std::array<HopTime, kLinkKindCount> links{};
+
+  // The engine.
+  std::int64_t simulated_ps = 0;
+  std::uint64_t events = 0;
+
+  HostFigures host;
+
+  double hops_per_packet() const;  // packet_hops / packets_sent, 0 if none
+  double lookups_per_packet(TableKind table) const;
+};
+
+// JSON with a fixed key order (see results.cpp for the schema); `host` only when include_host.
+boost::json::value to_json(const Results& results, bool include_host = false);
+// Pretty-printed JSON text followed by a newline.
+std::string to_json_text(const Results& results, bool include_host = false);
+
+}  // namespace cnisim::dataplane
