@@ -56,7 +56,7 @@ std::string Cluster::device_name(DeviceId id) const {
     case DeviceKind::VethPodEnd: return pod_namespace(d.pod) + "/" + pod_name(d.pod) + ":eth0";
     case DeviceKind::VethHostEnd:
       return s_.nodes[d.node].name + ":" + s_.plugin->host_veth_name(pod_namespace(d.pod), pod_name(d.pod));
-    case DeviceKind::Bridge: return s_.nodes[d.node].name + ":bridge";
+    case DeviceKind::Bridge: return s_.nodes[d.node].name + ":" + std::string(s_.plugin->bridge_name());
     case DeviceKind::NodeStack: return s_.nodes[d.node].name;
     case DeviceKind::Nic: return s_.nodes[d.node].name + ":eth0";
     case DeviceKind::VnetRouter: return "azure-vnet:" + s_.spec.cluster.vnet.name;

@@ -29,6 +29,8 @@ class Plugin {
   virtual void assign_node_addresses(ClusterState& state) const = 0;
   // 2. Per-node devices the plugin adds (a bridge, ...); returns the device pods' host veths attach to.
   virtual DeviceId add_node_devices(ClusterState& state, NodeIndex node) const = 0;
+  // The bridge pods attach to ("cbr0"), empty for plugins without one.
+  virtual std::string_view bridge_name() const { return {}; }
   // The host-side veth name of a pod (vethXXXXXXXX, azvXXXXXXXXXXX, lxcXXXXXXXXXXXX).
   virtual std::string host_veth_name(std::string_view pod_namespace, std::string_view pod_name) const = 0;
   // 3. Pod addresses for the pods that are not hostNetwork, in scheduling (pod index) order.

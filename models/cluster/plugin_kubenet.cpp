@@ -18,6 +18,7 @@ class KubenetPlugin final : public Plugin {
   DeviceId add_node_devices(ClusterState& state, NodeIndex node) const override {
     return add_bridge_device(state, node);
   }
+  std::string_view bridge_name() const override { return aks::kKubenetBridge; }
   std::string host_veth_name(std::string_view ns, std::string_view pod) const override {
     return bridge_veth_name(ns, pod);
   }

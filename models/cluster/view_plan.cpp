@@ -43,6 +43,8 @@ AddressPlan plan_for(const ScenarioSpec& original, PluginKind kind) {
   std::vector<NodeLimit> bounds = plan.limits;
   bounds.push_back({minus_surge(usable / per_node),
                     "node subnet " + subnet.to_string() + ": " + std::to_string(usable) + " usable addresses"});
+  bounds.push_back({minus_surge(aks::kMaxPrivateIpsPerVnet / per_node),
+                    std::to_string(aks::kMaxPrivateIpsPerVnet) + " private IPs per VNet (LIMITS)"});
   if (plugin->pod_cidr_per_node()) {
     const auto& pod_cidr = spec.cluster.networkProfile.podCidr;
     bounds.push_back({minus_surge(pod_cidr.subnet_count(aks::kNodePodCidrPrefix)),

@@ -1,0 +1,97 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "tests/tools/run_cnisim.hpp"
+
+using cnisim::testing::run_cnisim;
+
+TEST_CASE("cnisim --help lists every subcommand and exits 0") {
+  const auto r = run_cnisim("--help");
+  CHECK(r.exitCode == 0);
+  for (const char* cmd : {"get", "routes", "plan", "graph"}) CHECK_THAT(r.out, Catch::Contains(std::string("  ") + cmd));
+  CHECK_THAT(r.out, Catch::Contains("Examples:"));
+}
+
+TEST_CASE("a subcommand's --help shows its options and examples") {
+  const auto r = run_cnisim("get --help");
+  CHECK(r.exitCode == 0);
+  CHECK_THAT(r.out, Catch::Contains("-o [ --output ] FORMAT"));
+  CHECK_THAT(r.out, Catch::Contains("cnisim get pods -A -o wide"));
+  CHECK_THAT(r.out, Catch::Contains("--plugin"));
+}
+
+TEST_CASE("cnisim without a command prints the overview to stderr and exits 2") {
+  const auto r = run_cnisim("");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::Contains("Commands:"));
+}
+
+TEST_CASE("an unknown command exits 2 and points at --help") {
+  const auto r = run_cnisim("frobnicate");
+  CHECK(r.exitCode == 2);
+  CHECK(r.err == "cnisim: unknown command 'frobnicate'; run `cnisim --help` for the list\n");
+}
+
+TEST_CASE("an unknown plugin exits 2 and lists the plugins") {
+  const auto r = run_cnisim("get nodes --plugin calico");
+  CHECK(r.exitCode == 2);
+  CHECK(r.err == "cnisim: unknown plugin 'calico': expected one of kubenet, azure, overlay, cilium, none\n");
+}
+
+TEST_CASE("an unknown option exits 2") {
+  const auto r = run_cnisim("get nodes --frobnicate");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::Contains("frobnicate"));
+}
+
+TEST_CASE("an unknown resource or output format exits 2 and says what is accepted") {
+  auto r = run_cnisim("get deployments");
+  CHECK(r.exitCode == 2);
+  CHECK(r.err == "cnisim: unknown resource 'deployments': expected nodes, pods or svc\n");
+  r = run_cnisim("get pods -o yaml");
+  CHECK(r.exitCode == 2);
+  CHECK(r.err == "cnisim: unknown output format 'yaml': expected wide or json (or leave -o out for the table)\n");
+}
+
+TEST_CASE("a bad scenario file exits 2 and prints the loader's file:line:col message") {
+  const std::string path = "/tmp/cnisim-cli-test-bad.yaml";
+  std::ofstream(path) << "cluster:\n  name: x\n  networkProfile:\n    podCidr: not-a-cidr\n";
+  const auto r = run_cnisim("get nodes -f " + path);
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::StartsWith(path + ":4:"));
+  CHECK_THAT(r.err, Catch::Contains("podCidr"));
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("a missing scenario file exits 2 and names the file") {
+  const auto r = run_cnisim("routes -f /nonexistent/cluster.yaml");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::Contains("/nonexistent/cluster.yaml"));
+}
+
+TEST_CASE("a plugin the cluster does not fit exits 2 with the validation message") {
+  const std::string path = "/tmp/cnisim-cli-test-windows.yaml";
+  std::ofstream(path) << "cluster:\n  name: win\n  kubernetesVersion: \"1.29.7\"\n  networkProfile:\n"
+                         "    networkPlugin: azure\nnodePools:\n  - name: sys\n    count: 1\n    mode: System\n"
+                         "  - name: win\n    count: 1\n    osType: Windows\n";
+  const auto r = run_cnisim("get nodes -f " + path + " --plugin kubenet");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::Contains("Windows"));
+}
+
+TEST_CASE("-q and -v are accepted anywhere and -v logs to stderr only") {
+  const auto quiet = run_cnisim("-q get nodes");
+  const auto verbose = run_cnisim("get nodes -v");
+  CHECK(quiet.exitCode == 0);
+  CHECK(verbose.exitCode == 0);
+  CHECK(quiet.out == verbose.out);
+  CHECK_THAT(verbose.err, Catch::Contains("loading scenario"));
+  CHECK(quiet.err.empty());
+}
+
+TEST_CASE("CNISIM_SCENARIOS overrides the folder of the default scenario") {
+  const auto r = run_cnisim("get nodes", "CNISIM_SCENARIOS=/nonexistent");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::Contains("/nonexistent/seed-walkthrough.yaml"));
+}

@@ -1,0 +1,75 @@
+// Golden outputs: every view of cnisim on the shipped scenarios, compared byte for byte with
+// tests/golden/<name>.txt. After an intended change, regenerate them with
+//   CNISIM_UPDATE_GOLDEN=1 ctest --test-dir <build> -R test_tools
+// and review the diff (git diff tests/golden) before committing.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "tests/tools/run_cnisim.hpp"
+
+namespace {
+
+struct GoldenCase {
+  const char* name;  // tests/golden/<name>.txt
+  const char* args;
+};
+
+// Both shipped scenarios through every view, plus the other plugins' routes and pods.
+const GoldenCase kCases[] = {
+    {"kubenet-get-nodes", "get nodes"},
+    {"kubenet-get-nodes-wide", "get nodes -o wide"},
+    {"kubenet-get-nodes-json", "get nodes -o json"},
+    {"kubenet-get-pods", "get pods"},
+    {"kubenet-get-pods-all-wide", "get pods -A -o wide"},
+    {"kubenet-get-pods-kube-system", "get pods -n kube-system"},
+    {"kubenet-get-pods-json", "get pods -A -o json"},
+    {"kubenet-get-svc-all", "get svc -A"},
+    {"kubenet-get-svc-all-wide", "get svc -A -o wide"},
+    {"kubenet-get-svc-json", "get svc -A -o json"},
+    {"kubenet-routes", "routes"},
+    {"kubenet-plan", "plan"},
+    {"kubenet-graph", "graph"},
+    {"azure-get-nodes-wide", "get nodes -o wide -f scenarios/seed-walkthrough-azure.yaml"},
+    {"azure-get-nodes-json", "get nodes -o json -f scenarios/seed-walkthrough-azure.yaml"},
+    {"azure-get-pods-all-wide", "get pods -A -o wide -f scenarios/seed-walkthrough-azure.yaml"},
+    {"azure-get-pods-json", "get pods -A -o json -f scenarios/seed-walkthrough-azure.yaml"},
+    {"azure-get-svc-all-wide", "get svc -A -o wide -f scenarios/seed-walkthrough-azure.yaml"},
+    {"azure-routes", "routes -f scenarios/seed-walkthrough-azure.yaml"},
+    {"azure-plan", "plan -f scenarios/seed-walkthrough-azure.yaml"},
+    {"azure-graph", "graph -f scenarios/seed-walkthrough-azure.yaml"},
+    {"overlay-get-pods-all-wide", "get pods -A -o wide --plugin overlay"},
+    {"overlay-routes", "routes --plugin overlay"},
+    {"cilium-get-pods-all-wide", "get pods -A -o wide --plugin cilium"},
+    {"cilium-routes", "routes --plugin cilium"},
+    {"none-routes", "routes --plugin none"},
+};
+
+bool update_requested() {
+  const char* v = std::getenv("CNISIM_UPDATE_GOLDEN");
+  return v && std::string(v) == "1";
+}
+
+}  // namespace
+
+TEST_CASE("every view of the shipped scenarios matches its golden output byte for byte") {
+  for (const auto& c : kCases) {
+    SECTION(c.name) {
+      const auto run = cnisim::testing::run_cnisim(c.args);
+      INFO("cnisim " << c.args << "\nstderr: " << run.err);
+      REQUIRE(run.exitCode == 0);
+      const std::string path = cnisim::testing::source_dir() + "/tests/golden/" + c.name + ".txt";
+      if (update_requested()) {
+        std::ofstream(path, std::ios::binary) << run.out;
+        WARN("rewrote " << path);
+        continue;
+      }
+      bool found = false;
+      const std::string expected = cnisim::testing::read_file(path, &found);
+      INFO("golden file " << path << (found ? "" : " is missing; create it with CNISIM_UPDATE_GOLDEN=1"));
+      REQUIRE(found);
+      CHECK(run.out == expected);
+    }
+  }
+}
