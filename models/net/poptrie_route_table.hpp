@@ -58,9 +58,6 @@ class PoptrieRouteTable final : public RouteTable {
   std::size_t leaf_count() const;
   std::size_t memory_bytes() const;
 
-  // The direct_bits kAutoDirectBits chooses for a table of this many distinct prefixes.
-  static int auto_direct_bits(std::size_t prefixes);
-
  private:
   // Leaves and direct entries hold route id + 1 (0 = no route, so "value - 1" maps it to kNoRoute);
   // a direct entry with kNodeFlag set holds a node index instead.
@@ -96,6 +93,8 @@ class PoptrieRouteTable final : public RouteTable {
   void on_insert(std::uint32_t) override { dirty_ = true; }
   void on_remove(std::uint32_t) override { dirty_ = true; }
 
+  // The direct_bits kAutoDirectBits chooses for these (distinct, winning) prefixes.
+  static int auto_direct_bits(const std::vector<Prefix>& prefixes);
   std::vector<Prefix> winning_prefixes() const;
   void fill_node(std::uint32_t node, const Prefix* begin, const Prefix* end, int pos, std::uint32_t inherited) const;
 

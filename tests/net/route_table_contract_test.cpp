@@ -193,3 +193,21 @@ TEST_CASE("routes print in Azure's and the kernel's terms") {
   CHECK(to_string(RouteSource::Bgp) == "VirtualNetworkGateway");
   CHECK(to_string(NextHopType::VnetLocal) == "VnetLocal");
 }
+
+TEST_CASE("Poptrie sizes its direct index to the table and aligns it to the most common prefix length") {
+  PoptrieRouteTable kubenet;
+  for (std::uint32_t node = 0; node < 400; ++node) {
+    Route r = route_from("0.0.0.0/0", RouteSource::User);
+    r.prefix = Cidr::parse("10.128.0.0/9").subnet(24, node);
+    kubenet.insert(r);
+  }
+  CHECK(kubenet.direct_bits() == 18);  // a /24 ends after one 6-bit node
+  PoptrieRouteTable host_routes;       // a node's kernel table: a few /32s to pod veths
+  for (std::uint32_t pod = 0; pod < 20; ++pod) {
+    Route r = route_from("0.0.0.0/0", RouteSource::System);
+    r.prefix = Cidr(Ipv4(10, 224, 0, 40) + pod, 32);
+    host_routes.insert(r);
+  }
+  CHECK(host_routes.direct_bits() == 8);  // 8 + 4 * 6 = 32
+  CHECK(host_routes.memory_bytes() < 4096u);
+}
