@@ -10,12 +10,12 @@ namespace cnisim::cluster {
 DeviceId ClusterState::add_device(DeviceKind kind, NodeIndex node, PodIndex pod) {
   const auto id = static_cast<DeviceId>(devices.size());
   devices.push_back(Device{kind, node, pod});
-  const auto v = boost::add_vertex(topology);
+  const auto v = boost::add_vertex(*topology);
   if (v != id) throw std::logic_error("topology vertex and device ids diverged");
   return id;
 }
 
-void ClusterState::add_link(DeviceId a, DeviceId b, LinkKind kind) { boost::add_edge(a, b, Link{kind}, topology); }
+void ClusterState::add_link(DeviceId a, DeviceId b, LinkKind kind) { boost::add_edge(a, b, Link{kind}, *topology); }
 
 Cluster::Cluster(ClusterState state) : s_(std::move(state)) {
   owners_.reserve(s_.nodes.size() + s_.pods.size() + s_.externals.size());

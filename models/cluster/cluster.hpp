@@ -69,7 +69,8 @@ struct ClusterState {
   std::vector<Service> services;
   std::vector<ExternalEndpoint> externals;
   std::vector<Device> devices;
-  TopologyGraph topology;
+  // Behind a pointer because adjacency_list has no move constructor: moving the state must not copy it.
+  std::unique_ptr<TopologyGraph> topology = std::make_unique<TopologyGraph>();
   DeviceId vnetRouter = kNone;
   std::unique_ptr<net::RouteTable> azureRoutes;               // UDRs + the VNet's system routes
   std::vector<std::unique_ptr<net::RouteTable>> nodeRoutes;   // kernel table per node
@@ -117,7 +118,7 @@ class Cluster {
   // Devices and topology: device ids index devices() and are the graph's vertex indices.
   const std::vector<Device>& devices() const { return s_.devices; }
   std::string device_name(DeviceId id) const;
-  const TopologyGraph& topology() const { return s_.topology; }
+  const TopologyGraph& topology() const { return *s_.topology; }
   DeviceId vnet_router() const { return s_.vnetRouter; }
 
   // Route tables.
