@@ -1,6 +1,10 @@
 #include "models/cluster/yaml_input_guard.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
 
 namespace cnisim::cluster {
 
@@ -116,39 +120,90 @@ bool check_scenario_text(std::string_view text, const std::string& file, const I
 
 namespace {
 
-class TreeWalk {
+// Measures the document as a reader following every alias would see it, without following them: an
+// alias shares its anchor's node, so each collection is measured once (memoized by its position in
+// the text) and its size reused wherever it is aliased. Linear in the text, even for alias bombs.
+class TreeMeasure {
  public:
-  TreeWalk(const std::string& file, const InputLimits& limits, DiagnosticSink& sink)
+  TreeMeasure(const std::string& file, const InputLimits& limits, DiagnosticSink& sink)
       : file_(file), limits_(limits), sink_(sink) {}
 
-  bool visit(const YAML::Node& node, int depth) {
-    if (++visited_ > limits_.max_nodes) {
-      report(node, "the document expands to more than " + std::to_string(limits_.max_nodes) +
-                       " YAML nodes once anchors and aliases are followed",
-             "at most " + std::to_string(limits_.max_nodes) + " nodes",
-             "an alias (*name) repeats its anchor's whole subtree; aliases of aliases multiply (an \"alias "
-             "bomb\"): write the values out instead");
-      return false;
+  struct Size {
+    std::uint64_t nodes = 1;
+    int depth = 0;  // levels below this node
+  };
+
+  // Returns nullopt once a problem was reported.
+  std::optional<Size> measure(const YAML::Node& node, int depth) {
+    if (!node.IsSequence() && !node.IsMap()) return Size{};
+    const YAML::Mark m = node.Mark();
+    const Key key = std::int64_t{m.pos} * 2 + (node.IsMap() ? 1 : 0);
+    const bool memoizable = !m.is_null();
+    if (memoizable) {
+      if (auto it = done_.find(key); it != done_.end()) return it->second;
+      if (std::find(open_.begin(), open_.end(), key) != open_.end()) {
+        report(node, "an alias refers to a collection that contains it, so the value nests forever",
+               "aliases (*name) that refer to values outside themselves",
+               "an alias inside its own anchor (&a [*a]) is a cycle: write the value out instead");
+        return std::nullopt;
+      }
+      open_.push_back(key);
     }
     if (depth > limits_.max_depth) {
       report(node, "values are nested more than " + std::to_string(limits_.max_depth) + " levels deep",
              "at most " + std::to_string(limits_.max_depth) + " levels of nesting",
-             "an alias inside its own anchor (&a [*a]) nests forever; otherwise flatten the structure");
-      return false;
+             "a scenario needs only a few levels: cluster > networkProfile > kubeProxyConfig > mode");
+      return std::nullopt;
     }
+    Size size;
+    auto add = [&](const YAML::Node& child) {
+      auto s = measure(child, depth + 1);
+      if (!s) return false;
+      size.nodes = std::min(size.nodes + s->nodes, kSaturated);
+      size.depth = std::max(size.depth, s->depth + 1);
+      return true;
+    };
     if (node.IsSequence()) {
       for (const auto& child : node) {
-        if (!visit(child, depth + 1)) return false;
+        if (!add(child)) return std::nullopt;
       }
-    } else if (node.IsMap()) {
+    } else {
       for (const auto& entry : node) {
-        if (!visit(entry.first, depth + 1) || !visit(entry.second, depth + 1)) return false;
+        if (!add(entry.first) || !add(entry.second)) return std::nullopt;
       }
     }
-    return true;
+    if (size.nodes > limits_.max_nodes) {
+      report(node,
+             "this value expands to " + std::to_string(size.nodes) +
+                 (size.nodes == kSaturated ? "+" : "") + " YAML nodes once anchors and aliases are followed",
+             "at most " + std::to_string(limits_.max_nodes) + " nodes in a scenario",
+             "an alias (*name) repeats its anchor's whole value; aliases of aliases multiply (an \"alias "
+             "bomb\"): write the values out instead");
+      return std::nullopt;
+    }
+    if (depth + size.depth > limits_.max_depth) {
+      report(node, "once aliases are followed, values are nested more than " + std::to_string(limits_.max_depth) +
+                       " levels deep",
+             "at most " + std::to_string(limits_.max_depth) + " levels of nesting",
+             "an alias repeats its anchor's nesting where it is used: flatten the structure");
+      return std::nullopt;
+    }
+    if (memoizable) {
+      open_.pop_back();
+      // Small values are cheap to measure again wherever they are aliased; remembering only the large
+      // ones keeps the memo small while still cutting every alias bomb down to linear work.
+      if (size.nodes > kMemoMinNodes) done_.emplace(key, size);
+    }
+    return size;
   }
 
  private:
+  static constexpr std::uint64_t kSaturated = std::uint64_t{1} << 62;
+  static constexpr std::uint64_t kMemoMinNodes = 32;
+  // Text position, and whether it is a mapping (a block mapping and its first key may start at the
+  // same position). Stored as one integer.
+  using Key = std::int64_t;
+
   void report(const YAML::Node& node, std::string message, std::string expected, std::string hint) {
     Diagnostic d = at(file_, 1, 1);
     const YAML::Mark m = node.Mark();
@@ -162,14 +217,15 @@ class TreeWalk {
   const std::string& file_;
   const InputLimits& limits_;
   DiagnosticSink& sink_;
-  std::size_t visited_ = 0;
+  std::unordered_map<Key, Size> done_;  // lookups only, never iterated
+  std::vector<Key> open_;               // the collections being measured, outermost first
 };
 
 }  // namespace
 
 bool check_scenario_tree(const YAML::Node& root, const std::string& file, const InputLimits& limits,
                          DiagnosticSink& sink) {
-  return TreeWalk(file, limits, sink).visit(root, 0);
+  return TreeMeasure(file, limits, sink).measure(root, 0).has_value();
 }
 
 }  // namespace cnisim::cluster

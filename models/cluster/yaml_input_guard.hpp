@@ -18,7 +18,7 @@ struct InputLimits {
   // the worst file well under the one-second budget.
   std::size_t max_bytes = std::size_t{512} << 10;
   int max_depth = 64;                            // the schema needs 5 levels; data-path sections a few more
-  std::size_t max_nodes = 200'000;               // counted with aliases expanded
+  std::uint64_t max_nodes = 200'000;             // counted with aliases expanded
 };
 
 // The diagnostic for a scenario of `bytes` bytes, over the limit.
@@ -29,8 +29,8 @@ Diagnostic too_big_diagnostic(const std::string& file, std::uintmax_t bytes, con
 bool check_scenario_text(std::string_view text, const std::string& file, const InputLimits& limits,
                          DiagnosticSink& sink);
 
-// Walks the parsed document with aliases expanded, as any later reader would, and stops at the first
-// node past the depth or node-count limits (alias bombs, alias cycles such as `&a [*a]`).
+// Measures the parsed document as a reader following every alias would see it (node count and depth)
+// and reports the first value past the limits: alias bombs, alias cycles such as `&a [*a]`.
 bool check_scenario_tree(const YAML::Node& root, const std::string& file, const InputLimits& limits,
                          DiagnosticSink& sink);
 
