@@ -3,8 +3,8 @@
 
 #include "models/cluster/aks_facts.hpp"
 #include "models/cluster/k8s_names.hpp"
-#include "models/cluster/section_parsers.hpp"
 #include "models/cluster/scenario_parser.hpp"
+#include "models/cluster/section_parsers.hpp"
 
 namespace cnisim::cluster {
 

@@ -11,8 +11,8 @@ namespace cnisim::cluster {
 
 struct Diagnostic {
   std::string file;
-  int line = 1;    // 1-based
-  int column = 1;  // 1-based
+  int line = 1;          // 1-based
+  int column = 1;        // 1-based
   std::string path;      // field path, e.g. "nodePools[1].maxPods"; empty for whole-file problems
   std::string message;   // what is wrong
   std::string expected;  // what would be accepted

@@ -82,7 +82,8 @@ std::optional<Fields> FieldReader::mapping(const YAML::Node& node, const std::st
   if (!path.empty()) record(path, where);
   if (!node.IsDefined() || node.IsNull()) return fields;  // `section:` with nothing under it
   if (!node.IsMap()) {
-    error(path, where, std::string("expected ") + std::string(expected) + ", got " + std::string(describe_node_type(node)),
+    error(path, where,
+          std::string("expected ") + std::string(expected) + ", got " + std::string(describe_node_type(node)),
           std::string(expected) + " with keys " + one_of(known),
           node.IsSequence() ? "remove the leading '- ': this section is a mapping, not a list"
                             : "indent the keys under this one, one 'key: value' per line");
@@ -108,13 +109,13 @@ std::optional<Fields> FieldReader::mapping(const YAML::Node& node, const std::st
         sink_.mark_invalid(path.empty() ? *suggestion : path + "." + *suggestion);
       }
       error(child, mark_of(key), "unknown key " + quoted(name),
-            (path.empty() ? std::string("a top-level key: ") : "a key of " + path + ": ") + one_of(known), hint);
+            (path.empty() ? std::string("a top-level key: ") : "a key of " + path + ": ") + one_of(known),
+            hint);
       continue;
     }
     if (!seen.insert(name).second) {
       const Field* first = fields.find(name);
-      error(child, mark_of(key), "duplicate key " + quoted(name),
-            "each key once per mapping",
+      error(child, mark_of(key), "duplicate key " + quoted(name), "each key once per mapping",
             "it was first given at line " + std::to_string(first ? mark_of(first->key).line : 0) +
                 "; delete one of the two (YAML parsers disagree on which wins)");
       continue;
@@ -145,8 +146,10 @@ std::optional<std::string> FieldReader::scalar(const Field& field, std::string_v
     return std::nullopt;
   }
   if (!field.value.IsScalar()) {
-    error(field.path, mark_of(field), "expected a single value, got " + std::string(describe_node_type(field.value)),
-          std::string(expected), "write the value on the same line as the key: '" + field.key.Scalar() + ": ...'");
+    error(field.path, mark_of(field),
+          "expected a single value, got " + std::string(describe_node_type(field.value)),
+          std::string(expected),
+          "write the value on the same line as the key: '" + field.key.Scalar() + ": ...'");
     return std::nullopt;
   }
   return field.value.Scalar();
@@ -158,8 +161,8 @@ std::optional<std::string> FieldReader::text(const Field& field, std::string_vie
   return value;
 }
 
-std::optional<std::uint64_t> FieldReader::whole_number(const Field& field, std::uint64_t min, std::uint64_t max,
-                                                       std::string_view why_max) {
+std::optional<std::uint64_t> FieldReader::whole_number(const Field& field, std::uint64_t min,
+                                                       std::uint64_t max, std::string_view why_max) {
   std::string expected = "a whole number from " + std::to_string(min) + " to " + std::to_string(max);
   if (!why_max.empty()) expected += " (" + std::string(why_max) + ")";
   auto value = scalar(field, expected);
@@ -172,15 +175,17 @@ std::optional<std::uint64_t> FieldReader::whole_number(const Field& field, std::
   }
   const bool negative = !s.empty() && s.front() == '-';
   const std::size_t digits_from = !s.empty() && (s.front() == '+' || negative) ? 1 : 0;
-  const bool all_digits = s.size() > digits_from && std::all_of(s.begin() + static_cast<std::ptrdiff_t>(digits_from), s.end(),
-                                                                [](char c) { return c >= '0' && c <= '9'; });
+  const bool all_digits =
+      s.size() > digits_from && std::all_of(s.begin() + static_cast<std::ptrdiff_t>(digits_from), s.end(),
+                                            [](char c) { return c >= '0' && c <= '9'; });
   if (!all_digits) {
     double approx = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), approx);
     const bool numeric = ec == std::errc() && end == s.data() + s.size();
     std::string message = numeric ? quoted(s) + " is not a whole number written in digits"
                                   : "expected a number, got " + quoted(s);
-    if (numeric && approx > static_cast<double>(max)) message += ", and it is above the maximum " + std::to_string(max);
+    if (numeric && approx > static_cast<double>(max))
+      message += ", and it is above the maximum " + std::to_string(max);
     error(field.path, where, message, expected,
           numeric ? "write the number out in plain digits, without exponent, fraction or separators"
                   : "write a plain number such as " + std::to_string(min == 0 ? 1 : min));
@@ -193,11 +198,13 @@ std::optional<std::uint64_t> FieldReader::whole_number(const Field& field, std::
   std::uint64_t n = 0;
   auto [end, ec] = std::from_chars(s.data() + digits_from, s.data() + s.size(), n);
   if (ec != std::errc() || end != s.data() + s.size() || n > max) {
-    error(field.path, where, quoted(s) + " is too large", expected, "use a value of at most " + std::to_string(max));
+    error(field.path, where, quoted(s) + " is too large", expected,
+          "use a value of at most " + std::to_string(max));
     return std::nullopt;
   }
   if (n < min) {
-    error(field.path, where, quoted(s) + " is too small", expected, "use a value of at least " + std::to_string(min));
+    error(field.path, where, quoted(s) + " is too small", expected,
+          "use a value of at least " + std::to_string(min));
     return std::nullopt;
   }
   record(field.path, where);
@@ -208,15 +215,18 @@ std::optional<bool> FieldReader::flag(const Field& field) {
   auto value = scalar(field, "true or false");
   if (!value) return std::nullopt;
   if (!is_quoted(field.value)) {
-    if (*value == "true" || *value == "True" || *value == "TRUE") return record(field.path, mark_of(field)), true;
-    if (*value == "false" || *value == "False" || *value == "FALSE") return record(field.path, mark_of(field)), false;
+    if (*value == "true" || *value == "True" || *value == "TRUE")
+      return record(field.path, mark_of(field)), true;
+    if (*value == "false" || *value == "False" || *value == "FALSE")
+      return record(field.path, mark_of(field)), false;
   }
   error(field.path, mark_of(field), "expected true or false, got " + quoted(*value), "true or false",
         "write true or false without quotes");
   return std::nullopt;
 }
 
-std::optional<net::Cidr> FieldReader::cidr(const Field& field, const YAML::Node& node, const std::string& path) {
+std::optional<net::Cidr> FieldReader::cidr(const Field& field, const YAML::Node& node,
+                                           const std::string& path) {
   const Field item{path, field.key, node};
   auto value = scalar(item, "an IPv4 CIDR such as 10.244.0.0/16");
   if (!value) return std::nullopt;
@@ -224,7 +234,8 @@ std::optional<net::Cidr> FieldReader::cidr(const Field& field, const YAML::Node&
   auto parsed = net::Cidr::try_parse(*value, &why);
   if (!parsed) {
     error(path, mark_of(item), why.empty() ? "not a CIDR: " + quoted(*value) : why,
-          "an IPv4 CIDR such as 10.244.0.0/16: a network address with no host bits set, '/', a prefix length 0-32",
+          "an IPv4 CIDR such as 10.244.0.0/16: a network address with no host bits set, '/', a prefix length "
+          "0-32",
           "write the network address of the range (the host bits zero) and its prefix length");
     return std::nullopt;
   }
@@ -253,14 +264,16 @@ std::optional<std::map<std::string, std::string>> FieldReader::string_map(const 
   std::map<std::string, std::string> out;
   if (field.value.IsNull()) return out;
   if (!field.value.IsMap()) {
-    error(field.path, mark_of(field), "expected a mapping, got " + std::string(describe_node_type(field.value)),
-          std::string(expected), "write one 'key: value' per line, indented under " + field.key.Scalar());
+    error(field.path, mark_of(field),
+          "expected a mapping, got " + std::string(describe_node_type(field.value)), std::string(expected),
+          "write one 'key: value' per line, indented under " + field.key.Scalar());
     return std::nullopt;
   }
   bool ok = true;
   for (const auto& entry : field.value) {
     if (!entry.first.IsScalar()) {
-      error(field.path, mark_of(entry.first), "a key must be a plain name, got " + std::string(describe_node_type(entry.first)),
+      error(field.path, mark_of(entry.first),
+            "a key must be a plain name, got " + std::string(describe_node_type(entry.first)),
             std::string(expected), "write 'key: value'");
       ok = false;
       continue;
@@ -283,7 +296,8 @@ std::optional<std::map<std::string, std::string>> FieldReader::string_map(const 
   return out;
 }
 
-std::optional<std::size_t> FieldReader::choice_index(const Field& field, std::span<const std::string_view> names) {
+std::optional<std::size_t> FieldReader::choice_index(const Field& field,
+                                                     std::span<const std::string_view> names) {
   const std::string expected = "one of " + one_of(names);
   auto value = scalar(field, expected);
   if (!value) return std::nullopt;

@@ -28,7 +28,8 @@ std::optional<std::string> dns_label_problem(std::string_view name) {
   if (!std::all_of(name.begin(), name.end(), [](char c) { return lower_alnum(c) || c == '-'; })) {
     return "may contain only lowercase letters, digits and '-'";
   }
-  if (!lower_alnum(name.front()) || !lower_alnum(name.back())) return "must start and end with a letter or digit";
+  if (!lower_alnum(name.front()) || !lower_alnum(name.back()))
+    return "must start and end with a letter or digit";
   return std::nullopt;
 }
 
@@ -44,7 +45,8 @@ std::optional<std::string> dns_subdomain_problem(std::string_view name) {
   while (true) {
     const std::size_t dot = name.find('.', start);
     const std::string_view part = name.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    if (part.empty() || !std::all_of(part.begin(), part.end(), [](char c) { return lower_alnum(c) || c == '-'; }) ||
+    if (part.empty() ||
+        !std::all_of(part.begin(), part.end(), [](char c) { return lower_alnum(c) || c == '-'; }) ||
         !lower_alnum(part.front()) || !lower_alnum(part.back())) {
       return "may contain only lowercase letters, digits, '-' and '.', each part starting and ending with a "
              "letter or digit";
@@ -57,7 +59,8 @@ std::optional<std::string> dns_subdomain_problem(std::string_view name) {
 std::optional<std::string> label_value_problem(std::string_view value) {
   if (value.empty()) return std::nullopt;
   if (value.size() > 63) return "is " + std::to_string(value.size()) + " characters long, more than 63";
-  if (!std::all_of(value.begin(), value.end(), [](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; }) ||
+  if (!std::all_of(value.begin(), value.end(),
+                   [](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; }) ||
       !alnum(value.front()) || !alnum(value.back())) {
     return "may contain only letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
   }

@@ -1,10 +1,10 @@
 // One entry of nodePools.
 #include <algorithm>
+#include <charconv>
 
 #include "models/cluster/aks_facts.hpp"
 #include "models/cluster/k8s_names.hpp"
 #include "models/cluster/section_parsers.hpp"
-#include <charconv>
 
 namespace cnisim::cluster {
 
@@ -47,11 +47,11 @@ void parse_pool(FieldReader& r, const YAML::Node& node, const std::string& path)
     }
   }
   if (name == nullptr) {
-    r.error(path + ".name", r.mark_of(node), "a node pool needs a name", "name: a lowercase name such as nodepool1",
-            "add 'name: ...' to this pool");
+    r.error(path + ".name", r.mark_of(node), "a node pool needs a name",
+            "name: a lowercase name such as nodepool1", "add 'name: ...' to this pool");
   } else if (r.spec().marks.count(name->path) != 0) {
-    const std::size_t limit = pool.osType == OsType::Windows ? aks::kMaxWindowsNodePoolNameLength
-                                                             : aks::kMaxNodePoolNameLength;
+    const std::size_t limit =
+        pool.osType == OsType::Windows ? aks::kMaxWindowsNodePoolNameLength : aks::kMaxNodePoolNameLength;
     check_name(r, *name, pool.name, pool_name_problem(pool.name, limit),
                "a lowercase letter then lowercase letters or digits, at most " + std::to_string(limit) +
                    " characters" + (pool.osType == OsType::Windows ? " for a Windows pool" : ""),
@@ -59,7 +59,8 @@ void parse_pool(FieldReader& r, const YAML::Node& node, const std::string& path)
   }
   if (fields->find("count") == nullptr) {
     r.error(path + ".count", r.mark_of(node), "a node pool needs a node count",
-            "count: a whole number from 0 to " + std::to_string(aks::kMaxNodesPerPool), "add 'count: 3' to this pool");
+            "count: a whole number from 0 to " + std::to_string(aks::kMaxNodesPerPool),
+            "add 'count: 3' to this pool");
   }
   if (surge != nullptr) {
     // AKS takes a node count ("1") or a percentage of the pool ("33%", rounded up).

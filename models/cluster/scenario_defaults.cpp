@@ -22,15 +22,17 @@ void default_network_profile(ScenarioSpec& spec) {
   NetworkProfile& np = spec.cluster.networkProfile;
   // AKS picks Azure CNI Overlay from Kubernetes 1.30 on and kubenet before (SPEC). A mode or dataplane
   // that only exists with Azure CNI implies it.
-  const bool azure_only_options_given = spec.given(p + "networkPluginMode") || spec.given(p + "networkDataplane");
+  const bool azure_only_options_given =
+      spec.given(p + "networkPluginMode") || spec.given(p + "networkDataplane");
   const int minor = kubernetes_minor(spec.cluster.kubernetesVersion).value_or(aks::kOverlayDefaultFromMinor);
   const bool overlay_by_version = minor >= aks::kOverlayDefaultFromMinor;
   default_to(spec, p + "networkPlugin", np.networkPlugin,
              overlay_by_version || azure_only_options_given ? NetworkPlugin::Azure : NetworkPlugin::Kubenet);
-  default_to(spec, p + "networkPluginMode", np.networkPluginMode,
-             np.networkPlugin == NetworkPlugin::Azure && !spec.given(p + "networkPlugin") && overlay_by_version
-                 ? NetworkPluginMode::Overlay
-                 : NetworkPluginMode::Default);
+  default_to(
+      spec, p + "networkPluginMode", np.networkPluginMode,
+      np.networkPlugin == NetworkPlugin::Azure && !spec.given(p + "networkPlugin") && overlay_by_version
+          ? NetworkPluginMode::Overlay
+          : NetworkPluginMode::Default);
   default_to(spec, p + "networkDataplane", np.networkDataplane, NetworkDataplane::Azure);
   default_to(spec, p + "networkPolicy", np.networkPolicy, NetworkPolicy::None);
   default_to(spec, p + "podCidr", np.podCidr, net::Cidr::parse(aks::kDefaultPodCidr));
@@ -120,7 +122,8 @@ void apply_plugin_defaults(ScenarioSpec& spec) {
 }
 
 void apply_defaults(ScenarioSpec& spec) {
-  default_to(spec, "cluster.kubernetesVersion", spec.cluster.kubernetesVersion, aks::kDefaultKubernetesVersion);
+  default_to(spec, "cluster.kubernetesVersion", spec.cluster.kubernetesVersion,
+             aks::kDefaultKubernetesVersion);
   default_network_profile(spec);
   default_vnet(spec);
   default_node_pools(spec);

@@ -23,14 +23,18 @@ std::string syntax_hint(std::string_view text, int line, const std::string& mess
     start = text.find('\n', start);
     if (start != std::string_view::npos) ++start;
   }
-  const std::string_view row = start == std::string_view::npos ? std::string_view{} : text.substr(start, text.find('\n', start) - start);
+  const std::string_view row = start == std::string_view::npos
+                                   ? std::string_view{}
+                                   : text.substr(start, text.find('\n', start) - start);
   if (row.find('\t') != std::string_view::npos || text.substr(0, start).ends_with("\t")) {
     return "this line contains a tab: YAML indentation must use spaces";
   }
   if (row.size() > 1024 && message.find("map value") != std::string::npos) {
-    return "a key longer than 1024 characters is not allowed in YAML; keys here are short names such as podCidr";
+    return "a key longer than 1024 characters is not allowed in YAML; keys here are short names such as "
+           "podCidr";
   }
-  if (message.find("end of map") != std::string::npos || message.find("end of sequence") != std::string::npos) {
+  if (message.find("end of map") != std::string::npos ||
+      message.find("end of sequence") != std::string::npos) {
     return "a '{' or '[' is not closed, or an item is indented less than its siblings";
   }
   if (message.find("map value") != std::string::npos) {

@@ -9,13 +9,15 @@ namespace cnisim::cluster {
 
 namespace {
 
-constexpr std::string_view kTopKeys[] = {"cluster", "nodePools", "workloads", "services", "traffic", "costs", "run"};
+constexpr std::string_view kTopKeys[] = {"cluster", "nodePools", "workloads", "services",
+                                         "traffic", "costs",     "run"};
 
 template <class ParseItem>
 void parse_list(FieldReader& r, const Field& f, std::string_view what, ParseItem parse_item) {
   auto items = r.list(f, what);
   if (!items) return;
-  for (std::size_t i = 0; i < items->size() && !r.sink().full(); ++i) parse_item(r, (*items)[i], item_path(f.path, i));
+  for (std::size_t i = 0; i < items->size() && !r.sink().full(); ++i)
+    parse_item(r, (*items)[i], item_path(f.path, i));
 }
 
 // traffic, costs, run: kept for the data-path issue; only their shape is checked here.
@@ -40,7 +42,6 @@ bool check_name(FieldReader& r, const Field& f, const std::string& name, std::op
           std::move(hint));
   return false;
 }
-
 
 std::optional<int> kubernetes_minor(std::string_view version) {
   if (!version.empty() && version.front() == 'v') version.remove_prefix(1);
@@ -68,8 +69,8 @@ void parse_scenario(const YAML::Node& root, FieldReader& r) {
     return;
   }
   if (!root.IsMap()) {
-    r.error("", r.mark_of(root), "expected a mapping of sections at the top level, got " +
-                                     std::string(describe_node_type(root)),
+    r.error("", r.mark_of(root),
+            "expected a mapping of sections at the top level, got " + std::string(describe_node_type(root)),
             "top-level keys " + one_of(kTopKeys),
             "a scenario is YAML with 'cluster:', 'nodePools:', ... at the start of a line; see "
             "scenarios/seed-walkthrough.yaml");

@@ -16,7 +16,8 @@ PluginKind ScenarioSpec::plugin() const {
       break;
   }
   if (p.networkDataplane == NetworkDataplane::Cilium) return PluginKind::Cilium;
-  return p.networkPluginMode == NetworkPluginMode::Overlay ? PluginKind::AzureOverlay : PluginKind::AzureNodeSubnet;
+  return p.networkPluginMode == NetworkPluginMode::Overlay ? PluginKind::AzureOverlay
+                                                           : PluginKind::AzureNodeSubnet;
 }
 
 SourceMark ScenarioSpec::mark(const std::string& path) const {

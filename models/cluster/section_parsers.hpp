@@ -12,10 +12,10 @@
 
 namespace cnisim::cluster {
 
-void parse_cluster(FieldReader& r, const Field& field);                                  // cluster_parser.cpp
-void parse_pool(FieldReader& r, const YAML::Node& node, const std::string& path);        // node_pool_parser.cpp
-void parse_workload(FieldReader& r, const YAML::Node& node, const std::string& path);    // workload_parser.cpp
-void parse_service(FieldReader& r, const YAML::Node& node, const std::string& path);     // service_parser.cpp
+void parse_cluster(FieldReader& r, const Field& field);                                // cluster_parser.cpp
+void parse_pool(FieldReader& r, const YAML::Node& node, const std::string& path);      // node_pool_parser.cpp
+void parse_workload(FieldReader& r, const YAML::Node& node, const std::string& path);  // workload_parser.cpp
+void parse_service(FieldReader& r, const YAML::Node& node, const std::string& path);   // service_parser.cpp
 // Labels and selectors: key/value pairs checked against Kubernetes' label syntax (workload_parser.cpp).
 void parse_labels(FieldReader& r, const Field& f, std::map<std::string, std::string>& out);
 

@@ -29,8 +29,8 @@ void parse_port(FieldReader& r, const YAML::Node& node, const std::string& path,
       auto protocol = r.text(f, "TCP, UDP or SCTP");
       if (!protocol) continue;
       if (std::find(std::begin(kProtocols), std::end(kProtocols), *protocol) == std::end(kProtocols)) {
-        r.error(f.path, r.mark_of(f), "unknown protocol " + FieldReader::quoted(*protocol), "TCP, UDP or SCTP",
-                "protocols are upper case, as in Kubernetes");
+        r.error(f.path, r.mark_of(f), "unknown protocol " + FieldReader::quoted(*protocol),
+                "TCP, UDP or SCTP", "protocols are upper case, as in Kubernetes");
       } else {
         port.protocol = *protocol;
       }
@@ -43,8 +43,8 @@ void parse_port(FieldReader& r, const YAML::Node& node, const std::string& path,
     }
   }
   if (fields->find("port") == nullptr) {
-    r.error(path + ".port", r.mark_of(node), "a service port needs a port number", "port: a number from 1 to 65535",
-            "add 'port: 80' to this entry");
+    r.error(path + ".port", r.mark_of(node), "a service port needs a port number",
+            "port: a number from 1 to 65535", "add 'port: 80' to this entry");
   }
   if (port.targetPort == 0) port.targetPort = port.port;  // Kubernetes: targetPort defaults to port
   s.ports.push_back(port);
@@ -64,8 +64,8 @@ void parse_service(FieldReader& r, const YAML::Node& node, const std::string& pa
     if (key == "type") {
       auto type = r.text(f, "ClusterIP");
       if (type && *type != "ClusterIP") {
-        r.error(f.path, r.mark_of(f), "service type " + FieldReader::quoted(*type) + " is not modelled", "ClusterIP",
-                "only ClusterIP Services are modelled; remove 'type' or set it to ClusterIP");
+        r.error(f.path, r.mark_of(f), "service type " + FieldReader::quoted(*type) + " is not modelled",
+                "ClusterIP", "only ClusterIP Services are modelled; remove 'type' or set it to ClusterIP");
       }
     } else if (key == "namespace") {
       auto ns = r.text(f, "a namespace name");
@@ -93,15 +93,17 @@ void parse_service(FieldReader& r, const YAML::Node& node, const std::string& pa
             "add 'name: ...' to this service");
   }
   const Field* ports = fields->find("ports");
-  if (ports == nullptr || (ports->value.IsNull() || (ports->value.IsSequence() && ports->value.size() == 0))) {
+  if (ports == nullptr ||
+      (ports->value.IsNull() || (ports->value.IsSequence() && ports->value.size() == 0))) {
     r.error(path + ".ports", ports ? r.mark_of(*ports) : r.mark_of(node), "a service needs at least one port",
             "ports: a list such as [{port: 80, targetPort: 80}]", "add the port clients connect to");
   } else if (s.ports.size() > 1) {
     for (std::size_t i = 0; i < s.ports.size(); ++i) {
       if (s.ports[i].name.empty()) {
         const std::string port_path = item_path(path + ".ports", i);
-        r.error(port_path + ".name", r.spec().locate(port_path), "a service with several ports must name each one",
-                "name: a port name such as http", "Kubernetes requires port names when there is more than one port");
+        r.error(port_path + ".name", r.spec().locate(port_path),
+                "a service with several ports must name each one", "name: a port name such as http",
+                "Kubernetes requires port names when there is more than one port");
       }
     }
   }

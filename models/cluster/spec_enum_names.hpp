@@ -16,9 +16,10 @@ struct NamedValue {
 
 inline constexpr NamedValue<NetworkPlugin> kNetworkPluginNames[] = {
     {NetworkPlugin::Kubenet, "kubenet"}, {NetworkPlugin::Azure, "azure"}, {NetworkPlugin::None, "none"}};
-inline constexpr NamedValue<NetworkPluginMode> kNetworkPluginModeNames[] = {{NetworkPluginMode::Overlay, "overlay"}};
-inline constexpr NamedValue<NetworkDataplane> kNetworkDataplaneNames[] = {{NetworkDataplane::Azure, "azure"},
-                                                                          {NetworkDataplane::Cilium, "cilium"}};
+inline constexpr NamedValue<NetworkPluginMode> kNetworkPluginModeNames[] = {
+    {NetworkPluginMode::Overlay, "overlay"}};
+inline constexpr NamedValue<NetworkDataplane> kNetworkDataplaneNames[] = {
+    {NetworkDataplane::Azure, "azure"}, {NetworkDataplane::Cilium, "cilium"}};
 inline constexpr NamedValue<NetworkPolicy> kNetworkPolicyNames[] = {{NetworkPolicy::None, "none"},
                                                                     {NetworkPolicy::Calico, "calico"},
                                                                     {NetworkPolicy::Azure, "azure"},
@@ -29,10 +30,12 @@ inline constexpr NamedValue<OutboundType> kOutboundTypeNames[] = {
     {OutboundType::ManagedNATGateway, "managedNATGateway"},
     {OutboundType::UserAssignedNATGateway, "userAssignedNATGateway"},
     {OutboundType::None, "none"}};
-inline constexpr NamedValue<KubeProxyMode> kKubeProxyModeNames[] = {
-    {KubeProxyMode::Iptables, "IPTABLES"}, {KubeProxyMode::Ipvs, "IPVS"}, {KubeProxyMode::Nftables, "NFTABLES"}};
+inline constexpr NamedValue<KubeProxyMode> kKubeProxyModeNames[] = {{KubeProxyMode::Iptables, "IPTABLES"},
+                                                                    {KubeProxyMode::Ipvs, "IPVS"},
+                                                                    {KubeProxyMode::Nftables, "NFTABLES"}};
 inline constexpr NamedValue<OsType> kOsTypeNames[] = {{OsType::Linux, "Linux"}, {OsType::Windows, "Windows"}};
-inline constexpr NamedValue<PoolMode> kPoolModeNames[] = {{PoolMode::System, "System"}, {PoolMode::User, "User"}};
+inline constexpr NamedValue<PoolMode> kPoolModeNames[] = {{PoolMode::System, "System"},
+                                                          {PoolMode::User, "User"}};
 inline constexpr NamedValue<WorkloadKind> kWorkloadKindNames[] = {{WorkloadKind::Deployment, "Deployment"},
                                                                   {WorkloadKind::DaemonSet, "DaemonSet"}};
 inline constexpr NamedValue<PluginKind> kPluginKindNames[] = {{PluginKind::Kubenet, "kubenet"},

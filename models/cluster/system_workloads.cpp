@@ -12,7 +12,8 @@ namespace {
 // Labels as AKS's own manifests set them, so that the Services below select these pods (AKSDOCS,
 // `kubectl get pods -n kube-system --show-labels` on an AKS cluster).
 WorkloadSpec system_workload(WorkloadKind kind, std::string name, std::string image,
-                             std::map<std::string, std::string> labels, bool host_network, std::uint32_t replicas) {
+                             std::map<std::string, std::string> labels, bool host_network,
+                             std::uint32_t replicas) {
   WorkloadSpec w;
   w.kind = kind;
   w.namespace_ = std::string(aks::kKubeSystemNamespace);
@@ -44,21 +45,23 @@ void add_system_workloads(ScenarioSpec& spec) {
                                              "mcr.microsoft.com/oss/kubernetes/kube-proxy:" + version,
                                              {{"component", "kube-proxy"}, {"tier", "node"}}, true, 0));
   }
-  if (plugin == PluginKind::Kubenet || plugin == PluginKind::AzureNodeSubnet || plugin == PluginKind::AzureOverlay) {
-    spec.workloads.push_back(system_workload(WorkloadKind::DaemonSet, "azure-ip-masq-agent",
-                                             "mcr.microsoft.com/aks/ip-masq-agent-v2",
-                                             {{"k8s-app", "azure-ip-masq-agent"}, {"tier", "node"}}, true, 0));
+  if (plugin == PluginKind::Kubenet || plugin == PluginKind::AzureNodeSubnet ||
+      plugin == PluginKind::AzureOverlay) {
+    spec.workloads.push_back(system_workload(
+        WorkloadKind::DaemonSet, "azure-ip-masq-agent", "mcr.microsoft.com/aks/ip-masq-agent-v2",
+        {{"k8s-app", "azure-ip-masq-agent"}, {"tier", "node"}}, true, 0));
   }
   if (cilium) {
-    spec.workloads.push_back(system_workload(WorkloadKind::DaemonSet, "cilium", "mcr.microsoft.com/oss/cilium/cilium",
-                                             {{"k8s-app", "cilium"}}, true, 0));
+    spec.workloads.push_back(system_workload(WorkloadKind::DaemonSet, "cilium",
+                                             "mcr.microsoft.com/oss/cilium/cilium", {{"k8s-app", "cilium"}},
+                                             true, 0));
   }
-  spec.workloads.push_back(system_workload(WorkloadKind::Deployment, "coredns",
-                                           "mcr.microsoft.com/oss/kubernetes/coredns",
-                                           {{"k8s-app", "kube-dns"}, {"version", "v20"}}, false, aks::kCoreDnsReplicas));
-  spec.workloads.push_back(system_workload(WorkloadKind::Deployment, "metrics-server",
-                                           "mcr.microsoft.com/oss/kubernetes/metrics-server",
-                                           {{"k8s-app", "metrics-server"}}, false, aks::kMetricsServerReplicas));
+  spec.workloads.push_back(
+      system_workload(WorkloadKind::Deployment, "coredns", "mcr.microsoft.com/oss/kubernetes/coredns",
+                      {{"k8s-app", "kube-dns"}, {"version", "v20"}}, false, aks::kCoreDnsReplicas));
+  spec.workloads.push_back(system_workload(
+      WorkloadKind::Deployment, "metrics-server", "mcr.microsoft.com/oss/kubernetes/metrics-server",
+      {{"k8s-app", "metrics-server"}}, false, aks::kMetricsServerReplicas));
 
   ServiceSpec kubernetes;
   kubernetes.namespace_ = "default";

@@ -32,7 +32,8 @@ std::string RuleContext::plugin_title() const {
   return "?";
 }
 
-void RuleContext::report(const std::string& path, std::string message, std::string expected, std::string hint) {
+void RuleContext::report(const std::string& path, std::string message, std::string expected,
+                         std::string hint) {
   const SourceMark where = spec_.locate(path);
   Diagnostic d;
   d.file = spec_.sourceFile;

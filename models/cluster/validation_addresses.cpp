@@ -17,7 +17,8 @@ struct Range {
   net::Cidr cidr;
 };
 
-std::string title(const ScenarioSpec& spec, const std::string& label, const std::string& path, const net::Cidr& cidr) {
+std::string title(const ScenarioSpec& spec, const std::string& label, const std::string& path,
+                  const net::Cidr& cidr) {
   return label + " " + cidr.to_string() + (spec.given(path) ? "" : " (the default)");
 }
 
@@ -32,7 +33,8 @@ ClusterRanges collect(RuleContext& c) {
   const NetworkProfile& np = spec.cluster.networkProfile;
   const VnetSpec& v = spec.cluster.vnet;
   ClusterRanges r;
-  auto add = [&](std::vector<Range>& to, const std::string& path, const std::string& label, const net::Cidr& cidr) {
+  auto add = [&](std::vector<Range>& to, const std::string& path, const std::string& label,
+                 const net::Cidr& cidr) {
     if (c.usable({path})) to.push_back(Range{path, title(spec, label, path, cidr), cidr});
   };
   if (c.plugin_known() && spec.uses_pod_cidr()) add(r.cluster, kProfile + "podCidr", "podCidr", np.podCidr);
@@ -40,7 +42,8 @@ ClusterRanges collect(RuleContext& c) {
   add(r.cluster, "cluster.vnet.nodeSubnet", "nodeSubnet", v.nodeSubnet);
   if (v.podSubnet) add(r.cluster, "cluster.vnet.podSubnet", "podSubnet", *v.podSubnet);
   for (std::size_t i = 0; i < v.addressSpace.size(); ++i) {
-    add(r.vnet, "cluster.vnet.addressSpace[" + std::to_string(i) + "]", "VNet address space", v.addressSpace[i]);
+    add(r.vnet, "cluster.vnet.addressSpace[" + std::to_string(i) + "]", "VNet address space",
+        v.addressSpace[i]);
   }
   return r;
 }
@@ -118,14 +121,18 @@ void check_service_cidr(RuleContext& c) {
   if (!c.usable({svc})) return;
   const net::Cidr& cidr = np.serviceCidr;
   if (cidr.length() < aks::kServiceCidrMinPrefix) {
-    c.report(svc, "serviceCidr " + cidr.to_string() + " is too large: AKS requires a service CIDR smaller than /12",
-             "a prefix length of /" + std::to_string(aks::kServiceCidrMinPrefix) + " or longer, such as 10.0.0.0/16",
-             "a /16 gives 65,536 Service addresses, far more than any cluster uses");
+    c.report(
+        svc,
+        "serviceCidr " + cidr.to_string() + " is too large: AKS requires a service CIDR smaller than /12",
+        "a prefix length of /" + std::to_string(aks::kServiceCidrMinPrefix) +
+            " or longer, such as 10.0.0.0/16",
+        "a /16 gives 65,536 Service addresses, far more than any cluster uses");
     return;
   }
   if (!c.usable({dns})) return;
   const net::Ipv4 ip = np.dnsServiceIP;
-  const std::string ip_text = "dnsServiceIP " + ip.to_string() + (c.spec().given(dns) ? "" : " (the default)");
+  const std::string ip_text =
+      "dnsServiceIP " + ip.to_string() + (c.spec().given(dns) ? "" : " (the default)");
   const std::string expected = "an address inside serviceCidr " + cidr.to_string() + " other than " +
                                cidr.first().to_string() + ", " + (cidr.first() + 1).to_string() + " and " +
                                cidr.last().to_string() + ", such as " + (cidr.first() + 10).to_string();
@@ -134,12 +141,14 @@ void check_service_cidr(RuleContext& c) {
              c.spec().given(dns) ? "kube-dns is a Service: its address comes from the service CIDR"
                                  : "you changed serviceCidr: set dnsServiceIP to an address inside it");
   } else if (ip == cidr.first() + 1) {
-    c.report(dns, ip_text + " is the first address of serviceCidr " + cidr.to_string() +
-                      ", which the kubernetes Service takes",
+    c.report(dns,
+             ip_text + " is the first address of serviceCidr " + cidr.to_string() +
+                 ", which the kubernetes Service takes",
              expected, "AKS convention is the .10 address, e.g. " + (cidr.first() + 10).to_string());
   } else if (ip == cidr.first() || ip == cidr.last()) {
-    c.report(dns, ip_text + " is the " + std::string(ip == cidr.first() ? "network" : "broadcast") +
-                      " address of serviceCidr " + cidr.to_string(),
+    c.report(dns,
+             ip_text + " is the " + std::string(ip == cidr.first() ? "network" : "broadcast") +
+                 " address of serviceCidr " + cidr.to_string(),
              expected, "AKS convention is the .10 address, e.g. " + (cidr.first() + 10).to_string());
   }
 }

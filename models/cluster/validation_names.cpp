@@ -14,7 +14,8 @@ void check_names(RuleContext& c) {
     if (spec.nodePools[i].name.empty() || !c.usable({path})) continue;
     auto [it, inserted] = pools.emplace(spec.nodePools[i].name, i);
     if (!inserted) {
-      c.report(path, "node pool name '" + spec.nodePools[i].name + "' is already used by " + pool_path(it->second),
+      c.report(path,
+               "node pool name '" + spec.nodePools[i].name + "' is already used by " + pool_path(it->second),
                "a different name for each pool", "rename one of the pools");
     }
   }
@@ -34,7 +35,8 @@ void check_names(RuleContext& c) {
                "a name not used by AKS's own workloads in " + w.namespace_,
                "it is added automatically; remove it, or use another name or namespace");
     } else if (!w.system) {
-      c.report(path, "'" + w.namespace_ + "/" + w.name + "' is already defined by " + workload_path(it->second),
+      c.report(path,
+               "'" + w.namespace_ + "/" + w.name + "' is already defined by " + workload_path(it->second),
                "a different name for each workload of a kind in a namespace", "rename one of them");
     }
   }
@@ -52,8 +54,10 @@ void check_names(RuleContext& c) {
                "a name not used by the kubernetes, kube-dns and metrics-server Services",
                "it is created automatically; remove it or choose another name");
     } else if (!s.system) {
-      c.report(path, "Service '" + s.namespace_ + "/" + s.name + "' is already defined by " + service_path(it->second),
-               "a different name for each Service in a namespace", "rename one of them");
+      c.report(
+          path,
+          "Service '" + s.namespace_ + "/" + s.name + "' is already defined by " + service_path(it->second),
+          "a different name for each Service in a namespace", "rename one of them");
     }
   }
 }

@@ -9,7 +9,9 @@ namespace {
 
 const std::string kProfile = "cluster.networkProfile.";
 
-std::string plugin_name(NetworkPlugin p) { return std::string(name_of<NetworkPlugin>(p, kNetworkPluginNames)); }
+std::string plugin_name(NetworkPlugin p) {
+  return std::string(name_of<NetworkPlugin>(p, kNetworkPluginNames));
+}
 
 void check_combinations(RuleContext& c) {
   const NetworkProfile& np = c.spec().cluster.networkProfile;
@@ -17,27 +19,31 @@ void check_combinations(RuleContext& c) {
   // SPEC networkPluginMode: "overlay" is only valid with networkPlugin azure.
   if (np.networkPluginMode == NetworkPluginMode::Overlay && np.networkPlugin != NetworkPlugin::Azure &&
       c.usable({plugin, kProfile + "networkPluginMode"})) {
-    c.report(kProfile + "networkPluginMode",
-             "overlay mode needs networkPlugin azure, but networkPlugin is " + plugin_name(np.networkPlugin),
-             "networkPluginMode: overlay only together with networkPlugin: azure",
-             np.networkPlugin == NetworkPlugin::Kubenet
-                 ? "Azure CNI Overlay is the migration target for kubenet: set networkPlugin: azure, or remove "
-                   "networkPluginMode to keep kubenet"
-                 : "set networkPlugin: azure, or remove networkPluginMode");
+    c.report(
+        kProfile + "networkPluginMode",
+        "overlay mode needs networkPlugin azure, but networkPlugin is " + plugin_name(np.networkPlugin),
+        "networkPluginMode: overlay only together with networkPlugin: azure",
+        np.networkPlugin == NetworkPlugin::Kubenet
+            ? "Azure CNI Overlay is the migration target for kubenet: set networkPlugin: azure, or remove "
+              "networkPluginMode to keep kubenet"
+            : "set networkPlugin: azure, or remove networkPluginMode");
   }
   // AKSDOCS azure-cni-powered-by-cilium: the cilium dataplane is Azure CNI's.
   if (np.networkDataplane == NetworkDataplane::Cilium && np.networkPlugin != NetworkPlugin::Azure &&
       c.usable({plugin, kProfile + "networkDataplane"})) {
-    c.report(kProfile + "networkDataplane",
-             "the cilium dataplane needs networkPlugin azure, but networkPlugin is " + plugin_name(np.networkPlugin),
-             "networkDataplane: cilium only together with networkPlugin: azure",
-             "set networkPlugin: azure and networkPluginMode: overlay (Azure CNI powered by Cilium), or remove "
-             "networkDataplane");
+    c.report(
+        kProfile + "networkDataplane",
+        "the cilium dataplane needs networkPlugin azure, but networkPlugin is " +
+            plugin_name(np.networkPlugin),
+        "networkDataplane: cilium only together with networkPlugin: azure",
+        "set networkPlugin: azure and networkPluginMode: overlay (Azure CNI powered by Cilium), or remove "
+        "networkDataplane");
   }
   // SPEC networkPolicy: "cilium" requires networkDataplane cilium.
   if (np.networkPolicy == NetworkPolicy::Cilium && np.networkDataplane != NetworkDataplane::Cilium &&
       c.usable({kProfile + "networkPolicy", kProfile + "networkDataplane"})) {
-    c.report(kProfile + "networkPolicy", "networkPolicy cilium needs the cilium dataplane, but networkDataplane is azure",
+    c.report(kProfile + "networkPolicy",
+             "networkPolicy cilium needs the cilium dataplane, but networkDataplane is azure",
              "networkPolicy: cilium only together with networkDataplane: cilium",
              "set networkDataplane: cilium, or use networkPolicy: calico on this dataplane");
   }
@@ -66,7 +72,8 @@ void check_pool_os(RuleContext& c) {
                "use Azure CNI Overlay (networkPlugin: azure, networkPluginMode: overlay) for Windows nodes");
     } else if (plugin == PluginKind::Cilium) {
       c.report(os, "Azure CNI powered by Cilium runs on Linux nodes only (pool '" + pool.name + "')",
-               "osType Linux with the cilium dataplane", "remove networkDataplane: cilium to run Windows pools");
+               "osType Linux with the cilium dataplane",
+               "remove networkDataplane: cilium to run Windows pools");
     } else if (pool.mode == PoolMode::System && c.usable({mode})) {
       c.report(os, "a System pool must be Linux (pool '" + pool.name + "')", "osType Linux for mode System",
                "make this a User pool (mode: User) and keep a Linux System pool for AKS's own pods");
@@ -78,8 +85,9 @@ void check_pool_os(RuleContext& c) {
              "AKS runs CoreDNS and metrics-server on System pools; set mode: System on a Linux pool");
   }
   if (spec.nodePools.empty() && c.usable({"nodePools"})) {
-    c.report("nodePools", "the cluster has no node pools", "at least one node pool",
-             "add a pool such as {name: nodepool1, count: 3, mode: System}, or remove nodePools for the default");
+    c.report(
+        "nodePools", "the cluster has no node pools", "at least one node pool",
+        "add a pool such as {name: nodepool1, count: 3, mode: System}, or remove nodePools for the default");
   }
   for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
     const NodePoolSpec& pool = spec.nodePools[i];

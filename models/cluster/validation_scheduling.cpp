@@ -37,8 +37,8 @@ void check_os(RuleContext& c, OsType os) {
     cap.nodes += pool.count;
     if (pool.maxPods < cap.daemonsets) {
       c.report(pool_path(i) + ".maxPods",
-               "maxPods " + std::to_string(pool.maxPods) + " leaves no room for the " + std::to_string(cap.daemonsets) +
-                   " DaemonSet pods every " + os_name + " node runs",
+               "maxPods " + std::to_string(pool.maxPods) + " leaves no room for the " +
+                   std::to_string(cap.daemonsets) + " DaemonSet pods every " + os_name + " node runs",
                "maxPods of at least " + std::to_string(cap.daemonsets), "raise maxPods");
       return;
     }
@@ -57,18 +57,22 @@ void check_os(RuleContext& c, OsType os) {
     const std::string where = w.system ? "nodePools" : workload_path(i) + ".replicas";
     std::string message = cap.nodes == 0
                               ? "no " + os_name + " nodes to run " + w.namespace_ + "/" + w.name
-                              : "cannot schedule all pods on the " + std::to_string(cap.nodes) + " " + os_name +
-                                    " nodes: Deployments ask for " + std::to_string(requested) + " pods, but " +
-                                    std::to_string(cap.deployment_slots) + " slots are left after " +
-                                    std::to_string(cap.daemonsets) + " DaemonSet pods per node (sum of maxPods minus " +
+                              : "cannot schedule all pods on the " + std::to_string(cap.nodes) + " " +
+                                    os_name + " nodes: Deployments ask for " + std::to_string(requested) +
+                                    " pods, but " + std::to_string(cap.deployment_slots) +
+                                    " slots are left after " + std::to_string(cap.daemonsets) +
+                                    " DaemonSet pods per node (sum of maxPods minus " +
                                     "DaemonSets over the nodes); " + w.namespace_ + "/" + w.name +
                                     " is the first that does not fit";
     const std::uint64_t before = placed - w.replicas;
     c.report(where, std::move(message),
-             w.system ? "at least one " + os_name + " node pool with room for AKS's own pods"
-                      : "at most " + std::to_string(cap.deployment_slots > before ? cap.deployment_slots - before : 0) +
-                            " replicas here with these node pools",
-             w.system ? "add a " + os_name + " System pool" : "add nodes (count), raise maxPods, or lower replicas");
+             w.system
+                 ? "at least one " + os_name + " node pool with room for AKS's own pods"
+                 : "at most " +
+                       std::to_string(cap.deployment_slots > before ? cap.deployment_slots - before : 0) +
+                       " replicas here with these node pools",
+             w.system ? "add a " + os_name + " System pool"
+                      : "add nodes (count), raise maxPods, or lower replicas");
     return;
   }
 }

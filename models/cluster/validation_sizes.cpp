@@ -57,13 +57,14 @@ void check_node_limits(RuleContext& c, const NodeTotals& t) {
     return;
   }
   if (c.plugin_known() && spec.plugin() == PluginKind::Kubenet && t.nodes > aks::kKubenetMaxNodes) {
-    c.report("nodePools",
-             "a kubenet cluster of " + std::to_string(t.nodes) + " nodes exceeds the Azure route table limit: " +
-                 "kubenet needs one route per node, and a route table holds at most " +
-                 std::to_string(aks::kMaxRoutesPerRouteTable) + " routes",
-             "at most " + std::to_string(aks::kKubenetMaxNodes) + " nodes with kubenet",
-             "use Azure CNI Overlay (networkPlugin: azure, networkPluginMode: overlay): no route table, up to " +
-                 std::to_string(aks::kOverlayMaxNodes) + " nodes");
+    c.report(
+        "nodePools",
+        "a kubenet cluster of " + std::to_string(t.nodes) + " nodes exceeds the Azure route table limit: " +
+            "kubenet needs one route per node, and a route table holds at most " +
+            std::to_string(aks::kMaxRoutesPerRouteTable) + " routes",
+        "at most " + std::to_string(aks::kKubenetMaxNodes) + " nodes with kubenet",
+        "use Azure CNI Overlay (networkPlugin: azure, networkPluginMode: overlay): no route table, up to " +
+            std::to_string(aks::kOverlayMaxNodes) + " nodes");
   }
 }
 
@@ -75,10 +76,12 @@ void check_max_pods(RuleContext& c) {
     const std::uint32_t max_pods = spec.nodePools[i].maxPods;
     if (!c.usable({path}) || (max_pods >= aks::kMinMaxPods && max_pods <= aks::kMaxMaxPods)) continue;
     c.report(path, "maxPods " + std::to_string(max_pods) + " is out of range for " + c.plugin_title(),
-             std::to_string(aks::kMinMaxPods) + " to " + std::to_string(aks::kMaxMaxPods) + " pods per node with " +
-                 c.plugin_title() + " (default " + std::to_string(default_max_pods(spec)) + ")",
-             max_pods < aks::kMinMaxPods ? "AKS needs room for its own pods on every node"
-                                         : std::to_string(aks::kMaxMaxPods) + " is the most AKS allows per node");
+             std::to_string(aks::kMinMaxPods) + " to " + std::to_string(aks::kMaxMaxPods) +
+                 " pods per node with " + c.plugin_title() + " (default " +
+                 std::to_string(default_max_pods(spec)) + ")",
+             max_pods < aks::kMinMaxPods
+                 ? "AKS needs room for its own pods on every node"
+                 : std::to_string(aks::kMaxMaxPods) + " is the most AKS allows per node");
   }
 }
 
@@ -101,26 +104,32 @@ void check_node_subnet(RuleContext& c) {
     needed += (std::uint64_t{pool.count} + pool.maxSurge) * per_node;
     if (!formula.empty()) formula += " + ";
     // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "(" + std::to_string(...) here.
-    formula.append("(").append(std::to_string(pool.count)).append(" + ").append(std::to_string(pool.maxSurge));
+    formula.append("(")
+        .append(std::to_string(pool.count))
+        .append(" + ")
+        .append(std::to_string(pool.maxSurge));
     formula.append(")");
     if (with_pods) formula.append(" x (").append(std::to_string(pool.maxPods)).append(" + 1)");
   }
   const net::Cidr& subnet = spec.cluster.vnet.nodeSubnet;
-  const std::uint64_t have = subnet.size() > aks::kAzureReservedPerSubnet ? subnet.size() - aks::kAzureReservedPerSubnet : 0;
+  const std::uint64_t have =
+      subnet.size() > aks::kAzureReservedPerSubnet ? subnet.size() - aks::kAzureReservedPerSubnet : 0;
   if (needed <= have) return;
-  const std::string what = with_pods ? "(nodes + surge) x (maxPods + 1) = " : "one address per node and surge node: ";
+  const std::string what =
+      with_pods ? "(nodes + surge) x (maxPods + 1) = " : "one address per node and surge node: ";
   const int prefix = smallest_prefix(needed, aks::kAzureReservedPerSubnet);
-  c.report(path,
-           "nodeSubnet " + subnet.to_string() + " is too small for " + c.plugin_title() + ": it needs " + what +
-               formula + " = " + std::to_string(needed) + " addresses, and the subnet has " +
-               usable_after_reserve(subnet),
-           prefix < 0 ? "fewer addresses than any subnet holds"
-                      : "a node subnet of /" + std::to_string(prefix) + " or larger (" +
-                            std::to_string((std::uint64_t{1} << (32 - prefix)) - aks::kAzureReservedPerSubnet) +
-                            " usable addresses)",
-           with_pods ? "widen nodeSubnet, lower maxPods, or use Azure CNI Overlay (networkPluginMode: overlay), "
-                       "which takes pod IPs from podCidr instead of the subnet"
-                     : "widen nodeSubnet or use fewer nodes");
+  c.report(
+      path,
+      "nodeSubnet " + subnet.to_string() + " is too small for " + c.plugin_title() + ": it needs " + what +
+          formula + " = " + std::to_string(needed) + " addresses, and the subnet has " +
+          usable_after_reserve(subnet),
+      prefix < 0 ? "fewer addresses than any subnet holds"
+                 : "a node subnet of /" + std::to_string(prefix) + " or larger (" +
+                       std::to_string((std::uint64_t{1} << (32 - prefix)) - aks::kAzureReservedPerSubnet) +
+                       " usable addresses)",
+      with_pods ? "widen nodeSubnet, lower maxPods, or use Azure CNI Overlay (networkPluginMode: overlay), "
+                  "which takes pod IPs from podCidr instead of the subnet"
+                : "widen nodeSubnet or use fewer nodes");
 }
 
 // Azure CNI pod subnet: each node takes pod IPs in batches of 16, at least one batch per node.
@@ -130,15 +139,17 @@ void check_pod_subnet(RuleContext& c, const NodeTotals& t) {
   if (!spec.cluster.vnet.podSubnet || spec.uses_pod_cidr() || !c.plugin_known() || !c.usable({path})) return;
   const net::Cidr& subnet = *spec.cluster.vnet.podSubnet;
   const std::uint64_t needed = (t.nodes + t.surge) * aks::kPodSubnetBatch;
-  const std::uint64_t have = subnet.size() > aks::kAzureReservedPerSubnet ? subnet.size() - aks::kAzureReservedPerSubnet : 0;
+  const std::uint64_t have =
+      subnet.size() > aks::kAzureReservedPerSubnet ? subnet.size() - aks::kAzureReservedPerSubnet : 0;
   if (needed <= have) return;
   const int prefix = smallest_prefix(needed, aks::kAzureReservedPerSubnet);
   c.report(path,
-           "podSubnet " + subnet.to_string() + " is too small: each of the " + std::to_string(t.nodes) + " nodes + " +
-               std::to_string(t.surge) + " surge nodes takes pod IPs in batches of " +
+           "podSubnet " + subnet.to_string() + " is too small: each of the " + std::to_string(t.nodes) +
+               " nodes + " + std::to_string(t.surge) + " surge nodes takes pod IPs in batches of " +
                std::to_string(aks::kPodSubnetBatch) + ", so it needs at least " + std::to_string(needed) +
                " addresses, and the subnet has " + usable_after_reserve(subnet),
-           prefix < 0 ? "fewer addresses than any subnet holds" : "a pod subnet of /" + std::to_string(prefix) + " or larger",
+           prefix < 0 ? "fewer addresses than any subnet holds"
+                      : "a pod subnet of /" + std::to_string(prefix) + " or larger",
            "widen podSubnet");
 }
 
@@ -159,8 +170,8 @@ void check_pod_cidr(RuleContext& c, const NodeTotals& t) {
                std::to_string(t.nodes) + " nodes + " + std::to_string(t.surge) + " surge nodes (" +
                std::to_string(needed) + ")",
            prefix < 0 ? "fewer nodes: no IPv4 range holds one /24 for each"
-                      : "a pod CIDR of /" + std::to_string(prefix) + " or larger (one /" + std::to_string(block) +
-                            " per node)",
+                      : "a pod CIDR of /" + std::to_string(prefix) + " or larger (one /" +
+                            std::to_string(block) + " per node)",
            "widen podCidr, e.g. the default 10.244.0.0/16 holds 256 nodes");
 }
 

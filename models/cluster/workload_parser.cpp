@@ -9,8 +9,8 @@ namespace cnisim::cluster {
 
 namespace {
 
-constexpr std::string_view kWorkloadKeys[] = {"kind", "namespace", "name", "replicas", "image", "labels",
-                                              "hostNetwork", "nodeSelector"};
+constexpr std::string_view kWorkloadKeys[] = {"kind",  "namespace", "name",        "replicas",
+                                              "image", "labels",    "hostNetwork", "nodeSelector"};
 constexpr std::string_view kNodeOsKey = "kubernetes.io/os";
 // The most pods any AKS cluster can run: a sanity bound for replicas before scheduling is checked.
 constexpr std::uint64_t kMaxReplicas = std::uint64_t{aks::kMaxNodesPerCluster} * aks::kMaxMaxPods;
@@ -28,8 +28,8 @@ void parse_node_selector(FieldReader& r, const Field& f, WorkloadSpec& w) {
     } else if (value == "windows") {
       w.nodeOs = OsType::Windows;
     } else {
-      r.error(path, r.spec().mark(path), "unknown operating system " + FieldReader::quoted(value), "linux or windows",
-              "node OS labels are lowercase");
+      r.error(path, r.spec().mark(path), "unknown operating system " + FieldReader::quoted(value),
+              "linux or windows", "node OS labels are lowercase");
     }
   }
 }
@@ -49,7 +49,8 @@ void parse_labels(FieldReader& r, const Field& f, std::map<std::string, std::str
       r.error(path, r.spec().mark(path),
               key_problem ? "label key " + FieldReader::quoted(key) + " " + *key_problem
                           : "label value " + FieldReader::quoted(value) + " " + *value_problem,
-              "keys and values of at most 63 letters, digits, '-', '_' or '.'", "labels look like 'app: nginx'");
+              "keys and values of at most 63 letters, digits, '-', '_' or '.'",
+              "labels look like 'app: nginx'");
     }
   }
   if (ok) out = *labels;
@@ -100,7 +101,8 @@ void parse_workload(FieldReader& r, const YAML::Node& node, const std::string& p
   }
   if (w.kind == WorkloadKind::DaemonSet && replicas != nullptr && r.spec().given(path + ".kind")) {
     r.error(replicas->path, r.mark_of(*replicas), "a DaemonSet has no replicas",
-            "no replicas key for kind DaemonSet", "a DaemonSet runs one pod on every eligible node; remove replicas");
+            "no replicas key for kind DaemonSet",
+            "a DaemonSet runs one pod on every eligible node; remove replicas");
   }
   r.spec().workloads.push_back(w);
 }

@@ -48,8 +48,8 @@ Diagnostic at(const std::string& file, int line, int column) {
 
 Diagnostic too_big_diagnostic(const std::string& file, std::uintmax_t bytes, const InputLimits& limits) {
   Diagnostic d = at(file, 1, 1);
-  d.message = "the file is " + std::to_string(bytes) + " bytes, more than the " + std::to_string(limits.max_bytes) +
-              "-byte limit for a scenario";
+  d.message = "the file is " + std::to_string(bytes) + " bytes, more than the " +
+              std::to_string(limits.max_bytes) + "-byte limit for a scenario";
   d.expected = "a scenario file of at most " + std::to_string(limits.max_bytes) + " bytes";
   d.hint = "describe nodes by pool (count: 400) rather than one by one; a real scenario is a few KiB";
   return d;
@@ -63,7 +63,7 @@ bool check_scenario_text(std::string_view text, const std::string& file, const I
   }
   int line = 1, column = 1;
   int flow_depth = 0;
-  char quote = 0;          // the open quote character, if inside a quoted scalar
+  char quote = 0;  // the open quote character, if inside a quoted scalar
   bool in_comment = false;
   bool escaped = false;
   char previous = '\n';
@@ -174,16 +174,17 @@ class TreeMeasure {
     }
     if (size.nodes > limits_.max_nodes) {
       report(node,
-             "this value expands to " + std::to_string(size.nodes) +
-                 (size.nodes == kSaturated ? "+" : "") + " YAML nodes once anchors and aliases are followed",
+             "this value expands to " + std::to_string(size.nodes) + (size.nodes == kSaturated ? "+" : "") +
+                 " YAML nodes once anchors and aliases are followed",
              "at most " + std::to_string(limits_.max_nodes) + " nodes in a scenario",
              "an alias (*name) repeats its anchor's whole value; aliases of aliases multiply (an \"alias "
              "bomb\"): write the values out instead");
       return std::nullopt;
     }
     if (depth + size.depth > limits_.max_depth) {
-      report(node, "once aliases are followed, values are nested more than " + std::to_string(limits_.max_depth) +
-                       " levels deep",
+      report(node,
+             "once aliases are followed, values are nested more than " + std::to_string(limits_.max_depth) +
+                 " levels deep",
              "at most " + std::to_string(limits_.max_depth) + " levels of nesting",
              "an alias repeats its anchor's nesting where it is used: flatten the structure");
       return std::nullopt;

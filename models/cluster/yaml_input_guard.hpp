@@ -17,8 +17,8 @@ struct InputLimits {
   // A real scenario is a few KiB. yaml-cpp parses dense YAML at about 1.5 MiB/s, so this bound keeps
   // the worst file well under the one-second budget.
   std::size_t max_bytes = std::size_t{512} << 10;
-  int max_depth = 64;                            // the schema needs 5 levels; data-path sections a few more
-  std::uint64_t max_nodes = 200'000;             // counted with aliases expanded
+  int max_depth = 64;                 // the schema needs 5 levels; data-path sections a few more
+  std::uint64_t max_nodes = 200'000;  // counted with aliases expanded
 };
 
 // The diagnostic for a scenario of `bytes` bytes, over the limit.

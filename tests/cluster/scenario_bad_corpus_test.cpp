@@ -1,7 +1,6 @@
 // Every file in tests/cluster/bad/ must be rejected with the diagnostics its .expected file lists,
 // in well under a second; and generated hostile inputs (too big to commit) must be rejected as fast.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -99,9 +98,10 @@ TEST_CASE("every bad scenario in the corpus is rejected with its expected messag
 
 TEST_CASE("a missing file and a directory are reported as unreadable, not as YAML errors") {
   const Outcome missing = run([] { load_scenario_file("/nonexistent/scenario.yaml"); });
-  CHECK(missing.text == "/nonexistent/scenario.yaml:1:1: error: cannot open the file\n"
-                        "  expected: a readable scenario .yaml file\n"
-                        "  hint: check the path given with -f");
+  CHECK(missing.text ==
+        "/nonexistent/scenario.yaml:1:1: error: cannot open the file\n"
+        "  expected: a readable scenario .yaml file\n"
+        "  hint: check the path given with -f");
   const Outcome directory = run([] { load_scenario_file(std::filesystem::temp_directory_path().string()); });
   CHECK_THAT(directory.text, Catch::Contains("error: is a directory"));
 }
@@ -122,17 +122,20 @@ TEST_CASE("generated hostile inputs are rejected within a second each") {
       {"sequence-nesting-10000", head + "traffic:\n  " + repeat("- ", 10000) + "x\n",
        "error: YAML nested too deeply for the parser"},
       // Block mappings 200 levels deep (indentation grows, so 10,000 levels would be 50 MB of text).
-      {"block-nesting-200", head + [] {
-         std::string s = "traffic:\n";
-         for (int i = 1; i <= 200; ++i) s += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
-         return s;
-       }(),
+      {"block-nesting-200",
+       head +
+           [] {
+             std::string s = "traffic:\n";
+             for (int i = 1; i <= 200; ++i) s += std::string(static_cast<std::size_t>(i), ' ') + "k:\n";
+             return s;
+           }(),
        "error: values are nested more than 64 levels deep"},
       {"too-big-2MiB", head + "# " + repeat("x", 2u << 20) + "\n",
        "1:1: error: the file is " + std::to_string(head.size() + 3 + (2u << 20)) +
            " bytes, more than the 524288-byte limit for a scenario"},
       {"huge-string-500000", "cluster:\n  name: " + repeat("a", 500'000) + "\n",
-       "2:9: error: cluster.name: name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (500000 characters) is 500000 "
+       "2:9: error: cluster.name: name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' (500000 characters) is "
+       "500000 "
        "characters long, more than 63"},
       // YAML itself limits an implicit key to 1024 characters.
       {"huge-key", head + repeat("k", 500'000) + ": 1\n",
@@ -140,15 +143,17 @@ TEST_CASE("generated hostile inputs are rejected within a second each") {
        "  expected: valid YAML (a mapping of sections: cluster, nodePools, workloads, services, ...)\n"
        "  hint: a key longer than 1024 characters"},
       {"long-unknown-key", head + repeat("k", 1000) + ": 1\n",
-       "3:1: error: " + repeat("k", 1000) + ": unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' (1000 "
-       "characters)\n"},
-      {"wide-alias-bomb", head + "traffic:\n  a: &a [" + repeat("x, ", 999) + "x]\n  b: [" + repeat("*a, ", 999) +
-                              "*a]\n",
+       "3:1: error: " + repeat("k", 1000) +
+           ": unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' (1000 "
+           "characters)\n"},
+      {"wide-alias-bomb",
+       head + "traffic:\n  a: &a [" + repeat("x, ", 999) + "x]\n  b: [" + repeat("*a, ", 999) + "*a]\n",
        "5:6: error: this value expands to 1001001 YAML nodes once anchors and aliases are followed"},
       // 10,000 workloads each missing its name: the report stops at 50 rather than growing with the file.
       {"many-errors", head + "workloads:\n" + repeat("  - {replicas: 1}\n", 10'000),
        "error: too many errors; stopped reporting after 50"},
-      {"binary-garbage", [] {
+      {"binary-garbage",
+       [] {
          std::string s;
          std::uint32_t x = 12345;  // fixed LCG: the same bytes every run
          for (int i = 0; i < 4096; ++i) s += static_cast<char>((x = x * 1103515245u + 12345u) >> 24);
@@ -175,7 +180,8 @@ TEST_CASE("a large valid scenario of 2,000 workloads loads within a second") {
       "nodePools:\n  - {name: system, count: 3, mode: System}\n  - {name: user, count: 1000, maxPods: 250}\n"
       "workloads:\n";
   for (int i = 0; i < 2000; ++i) {
-    yaml += "  - {name: app" + std::to_string(i) + ", replicas: 100, labels: {app: app" + std::to_string(i) + "}}\n";
+    yaml += "  - {name: app" + std::to_string(i) + ", replicas: 100, labels: {app: app" + std::to_string(i) +
+            "}}\n";
   }
   const auto start = Clock::now();
   const ScenarioSpec spec = load_scenario_string(yaml, "big.yaml");

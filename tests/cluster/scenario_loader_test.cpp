@@ -1,7 +1,6 @@
 // Loading scenarios: the shipped seed walkthrough, AKS defaults, system workloads, marks, apply_plugin.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "models/cluster/aks_facts.hpp"
 #include "scenario_test_support.hpp"
@@ -12,12 +11,14 @@ namespace {
 using test::load;
 
 const WorkloadSpec* find_workload(const ScenarioSpec& spec, std::string_view name) {
-  auto it = std::find_if(spec.workloads.begin(), spec.workloads.end(), [&](const auto& w) { return w.name == name; });
+  auto it = std::find_if(spec.workloads.begin(), spec.workloads.end(),
+                         [&](const auto& w) { return w.name == name; });
   return it == spec.workloads.end() ? nullptr : &*it;
 }
 
 const ServiceSpec* find_service(const ScenarioSpec& spec, std::string_view name) {
-  auto it = std::find_if(spec.services.begin(), spec.services.end(), [&](const auto& s) { return s.name == name; });
+  auto it =
+      std::find_if(spec.services.begin(), spec.services.end(), [&](const auto& s) { return s.name == name; });
   return it == spec.services.end() ? nullptr : &*it;
 }
 
@@ -71,7 +72,9 @@ TEST_CASE("the seed walkthrough is the article's 3-node kubenet cluster with 10 
   CHECK(svc.ports[0].protocol == "TCP");
 }
 
-TEST_CASE("a kubenet cluster runs kube-proxy and ip-masq-agent on the host network, CoreDNS and metrics-server as pods") {
+TEST_CASE(
+    "a kubenet cluster runs kube-proxy and ip-masq-agent on the host network, CoreDNS and metrics-server as "
+    "pods") {
   const ScenarioSpec spec = seed();
   CHECK(system_workload_names(spec) ==
         std::vector<std::string>{"kube-proxy", "azure-ip-masq-agent", "coredns", "metrics-server"});
@@ -118,7 +121,9 @@ TEST_CASE("source marks give the line and column of every field the file set, an
   CHECK(spec.locate("cluster.vnet.nodeSubnet").line == spec.mark("cluster").line);
 }
 
-TEST_CASE("without a networkPlugin, Kubernetes 1.30 and later default to Azure CNI Overlay and earlier to kubenet") {
+TEST_CASE(
+    "without a networkPlugin, Kubernetes 1.30 and later default to Azure CNI Overlay and earlier to "
+    "kubenet") {
   const ScenarioSpec newer = load("cluster: {name: a, kubernetesVersion: '1.30.2'}\n");
   CHECK(newer.plugin() == PluginKind::AzureOverlay);
   CHECK(newer.nodePools.at(0).maxPods == aks::kOverlayDefaultMaxPods);
@@ -150,24 +155,27 @@ TEST_CASE("maxPods defaults per plugin: kubenet 110, Azure CNI 30 or 110 with a 
   };
   CHECK(max_pods("{networkPlugin: kubenet}") == 110);
   CHECK(max_pods("{networkPlugin: azure}") == 30);
-  CHECK(max_pods("{networkPlugin: azure}",
-                 "  vnet: {addressSpace: [10.1.0.0/16], nodeSubnet: 10.1.0.0/24, podSubnet: 10.1.16.0/20}\n") == 110);
+  CHECK(
+      max_pods("{networkPlugin: azure}",
+               "  vnet: {addressSpace: [10.1.0.0/16], nodeSubnet: 10.1.0.0/24, podSubnet: 10.1.16.0/20}\n") ==
+      110);
   CHECK(max_pods("{networkPlugin: azure, networkPluginMode: overlay}") == 250);
   CHECK(max_pods("{networkPlugin: azure, networkPluginMode: overlay, networkDataplane: cilium}") == 250);
   CHECK(max_pods("{networkPlugin: none}") == aks::kNoneDefaultMaxPods);
 }
 
 TEST_CASE("the cilium dataplane replaces kube-proxy and ip-masq-agent with the cilium agent") {
-  const ScenarioSpec spec =
-      load("cluster: {name: a, networkProfile: {networkPlugin: azure, networkPluginMode: overlay, "
-           "networkDataplane: cilium, networkPolicy: cilium}}\n");
+  const ScenarioSpec spec = load(
+      "cluster: {name: a, networkProfile: {networkPlugin: azure, networkPluginMode: overlay, "
+      "networkDataplane: cilium, networkPolicy: cilium}}\n");
   CHECK(spec.plugin() == PluginKind::Cilium);
   CHECK(system_workload_names(spec) == std::vector<std::string>{"cilium", "coredns", "metrics-server"});
   const ScenarioSpec byo = load("cluster: {name: a, networkProfile: {networkPlugin: none}}\n");
   CHECK(system_workload_names(byo) == std::vector<std::string>{"kube-proxy", "coredns", "metrics-server"});
 }
 
-TEST_CASE("workload and service fields take Kubernetes defaults: app label, namespace, targetPort, replicas") {
+TEST_CASE(
+    "workload and service fields take Kubernetes defaults: app label, namespace, targetPort, replicas") {
   const ScenarioSpec spec = load(
       "cluster: {name: a}\n"
       "workloads:\n  - name: web\n"
@@ -182,13 +190,15 @@ TEST_CASE("workload and service fields take Kubernetes defaults: app label, name
 TEST_CASE("maxSurge takes a node count or a percentage of the pool rounded up") {
   const ScenarioSpec spec = load(
       "cluster: {name: a}\n"
-      "nodePools:\n  - {name: sys, count: 10, mode: System, maxSurge: '33%'}\n  - {name: usr, count: 4, maxSurge: 2}\n");
+      "nodePools:\n  - {name: sys, count: 10, mode: System, maxSurge: '33%'}\n  - {name: usr, count: 4, "
+      "maxSurge: 2}\n");
   CHECK(spec.nodePools[0].maxSurge == 4);  // 3.3 nodes -> 4
   CHECK(spec.nodePools[1].maxSurge == 2);
 }
 
 TEST_CASE("enum values are accepted in any case, as ARM accepts them") {
-  const ScenarioSpec spec = load("cluster: {name: a, networkProfile: {networkPlugin: Kubenet, outboundType: LOADBALANCER}}\n");
+  const ScenarioSpec spec =
+      load("cluster: {name: a, networkProfile: {networkPlugin: Kubenet, outboundType: LOADBALANCER}}\n");
   CHECK(spec.plugin() == PluginKind::Kubenet);
 }
 
@@ -226,7 +236,8 @@ TEST_CASE("apply_plugin runs the seed cluster under azure with its default maxPo
   apply_plugin(defaulted, PluginKind::Cilium);
   CHECK(defaulted.nodePools[0].maxPods == 250);
   CHECK(system_workload_names(defaulted) == std::vector<std::string>{"cilium", "coredns", "metrics-server"});
-  CHECK(std::count_if(defaulted.services.begin(), defaulted.services.end(), [](auto& s) { return s.system; }) == 3);
+  CHECK(std::count_if(defaulted.services.begin(), defaulted.services.end(),
+                      [](auto& s) { return s.system; }) == 3);
 }
 
 TEST_CASE("the azure variant of the seed walkthrough loads as Azure CNI with 30 pods per node") {
@@ -241,9 +252,10 @@ TEST_CASE("apply_plugin re-validates: the cluster must fit the new plugin") {
   ScenarioSpec spec = load(
       "cluster: {name: a, networkProfile: {networkPlugin: azure, networkPluginMode: overlay}}\n"
       "nodePools:\n  - {name: sys, count: 2, mode: System}\n  - {name: win, count: 2, osType: Windows}\n");
-  REQUIRE_THROWS_WITH(apply_plugin(spec, PluginKind::Kubenet),
-                      Catch::StartsWith("test.yaml:4:35: error: nodePools[1].osType: kubenet does not support "
-                                        "Windows node pools (pool 'win')"));
+  REQUIRE_THROWS_WITH(
+      apply_plugin(spec, PluginKind::Kubenet),
+      Catch::StartsWith("test.yaml:4:35: error: nodePools[1].osType: kubenet does not support "
+                        "Windows node pools (pool 'win')"));
 }
 
 }  // namespace cnisim::cluster

@@ -8,7 +8,7 @@ TEST_CASE("edit distance counts insertions, deletions, substitutions and swaps, 
   CHECK(edit_distance("podCidr", "podCIDR", 5) == 0);
   CHECK(edit_distance("kubnet", "kubenet", 5) == 1);
   CHECK(edit_distance("nodePols", "nodePools", 5) == 1);
-  CHECK(edit_distance("mdoe", "mode", 5) == 1);  // a swap is one edit
+  CHECK(edit_distance("mdoe", "mode", 5) == 1);       // a swap is one edit
   CHECK(edit_distance("count", "replicas", 2) == 3);  // gave up past the limit
 }
 
