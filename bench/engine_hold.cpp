@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "bench/bench_report.hpp"
@@ -51,10 +52,14 @@ int main(int argc, char** argv) {
   bool json = false, short_mode = false;
   int runs = 5;
   std::uint64_t events = 0;
+  std::uint64_t only_n = 0;
+  std::string only_impl;
   opts.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "one JSON object per line")(
       "short", po::bool_switch(&short_mode), "a quick run (fewer events, one run, N up to 10^5)")(
       "runs", po::value(&runs), "runs per configuration; the median is reported (default 5)")(
-      "events", po::value(&events), "timed events per run (default 5,000,000; --short 500,000)");
+      "events", po::value(&events), "timed events per run (default 5,000,000; --short 500,000)")(
+      "n", po::value(&only_n), "run only this number of pending events")(
+      "impl", po::value<std::string>(), "run only this queue: radix-heap or binary-heap");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -69,11 +74,18 @@ int main(int argc, char** argv) {
   }
   if (events == 0) events = short_mode ? 500'000 : 5'000'000;
   if (short_mode && !vm.count("runs")) runs = 1;
+  if (vm.count("impl")) only_impl = vm["impl"].as<std::string>();
+  if (!only_impl.empty() && only_impl != "radix-heap" && only_impl != "binary-heap") {
+    std::cerr << "engine_hold: --impl must be radix-heap or binary-heap, not '" << only_impl << "'\n";
+    return 2;
+  }
   std::vector<std::uint64_t> sizes = short_mode ? std::vector<std::uint64_t>{1'000, 100'000}
                                                 : std::vector<std::uint64_t>{1'000, 100'000, 1'000'000};
 
   cnisim::bench::BenchReport report("engine_hold", json);
+  if (only_n != 0) sizes = {only_n};
   for (auto kind : {QueueKind::RadixHeap, QueueKind::BinaryHeap}) {
+    if (!only_impl.empty() && only_impl != to_string(kind)) continue;
     for (auto n : sizes) {
       std::vector<double> rates;
       for (int r = 0; r < runs; ++r) rates.push_back(hold_run(kind, n, events, 1 + static_cast<std::uint64_t>(r)));

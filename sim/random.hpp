@@ -2,8 +2,9 @@
 // Reproducible random numbers: one stream per named component, derived from (run seed, name), so that
 // adding a component never changes another's draws. The generator (xoshiro256**) and every draw are
 // implemented here, in integers where possible, because std:: distributions differ between standard
-// libraries. The one floating-point step is std::log in exponential(); glibc's log is deterministic
-// for a given build, and the result is rounded to an integer picosecond.
+// libraries. exponential() uses a ziggurat whose tables are built with std::exp/std::log (the same on
+// every IEEE-754 machine with glibc's correctly rounded exp and log); time draws are rounded to an
+// integer picosecond.
 #include <cstdint>
 #include <string_view>
 
@@ -42,7 +43,7 @@ class RandomStream {
   std::int64_t uniform_int(std::int64_t lo, std::int64_t hi);
   // Uniform double in [0, 1) with 53 random bits.
   double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
-  // Exponentially distributed double with the given mean (inverse transform on (0, 1]).
+  // Exponentially distributed double with the given mean (ziggurat method).
   double exponential(double mean);
   // Exponentially distributed time with the given mean, rounded to the nearest picosecond.
   Time exponential(Time mean);

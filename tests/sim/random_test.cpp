@@ -77,3 +77,22 @@ TEST_CASE("uniform01 is in [0, 1)", "[random]") {
   CHECK(lo < 0.001);
   CHECK(hi > 0.999);
 }
+
+TEST_CASE("exponential draws follow the exponential distribution (Kolmogorov-Smirnov)", "[random]") {
+  RandomStream r(12345);
+  const int n = 200'000;
+  std::vector<double> x(n);
+  for (auto& v : x) v = r.exponential(1.0);
+  std::sort(x.begin(), x.end());
+  double d = 0;
+  for (int i = 0; i < n; ++i) {
+    const double cdf = 1.0 - std::exp(-x[static_cast<std::size_t>(i)]);
+    d = std::max({d, std::abs(cdf - static_cast<double>(i) / n), std::abs(cdf - static_cast<double>(i + 1) / n)});
+  }
+  // The 99.9% critical value of the KS statistic is 1.95 / sqrt(n).
+  CHECK(d < 1.95 / std::sqrt(static_cast<double>(n)));
+  // The tail beyond the ziggurat's base (x > 7.7) is reached with probability e^-7.7 ~ 4.5e-4.
+  const auto tail = std::count_if(x.begin(), x.end(), [](double v) { return v > 7.697117470131487; });
+  CHECK(tail > 40);
+  CHECK(tail < 160);
+}
