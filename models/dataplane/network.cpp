@@ -1,0 +1,289 @@
+// The queueing machinery: FIFO servers for devices, serializer + pipe for each link direction.
+// At most one pending event per server, serializer and pipe; states are asserted.
+#include "models/dataplane/network.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace cnisim::dataplane {
+
+using cluster::DeviceKind;
+using cluster::kNone;
+
+namespace {
+bool is_external(DeviceKind k) { return k == DeviceKind::ExternalVm || k == DeviceKind::InternetHost; }
+std::size_t index(DeviceKind k) { return static_cast<std::size_t>(k); }
+}  // namespace
+
+Network::Network(const cluster::Cluster& cluster, const CostProfile& profile, sim::Simulator& sim,
+                 NetworkOptions options)
+    : cluster_(cluster), profile_(profile), sim_(sim), options_(options) {
+  build_links();
+  build_route_devices();
+  build_bridge_ports();
+  const sim::RandomStreams streams(options_.seed);
+  conntrack_.resize(cluster_.nodes().size());
+  for (std::uint32_t n = 0; n < cluster_.nodes().size(); ++n) {
+    endpoint_random_.push_back(streams.stream("service-endpoint", n));
+  }
+  round_robin_.assign(cluster_.nodes().size() * cluster_.services().size(), 0);
+  if (options_.measure_host || profile_.lookup_model == LookupCostModel::Measured) measure_lookups();
+}
+
+Network::~Network() = default;
+
+net::Ipv4 Network::address_of(HostRef host) const {
+  switch (host.kind) {
+    case HostRef::Kind::Pod: return cluster_.pods()[host.index].ip;
+    case HostRef::Kind::Node: return cluster_.nodes()[host.index].ip;
+    case HostRef::Kind::External: return cluster_.externals()[host.index].ip;
+  }
+  return {};
+}
+
+PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
+                       std::uint32_t tag, bool traced) {
+  const PacketId id = pool_.allocate();
+  Packet& p = pool_[id];
+  p.tuple = tuple;
+  p.size = size;
+  p.ttl = static_cast<std::uint8_t>(profile_.initial_ttl);
+  p.kind = kind;
+  p.tag = tag;
+  p.traced = traced;
+  ++counters_.packets_sent;
+  cluster::DeviceId device = kNone;
+  switch (from.kind) {
+    case HostRef::Kind::Pod: device = cluster_.pods()[from.index].netns; break;  // hostNetwork: the node stack
+    case HostRef::Kind::Node: device = cluster_.nodes()[from.index].stack; break;
+    case HostRef::Kind::External: device = cluster_.externals()[from.index].device; break;
+  }
+  arrive(device, id);
+  return id;
+}
+
+void Network::fifo_push(Fifo& q, PacketId id) {
+  pool_[id].next = kNoPacket;
+  if (q.tail == kNoPacket) {
+    q.head = id;
+  } else {
+    pool_[q.tail].next = id;
+  }
+  q.tail = id;
+  ++q.length;
+}
+
+PacketId Network::fifo_pop(Fifo& q) {
+  const PacketId id = q.head;
+  assert(id != kNoPacket);
+  q.head = pool_[id].next;
+  if (q.head == kNoPacket) q.tail = kNoPacket;
+  --q.length;
+  return id;
+}
+
+std::uint32_t Network::server_for(cluster::DeviceId device, std::uint32_t in_link) const {
+  return device == cluster_.vnet_router() ? vnet_server_of_link_[in_link] : device;
+}
+
+void Network::arrive(std::uint32_t server, PacketId id) {
+  Server& s = servers_[server];
+  Packet& p = pool_[id];
+  p.stage_ps = sim_.now().ps();
+  if (p.in_link != kNone && s.queue.length >= links_[p.in_link].limit) {
+    drop(id, DropReason::QueueFull);
+    return;
+  }
+  const DeviceKind kind = cluster_.devices()[s.device].kind;
+  if (is_external(kind)) [[unlikely]] {
+    // The world outside the cluster is many machines: an infinite-server delay, one event per packet.
+    const std::int64_t service = serve(s.device, id);
+    counters_.devices[index(kind)].service_ps += service;
+    sim_.schedule_in(sim::ps(service), [this, server, id] {
+      Packet& q = pool_[id];
+      ++q.hops;
+      ++counters_.packet_hops;
+      ++counters_.devices[index(cluster_.devices()[servers_[server].device].kind)].traversals;
+      if (q.verdict == Verdict::Forward) {
+        link_send(q.out_link, id);
+      } else if (q.verdict == Verdict::Deliver) {
+        deliver(id, HostRef{HostRef::Kind::External, cluster_.devices()[servers_[server].device].pod});
+      } else {
+        drop(id, q.drop_reason);
+      }
+    });
+    return;
+  }
+  fifo_push(s.queue, id);
+  if (s.state == State::Idle) start_service(server);
+}
+
+void Network::start_service(std::uint32_t server) {
+  Server& s = servers_[server];
+  assert(s.state == State::Idle && s.queue.length > 0);
+  s.state = State::Busy;
+  const PacketId id = s.queue.head;
+  const std::int64_t now = sim_.now().ps();
+  auto& times = counters_.devices[index(cluster_.devices()[s.device].kind)];
+  times.queueing_ps += now - pool_[id].stage_ps;
+  const std::int64_t service = serve(s.device, id);
+  times.service_ps += service;
+  s.started_ps = now;
+  s.service_ps = service;
+  sim_.schedule_in(sim::ps(service), [this, server] { finish_service(server); });
+}
+
+void Network::finish_service(std::uint32_t server) {
+  Server& s = servers_[server];
+  assert(s.state == State::Busy);
+  const PacketId id = fifo_pop(s.queue);
+  s.state = State::Idle;
+  const cluster::Device& d = cluster_.devices()[s.device];
+  ++counters_.devices[index(d.kind)].traversals;
+  ++counters_.packet_hops;
+  Packet& p = pool_[id];
+  ++p.hops;
+  switch (p.verdict) {
+    case Verdict::Forward: link_send(p.out_link, id); break;
+    case Verdict::Deliver: {
+      const HostRef at = d.kind == DeviceKind::PodNamespace ? HostRef{HostRef::Kind::Pod, d.pod}
+                                                             : HostRef{HostRef::Kind::Node, d.node};
+      deliver(id, at);
+      break;
+    }
+    case Verdict::Drop: drop(id, p.drop_reason); break;
+  }
+  // Acting may have queued more here (a reply sent from this very namespace); start the next one.
+  if (s.state == State::Idle && s.queue.length > 0) start_service(server);
+}
+
+void Network::link_send(std::uint32_t link, PacketId id) {
+  LinkState& l = links_[link];
+  Packet& p = pool_[id];
+  if (l.rate_bps == 0) {
+    counters_.links[static_cast<std::size_t>(l.kind)].wire_ps += l.delay_ps;
+    if (l.delay_ps == 0) {
+      link_deliver(link, id);
+    } else {
+      pipe_push(link, id, sim_.now().ps() + l.delay_ps);
+    }
+    return;
+  }
+  if (l.serializer.length >= l.limit) {
+    drop(id, DropReason::QueueFull);
+    return;
+  }
+  p.stage_ps = sim_.now().ps();
+  fifo_push(l.serializer, id);
+  if (l.serializer_state == State::Idle) start_transmission(link);
+}
+
+void Network::start_transmission(std::uint32_t link) {
+  LinkState& l = links_[link];
+  assert(l.serializer_state == State::Idle && l.serializer.length > 0);
+  l.serializer_state = State::Busy;
+  const Packet& p = pool_[l.serializer.head];
+  const std::int64_t now = sim_.now().ps();
+  const sim::Time tx = sim::serialization_time(p.size, sim::bps(l.rate_bps));
+  auto& times = counters_.links[static_cast<std::size_t>(l.kind)];
+  times.queueing_ps += now - p.stage_ps;
+  times.wire_ps += tx.ps() + l.delay_ps;
+  sim_.schedule_in(tx, [this, link] { finish_transmission(link); });
+}
+
+void Network::finish_transmission(std::uint32_t link) {
+  LinkState& l = links_[link];
+  assert(l.serializer_state == State::Busy);
+  const PacketId id = fifo_pop(l.serializer);
+  l.serializer_state = State::Idle;
+  if (l.serializer.length > 0) start_transmission(link);
+  if (l.delay_ps == 0) {
+    link_deliver(link, id);
+  } else {
+    pipe_push(link, id, sim_.now().ps() + l.delay_ps);
+  }
+}
+
+void Network::pipe_push(std::uint32_t link, PacketId id, std::int64_t arrival_ps) {
+  LinkState& l = links_[link];
+  pool_[id].stage_ps = arrival_ps;
+  fifo_push(l.pipe, id);
+  if (l.pipe_state == State::Idle) {
+    l.pipe_state = State::Busy;
+    sim_.schedule_at(sim::ps(arrival_ps), [this, link] { pipe_arrive(link); });
+  }
+}
+
+void Network::pipe_arrive(std::uint32_t link) {
+  LinkState& l = links_[link];
+  assert(l.pipe_state == State::Busy);
+  const PacketId id = fifo_pop(l.pipe);
+  if (l.pipe.length > 0) {
+    sim_.schedule_at(sim::ps(pool_[l.pipe.head].stage_ps), [this, link] { pipe_arrive(link); });
+  } else {
+    l.pipe_state = State::Idle;
+  }
+  link_deliver(link, id);
+}
+
+void Network::link_deliver(std::uint32_t link, PacketId id) {
+  const LinkState& l = links_[link];
+  ++counters_.links[static_cast<std::size_t>(l.kind)].traversals;
+  ++counters_.packet_hops;
+  Packet& p = pool_[id];
+  ++p.hops;
+  p.in_link = link;
+  arrive(server_for(l.to, link), id);
+}
+
+void Network::drop(PacketId id, DropReason reason) {
+  Packet& p = pool_[id];
+  ++counters_.packets_dropped;
+  ++counters_.drops[static_cast<std::size_t>(reason)];
+  for (std::size_t t = 0; t < kTableKindCount; ++t) counters_.lookups[t] += p.lookups[t];
+  if (handler_) handler_->dropped(id, p, reason);
+  pool_.release(id);
+}
+
+void Network::deliver(PacketId id, HostRef at) {
+  Packet& p = pool_[id];
+  ++counters_.packets_delivered;
+  if (counters_.hops_histogram.size() <= p.hops) counters_.hops_histogram.resize(p.hops + 1u, 0);
+  ++counters_.hops_histogram[p.hops];
+  for (std::size_t t = 0; t < kTableKindCount; ++t) counters_.lookups[t] += p.lookups[t];
+  if (handler_) handler_->delivered(id, p, at);
+  pool_.release(id);
+}
+
+void Network::close_connections(const Packet& packet) {
+  for (std::size_t i = 0; i < packet.ct_node.size(); ++i) {
+    if (packet.ct_node[i] != kNone) conntrack_[packet.ct_node[i]].remove(packet.ct_id[i]);
+  }
+}
+
+void Network::add_to(Results& r) const {
+  const Results& c = counters_;
+  r.packets_sent += c.packets_sent;
+  r.packets_delivered += c.packets_delivered;
+  r.packets_dropped += c.packets_dropped;
+  r.packet_hops += c.packet_hops;
+  if (r.hops_histogram.size() < c.hops_histogram.size()) r.hops_histogram.resize(c.hops_histogram.size(), 0);
+  for (std::size_t h = 0; h < c.hops_histogram.size(); ++h) r.hops_histogram[h] += c.hops_histogram[h];
+  for (std::size_t t = 0; t < kTableKindCount; ++t) r.lookups[t] += c.lookups[t];
+  r.iptables_rules_walked += c.iptables_rules_walked;
+  r.nat.snat += c.nat.snat;
+  r.nat.dnat += c.nat.dnat;
+  r.nat.reverse += c.nat.reverse;
+  r.nat.conntrack_created += c.nat.conntrack_created;
+  for (std::size_t d = 0; d < kDropReasonCount; ++d) r.drops[d] += c.drops[d];
+  auto add = [](HopTime& to, const HopTime& from) {
+    to.traversals += from.traversals;
+    to.queueing_ps += from.queueing_ps;
+    to.service_ps += from.service_ps;
+    to.wire_ps += from.wire_ps;
+  };
+  for (std::size_t k = 0; k < kDeviceKindCount; ++k) add(r.devices[k], c.devices[k]);
+  for (std::size_t k = 0; k < kLinkKindCount; ++k) add(r.links[k], c.links[k]);
+}
+
+}  // namespace cnisim::dataplane

@@ -1,0 +1,197 @@
+#pragma once
+// The network a run pushes packets through: one FIFO server per device (and one per NIC at the
+// Azure VNet router, whose SDN work happens in each host's SmartNIC, ACCELNET), one drop-tail
+// queue + wire per direction of each link, all state in flat vectors indexed by integers. Every
+// server and link keeps at most one pending event in the engine (htsim style: service is scheduled
+// when it goes from idle to busy) and asserts its Idle/Busy state.
+//
+// Forwarding does the real work of each device on the cluster's real tables (forwarding.cpp): the
+// next device is whatever the lookups say, so a wrong table gives a wrong path or a drop.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/cluster/cluster.hpp"
+#include "models/dataplane/cost_profile.hpp"
+#include "models/dataplane/packet.hpp"
+#include "models/dataplane/results.hpp"
+#include "models/net/conntrack.hpp"
+#include "sim/random.hpp"
+#include "sim/simulator.hpp"
+
+namespace cnisim::dataplane {
+
+// Where traffic starts and ends: a pod (hostNetwork pods live in their node's stack), a node's own
+// stack, or an external endpoint (index in Cluster::externals()).
+struct HostRef {
+  enum class Kind : std::uint8_t { Pod, Node, External } kind = Kind::Pod;
+  std::uint32_t index = 0;
+  bool operator==(const HostRef&) const = default;
+};
+
+// The traffic generator's side: told about every packet that reaches a host or is dropped. The
+// packet is released after the call returns; the handler may send new packets from inside.
+class DeliveryHandler {
+ public:
+  virtual ~DeliveryHandler() = default;
+  virtual void delivered(PacketId id, const Packet& packet, HostRef at) = 0;
+  virtual void dropped(PacketId id, const Packet& packet, DropReason reason) = 0;
+};
+
+// One hop of a traced packet (only recorded for packets sent with traced = true).
+struct TraceHop {
+  PacketId packet = kNoPacket;
+  cluster::DeviceId device = cluster::kNone;
+  cluster::DeviceId next_device = cluster::kNone;  // where it was forwarded (kNone: delivered or dropped)
+  std::int64_t arrive_ps = 0;
+  std::int64_t start_ps = 0;
+  std::int64_t end_ps = 0;
+  int ttl_in = 0;
+  int ttl_out = 0;
+  net::FiveTuple before;
+  net::FiveTuple after;
+  Verdict verdict = Verdict::Forward;
+  DropReason reason = DropReason::NoRoute;
+  std::vector<std::string> notes;  // what the device did, in words: tables, routes, NAT, FDB
+};
+
+struct NetworkOptions {
+  std::uint64_t seed = 1;
+  bool measure_host = false;  // time the real lookups of each table (also done for the measured model)
+};
+
+class Network {
+ public:
+  Network(const cluster::Cluster& cluster, const CostProfile& profile, sim::Simulator& sim, NetworkOptions options);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  void set_handler(DeliveryHandler* handler) { handler_ = handler; }
+  // Sends a packet from a host now. tuple.src should be the host's address (address_of(from)).
+  PacketId send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind, std::uint32_t tag,
+                bool traced = false);
+  net::Ipv4 address_of(HostRef host) const;
+  // Forgets the conntrack entries a packet created (a short-lived connection is closed).
+  void close_connections(const Packet& packet);
+
+  const cluster::Cluster& cluster() const { return cluster_; }
+  const CostProfile& profile() const { return profile_; }
+  sim::Simulator& simulator() { return sim_; }
+  const std::vector<TraceHop>& trace() const { return trace_; }
+  // Adds this network's counters (packets, hops, lookups, NAT, drops, per-hop times) to results.
+  void add_to(Results& results) const;
+  // ns per route lookup in each table, timed on this machine (0 if not measured).
+  const std::array<double, kTableKindCount>& host_lookup_ns() const { return host_lookup_ns_; }
+  std::size_t packets_in_flight() const { return pool_.in_use(); }
+
+ private:
+  enum class State : std::uint8_t { Idle, Busy };
+  struct Fifo {
+    PacketId head = kNoPacket;
+    PacketId tail = kNoPacket;
+    std::uint32_t length = 0;
+  };
+  struct Server {
+    Fifo queue;  // head = the packet in service when busy
+    State state = State::Idle;
+    cluster::DeviceId device = cluster::kNone;
+    std::int64_t started_ps = 0;
+    std::int64_t service_ps = 0;
+  };
+  struct LinkState {
+    cluster::DeviceId from = cluster::kNone;
+    cluster::DeviceId to = cluster::kNone;
+    cluster::LinkKind kind = cluster::LinkKind::NodeNic;
+    std::int64_t delay_ps = 0;
+    std::uint64_t rate_bps = 0;
+    std::uint32_t limit = 0;
+    Fifo serializer;  // head = the packet being transmitted when busy
+    State serializer_state = State::Idle;
+    Fifo pipe;        // packets propagating, in arrival order (constant delay keeps FIFO order)
+    State pipe_state = State::Idle;
+  };
+  struct Neighbour {
+    cluster::DeviceId device;
+    std::uint32_t link;
+  };
+  // Per-node resolution of a kernel route's device name to a DeviceId (like the kernel's ifindex),
+  // done once at start-up; the lookup itself is done per packet.
+  static constexpr cluster::DeviceId kPodEth0 = cluster::kNone - 1;
+
+  // Queueing machinery (network.cpp).
+  void fifo_push(Fifo& q, PacketId id);
+  PacketId fifo_pop(Fifo& q);
+  void arrive(std::uint32_t server, PacketId id);
+  void start_service(std::uint32_t server);
+  void finish_service(std::uint32_t server);
+  void link_send(std::uint32_t link, PacketId id);
+  void start_transmission(std::uint32_t link);
+  void finish_transmission(std::uint32_t link);
+  void pipe_push(std::uint32_t link, PacketId id, std::int64_t arrival_ps);
+  void pipe_arrive(std::uint32_t link);
+  void link_deliver(std::uint32_t link, PacketId id);
+  void drop(PacketId id, DropReason reason);
+  void deliver(PacketId id, HostRef at);
+  std::uint32_t link_between(cluster::DeviceId from, cluster::DeviceId to) const;
+  std::uint32_t server_for(cluster::DeviceId device, std::uint32_t in_link) const;
+
+  // The work of each device kind (forwarding.cpp): sets the packet's verdict and out_link, returns
+  // the service time.
+  std::int64_t serve(cluster::DeviceId device, PacketId id);
+  std::int64_t serve_pod_namespace(const cluster::Device& d, Packet& p, TraceHop* t);
+  std::int64_t serve_veth(cluster::DeviceId device, const cluster::Device& d, Packet& p);
+  std::int64_t serve_bridge(cluster::DeviceId device, const cluster::Device& d, Packet& p, TraceHop* t);
+  std::int64_t serve_node_stack(cluster::DeviceId device, const cluster::Device& d, Packet& p, TraceHop* t);
+  std::int64_t serve_nic(cluster::DeviceId device, const cluster::Device& d, Packet& p);
+  std::int64_t serve_vnet_router(Packet& p, TraceHop* t);
+  std::int64_t serve_external(cluster::DeviceId device, const cluster::Device& d, Packet& p);
+  std::int64_t conntrack_and_dnat(cluster::NodeIndex node, Packet& p, std::optional<net::Endpoint>& dnat, bool& is_new,
+                                  TraceHop* t);
+  std::int64_t create_connection(cluster::NodeIndex node, Packet& p, const net::FiveTuple& original,
+                                 const net::NatAction& action, TraceHop* t);
+  std::int64_t lookup_cost(TableKind table, std::uint32_t work) const;
+  std::size_t endpoints_random_pick(cluster::NodeIndex node, std::size_t count) {
+    return static_cast<std::size_t>(endpoint_random_[node].uniform_below(count));
+  }
+  void forward_to(Packet& p, cluster::DeviceId from, cluster::DeviceId to);
+  void set_drop(Packet& p, DropReason reason);
+
+  // Start-up (network_setup.cpp).
+  void build_links();
+  void build_route_devices();
+  void build_bridge_ports();
+  void measure_lookups();
+
+  const cluster::Cluster& cluster_;
+  CostProfile profile_;
+  sim::Simulator& sim_;
+  NetworkOptions options_;
+  DeliveryHandler* handler_ = nullptr;
+  PacketPool pool_;
+
+  std::vector<Server> servers_;  // [0, devices) one per device; then one per link into the VNet router
+  std::vector<std::uint32_t> vnet_server_of_link_;  // directed link into the VNet router -> its server
+  std::vector<LinkState> links_;
+  std::vector<std::uint32_t> adjacency_start_;  // CSR over devices, neighbours sorted by device id
+  std::vector<Neighbour> adjacency_;
+  std::vector<std::vector<cluster::DeviceId>> node_route_device_;  // [node][route id]
+  std::vector<std::vector<cluster::DeviceId>> pod_route_device_;   // [node][route id]: kPodEth0 or kNone
+  // Bridge forwarding database per node: (pod IP, host veth), sorted by IP.
+  std::vector<std::vector<std::pair<std::uint32_t, cluster::DeviceId>>> bridge_fdb_;
+  std::vector<net::ConntrackTable> conntrack_;  // per node
+  std::vector<sim::RandomStream> endpoint_random_;  // per node, for Service endpoint choice
+  std::vector<std::uint32_t> round_robin_;          // [node * services + service]
+  std::array<std::int64_t, kTableKindCount> measured_lookup_ps_{};
+  std::array<double, kTableKindCount> host_lookup_ns_{};
+
+  // Counters for Results.
+  Results counters_;
+  std::vector<TraceHop> trace_;
+  TraceHop* current_trace_ = nullptr;
+};
+
+}  // namespace cnisim::dataplane

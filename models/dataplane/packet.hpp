@@ -1,0 +1,63 @@
+#pragma once
+// A packet in flight: a small struct in a pool, named by an integer index (no allocation per packet).
+// The header (five-tuple, TTL) is what is on the wire now, after any NAT.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/cluster/device.hpp"
+#include "models/net/five_tuple.hpp"
+#include "models/dataplane/results.hpp"
+
+namespace cnisim::dataplane {
+
+using PacketId = std::uint32_t;
+inline constexpr PacketId kNoPacket = cluster::kNone;
+
+// What the device that served a packet decided to do with it.
+enum class Verdict : std::uint8_t { Forward, Deliver, Drop };
+
+struct Packet {
+  net::FiveTuple tuple;
+  std::uint32_t size = 0;  // bytes on the wire (IP packet)
+  std::uint8_t ttl = 0;
+  std::uint8_t kind = 0;   // for the traffic generator (request, response, echo, ...)
+  std::uint16_t hops = 0;  // devices + links traversed
+  std::uint32_t tag = 0;   // for the traffic generator (its call or flow index)
+  net::Ipv4 l2_next{};     // the address the last route said to hand the packet to (gateway or destination)
+  PacketId next = kNoPacket;              // FIFO chaining in a device's or link's queue
+  std::uint32_t in_link = cluster::kNone; // the directed link it arrived on (kNone: sent here)
+  std::uint32_t out_link = cluster::kNone;
+  Verdict verdict = Verdict::Forward;
+  DropReason drop_reason = DropReason::NoRoute;
+  bool traced = false;
+  std::int64_t stage_ps = 0;  // when it entered its current queue
+  std::array<std::uint8_t, kTableKindCount> lookups{};
+  // Conntrack entries this packet created (node, connection), for closing short-lived connections.
+  std::array<std::uint32_t, 2> ct_node{cluster::kNone, cluster::kNone};
+  std::array<std::uint32_t, 2> ct_id{};
+};
+
+class PacketPool {
+ public:
+  PacketId allocate() {
+    if (free_.empty()) {
+      packets_.emplace_back();
+      return static_cast<PacketId>(packets_.size() - 1);
+    }
+    const PacketId id = free_.back();
+    free_.pop_back();
+    packets_[id] = Packet{};
+    return id;
+  }
+  void release(PacketId id) { free_.push_back(id); }
+  Packet& operator[](PacketId id) { return packets_[id]; }
+  const Packet& operator[](PacketId id) const { return packets_[id]; }
+  std::size_t in_use() const { return packets_.size() - free_.size(); }
+
+ private:
+  std::vector<Packet> packets_;
+  std::vector<PacketId> free_;
+};
+
+}  // namespace cnisim::dataplane

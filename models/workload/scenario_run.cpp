@@ -1,0 +1,71 @@
+#include "models/workload/scenario_run.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "models/cluster/builder.hpp"
+#include "models/cluster/scenario_loader.hpp"
+#include "models/dataplane/network.hpp"
+#include "models/workload/traffic.hpp"
+
+namespace cnisim::workload {
+
+dataplane::CostProfile effective_profile(const cluster::ScenarioSpec& spec, const RunOptions& options) {
+  const RunSpec run = parse_run(spec);
+  dataplane::CostProfile profile = dataplane::profile_for_scenario(spec);
+  if (run.lookup_cost_model) profile.lookup_model = *run.lookup_cost_model;
+  if (options.lookup_cost_model) profile.lookup_model = *options.lookup_cost_model;
+  return profile;
+}
+
+dataplane::Results run_scenario(const cluster::ScenarioSpec& original, const RunOptions& options) {
+  cluster::ScenarioSpec spec = original;
+  const RunSpec run = parse_run(spec);
+  const auto plugin = options.plugin ? options.plugin : run.plugin;
+  if (plugin && *plugin != spec.plugin()) cluster::apply_plugin(spec, *plugin);
+  const TrafficSpec traffic = parse_traffic(spec);
+  const dataplane::CostProfile profile = effective_profile(spec, options);
+  const std::uint64_t seed = options.seed.value_or(run.seed);
+
+  const cluster::Cluster cluster = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table});
+  sim::Simulator sim;
+  dataplane::Network network(cluster, profile, sim, dataplane::NetworkOptions{seed, options.measure_host});
+  Traffic generators(network, traffic, seed);
+  network.set_handler(&generators);
+  generators.start();
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  const sim::Time limit = run.duration.value_or(sim::Time::max());
+  if (options.progress) {
+    while (sim.pending() > 0 && sim.now() < limit) {
+      const sim::Time step = std::min(limit - sim.now(), options.progress_every);
+      sim.run_until(sim.now() + step);
+      options.progress(sim.now(), sim.events_executed());
+    }
+  } else if (run.duration) {
+    sim.run_until(limit);
+  } else {
+    sim.run();
+  }
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
+
+  dataplane::Results r;
+  r.scenario = spec.sourceFile;
+  r.cluster = spec.cluster.name;
+  r.plugin = std::string(cluster::to_string(spec.plugin()));
+  r.profile = profile.name;
+  r.lookup_cost_model = std::string(dataplane::to_string(profile.lookup_model));
+  r.seed = seed;
+  generators.add_to(r);
+  network.add_to(r);
+  r.simulated_ps = generators.last_activity().ps();
+  r.events = sim.events_executed();
+  r.host.filled = true;
+  r.host.wall_seconds = wall.count();
+  r.host.events_per_second = wall.count() > 0 ? static_cast<double>(r.events) / wall.count() : 0;
+  r.host.packet_hops_per_second = wall.count() > 0 ? static_cast<double>(r.packet_hops) / wall.count() : 0;
+  r.host.lookup_ns = network.host_lookup_ns();
+  return r;
+}
+
+}  // namespace cnisim::workload

@@ -1,0 +1,285 @@
+#include "models/workload/traffic.hpp"
+
+#include <stdexcept>
+
+#include "models/dataplane/endpoint_ref.hpp"
+
+namespace cnisim::workload {
+
+using dataplane::HostRef;
+using dataplane::Packet;
+using dataplane::PacketId;
+
+namespace {
+
+constexpr std::uint16_t kEphemeralFirst = 32768;  // Linux net.ipv4.ip_local_port_range default start
+constexpr std::uint16_t kEphemeralCount = 28232;  // ... up to 60999
+
+bool selects(const std::map<std::string, std::string>& selector, const cluster::WorkloadSpec& w) {
+  for (const auto& [k, v] : selector) {
+    const auto it = w.labels.find(k);
+    if (it == w.labels.end() || it->second != v) return false;
+  }
+  return !selector.empty();
+}
+
+std::vector<HostRef> pods_with(const cluster::Cluster& c, const std::map<std::string, std::string>& labels) {
+  std::vector<HostRef> out;
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+    if (selects(labels, c.workload(p))) out.push_back(HostRef{HostRef::Kind::Pod, p});
+  }
+  return out;
+}
+
+std::string labels_text(const std::map<std::string, std::string>& labels) {
+  std::string s;
+  for (const auto& [k, v] : labels) s += (s.empty() ? "" : ",") + k + "=" + v;
+  return s;
+}
+
+dataplane::ResolvedEndpoint resolve(const cluster::Cluster& c, const std::string& text, const std::string& where) {
+  try {
+    return dataplane::resolve_endpoint(c, text);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(where + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Traffic::Traffic(dataplane::Network& network, const TrafficSpec& spec, std::uint64_t seed)
+    : network_(network), sim_(network.simulator()) {
+  const auto& c = network.cluster();
+  const sim::RandomStreams streams(seed);
+  for (std::size_t i = 0; i < spec.chatty.size(); ++i) {
+    const auto& s = spec.chatty[i];
+    const std::string where = "traffic.chatty[" + std::to_string(i) + "] (" + s.name + ")";
+    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}};
+    if (g.clients.empty()) {
+      throw std::invalid_argument(where + ": no pod has the client labels " + labels_text(s.clients) +
+                                  "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
+    }
+    if (!s.service.empty()) {
+      const auto svc = resolve(c, "svc/" + s.service, where);
+      g.service_ip = svc.ip;
+      g.service_port = svc.port;
+    } else {
+      g.servers = pods_with(c, s.servers);
+      if (g.servers.empty()) {
+        throw std::invalid_argument(where + ": no pod has the server labels " + labels_text(s.servers) +
+                                    "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
+      }
+    }
+    g.next_port.assign(g.clients.size(), 0);
+    generators_.push_back(std::move(g));
+  }
+  for (std::size_t i = 0; i < spec.ping.size(); ++i) {
+    const auto& s = spec.ping[i];
+    const std::string where = "traffic.ping[" + std::to_string(i) + "]";
+    const auto from = resolve(c, s.from, where);
+    const auto to = resolve(c, s.to, where);
+    if (!from.host) throw std::invalid_argument(where + ": " + s.from + " is not a host that can send");
+    Ping p{*from.host, {}, s.count, 0, s.interval, s.size};
+    p.tuple = net::FiveTuple{to.protocol, from.ip, static_cast<std::uint16_t>(i + 1), to.ip, to.port};
+    if (to.protocol != net::Protocol::Icmp) p.tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + i);
+    pings_.push_back(p);
+  }
+  for (std::size_t i = 0; i < spec.bulk.size(); ++i) {
+    const auto& s = spec.bulk[i];
+    const std::string where = "traffic.bulk[" + std::to_string(i) + "]";
+    const auto from = resolve(c, s.from, where);
+    const auto to = resolve(c, s.to, where);
+    if (!from.host) throw std::invalid_argument(where + ": " + s.from + " is not a host that can send");
+    Bulk b{*from.host, {}, sim::serialization_time(s.packet_size, s.rate), s.duration.ps(), s.packet_size};
+    b.tuple = net::FiveTuple{net::Protocol::Udp, from.ip, static_cast<std::uint16_t>(kEphemeralFirst + i), to.ip,
+                             to.port ? to.port : s.port};
+    bulks_.push_back(b);
+  }
+}
+
+void Traffic::start() {
+  for (std::uint32_t g = 0; g < generators_.size(); ++g) {
+    auto& gen = generators_[g];
+    for (std::uint32_t c = 0; c < gen.clients.size(); ++c) {
+      if (gen.spec.rate_per_second) {
+        open_loop_arrival(g, c);
+      } else {
+        for (std::uint32_t slot = 0; slot < gen.spec.concurrency; ++slot) {
+          sim_.schedule_in(sim::Time::zero(), [this, g, c, slot] { start_chain(g, c, slot); });
+        }
+      }
+    }
+  }
+  for (std::uint32_t p = 0; p < pings_.size(); ++p) {
+    sim_.schedule_in(sim::Time::zero(), [this, p] { send_ping(p); });
+  }
+  for (std::uint32_t b = 0; b < bulks_.size(); ++b) {
+    sim_.schedule_in(sim::Time::zero(), [this, b] { send_bulk(b); });
+  }
+}
+
+bool Traffic::may_start_chain(const Generator& g) const {
+  if (g.spec.chains && g.chains_started >= *g.spec.chains) return false;
+  if (g.spec.duration && sim_.now() >= *g.spec.duration) return false;
+  return true;
+}
+
+void Traffic::open_loop_arrival(std::uint32_t generator, std::uint32_t client) {
+  auto& g = generators_[generator];
+  const sim::Time mean = sim::ps(static_cast<std::int64_t>(1000000000000ull / *g.spec.rate_per_second));
+  const sim::Time gap = g.random.exponential(mean);
+  if (g.spec.duration && sim_.now() + gap >= *g.spec.duration) return;
+  sim_.schedule_in(gap, [this, generator, client] {
+    auto& gen = generators_[generator];
+    if (!may_start_chain(gen)) return;
+    start_chain(generator, client, static_cast<std::uint32_t>(gen.chains_started % gen.spec.concurrency));
+    open_loop_arrival(generator, client);
+  });
+}
+
+std::uint32_t Traffic::allocate_chain() {
+  if (!free_chains_.empty()) {
+    const auto id = free_chains_.back();
+    free_chains_.pop_back();
+    return id;
+  }
+  chains_.emplace_back();
+  return static_cast<std::uint32_t>(chains_.size() - 1);
+}
+
+std::uint32_t Traffic::allocate_call() {
+  if (!free_calls_.empty()) {
+    const auto id = free_calls_.back();
+    free_calls_.pop_back();
+    return id;
+  }
+  calls_.emplace_back();
+  return static_cast<std::uint32_t>(calls_.size() - 1);
+}
+
+void Traffic::start_chain(std::uint32_t generator, std::uint32_t client, std::uint32_t slot) {
+  auto& g = generators_[generator];
+  if (!may_start_chain(g)) return;
+  ++g.chains_started;
+  const std::uint32_t id = allocate_chain();
+  chains_[id] = Chain{generator, client, slot, 0, sim_.now().ps()};
+  issue_call(id);
+}
+
+void Traffic::issue_call(std::uint32_t chain) {
+  const Chain& ch = chains_[chain];
+  auto& g = generators_[ch.generator];
+  const HostRef client = g.clients[ch.client];
+  net::FiveTuple tuple;
+  tuple.protocol = net::Protocol::Tcp;
+  tuple.src = network_.address_of(client);
+  if (g.spec.new_connection_per_call) {
+    tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + g.next_port[ch.client]);
+    g.next_port[ch.client] = static_cast<std::uint16_t>((g.next_port[ch.client] + 1) % kEphemeralCount);
+  } else {
+    tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + ch.slot % kEphemeralCount);  // kept alive
+  }
+  if (g.servers.empty()) {
+    tuple.dst = g.service_ip;
+    tuple.dst_port = g.service_port;
+  } else {
+    tuple.dst = network_.address_of(g.servers[g.random.uniform_below(g.servers.size())]);
+    tuple.dst_port = g.spec.port;
+  }
+  const std::uint32_t call = allocate_call();
+  calls_[call].chain = chain;
+  calls_[call].start_ps = sim_.now().ps();
+  ++calls_started_;
+  network_.send(client, tuple, g.spec.request_size, kRequest, call);
+}
+
+void Traffic::end_chain(std::uint32_t chain, bool completed) {
+  const Chain ch = chains_[chain];
+  free_chains_.push_back(chain);
+  const auto& g = generators_[ch.generator];
+  if (completed) {
+    ++chains_completed_;
+    chain_latency_.record(sim_.now().ps() - ch.start_ps);
+  }
+  if (g.spec.rate_per_second) return;  // open loop: arrivals drive new chains
+  const std::uint32_t generator = ch.generator, client = ch.client, slot = ch.slot;
+  sim_.schedule_in(g.spec.think_time, [this, generator, client, slot] { start_chain(generator, client, slot); });
+}
+
+void Traffic::send_ping(std::uint32_t ping) {
+  Ping& p = pings_[ping];
+  const auto tag = static_cast<std::uint32_t>(ping_sent_ps_.size());
+  ping_sent_ps_.push_back(sim_.now().ps());
+  network_.send(p.from, p.tuple, p.size, kEchoRequest, tag);
+  if (++p.sent < p.count) sim_.schedule_in(p.interval, [this, ping] { send_ping(ping); });
+}
+
+void Traffic::send_bulk(std::uint32_t bulk) {
+  const Bulk& b = bulks_[bulk];
+  network_.send(b.from, b.tuple, b.size, kBulk, bulk);
+  if (sim_.now().ps() + b.gap.ps() < b.end_ps) sim_.schedule_in(b.gap, [this, bulk] { send_bulk(bulk); });
+}
+
+void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
+  last_activity_ps_ = sim_.now().ps();
+  switch (p.kind) {
+    case kEchoRequest: network_.send(at, p.tuple.reversed(), p.size, kEchoReply, p.tag); break;
+    case kEchoReply: ping_latency_.record(sim_.now().ps() - ping_sent_ps_[p.tag]); break;
+    case kBulk: bulk_bytes_ += p.size; break;
+    case kRequest: {
+      Call& call = calls_[p.tag];
+      call.request_state = p;
+      const auto& g = generators_[chains_[call.chain].generator];
+      const net::FiveTuple reply = p.tuple.reversed();
+      const std::uint32_t tag = p.tag;
+      const std::uint32_t size = g.spec.response_size;
+      if (g.spec.server_time == sim::Time::zero()) {
+        network_.send(at, reply, size, kResponse, tag);
+      } else {
+        sim_.schedule_in(g.spec.server_time, [this, at, reply, size, tag] { network_.send(at, reply, size, kResponse, tag); });
+      }
+      break;
+    }
+    case kResponse: {
+      const Call call = calls_[p.tag];
+      free_calls_.push_back(p.tag);
+      call_latency_.record(sim_.now().ps() - call.start_ps);
+      ++calls_completed_;
+      Chain& ch = chains_[call.chain];
+      const auto& g = generators_[ch.generator];
+      if (g.spec.new_connection_per_call) {
+        network_.close_connections(call.request_state);
+        network_.close_connections(p);
+      }
+      if (++ch.calls_done < g.spec.chain_depth) {
+        issue_call(call.chain);
+      } else {
+        end_chain(call.chain, true);
+      }
+      break;
+    }
+    default: break;
+  }
+}
+
+void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason) {
+  last_activity_ps_ = sim_.now().ps();
+  if (p.kind != kRequest && p.kind != kResponse) return;
+  const std::uint32_t chain = calls_[p.tag].chain;
+  free_calls_.push_back(p.tag);
+  ++calls_failed_;
+  end_chain(chain, false);
+}
+
+void Traffic::add_to(dataplane::Results& r) const {
+  r.call_latency = dataplane::summarize(call_latency_);
+  r.chain_latency = dataplane::summarize(chain_latency_);
+  r.ping_latency = dataplane::summarize(ping_latency_);
+  r.calls_started += calls_started_;
+  r.calls_completed += calls_completed_;
+  r.calls_failed += calls_failed_;
+  r.chains_completed += chains_completed_;
+  r.bulk_bytes_delivered += bulk_bytes_;
+}
+
+}  // namespace cnisim::workload
