@@ -1,0 +1,177 @@
+#include "models/report/svg_chart.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "models/report/number_format.hpp"
+
+namespace cnisim::report {
+
+namespace {
+
+// Colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008), then greys.
+const char* const kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                                "#56B4E9", "#F0E442", "#000000", "#8C564B", "#17BECF", "#999999", "#666666"};
+constexpr std::size_t kPaletteSize = sizeof kPalette / sizeof kPalette[0];
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", std::isfinite(v) ? v : 0.0);
+  return buf;
+}
+
+std::string tick_label(double v, double step) {
+  const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step)));
+  return format_fixed(v, decimals);
+}
+
+struct Frame {
+  double width = 900, height = 420;
+  double left = 70, right = 20, top = 40, bottom = 60;
+  double plot_w() const { return width - left - right; }
+  double plot_h() const { return height - top - bottom; }
+};
+
+std::string svg_open(const Frame& f, const std::string& title) {
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(f.width) + "\" height=\"" + num(f.height) +
+         "\" viewBox=\"0 0 " + num(f.width) + " " + num(f.height) + "\" role=\"img\" aria-label=\"" + xml_escape(title) +
+         "\">\n<title>" + xml_escape(title) + "</title>\n<text class=\"chart-title\" x=\"" + num(f.width / 2) +
+         "\" y=\"22\" text-anchor=\"middle\">" + xml_escape(title) + "</text>\n";
+}
+
+}  // namespace
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::vector<double> axis_ticks(double max, int target_count) {
+  if (!(max > 0) || !std::isfinite(max)) return {0, 1};
+  const double raw = max / target_count;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * magnitude;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;
+  for (int i = 0; ticks.empty() || ticks.back() < max; ++i) ticks.push_back(step * i);
+  return ticks;
+}
+
+std::string cdf_svg(const std::string& title, const std::string& x_label, const std::vector<CdfSeries>& series) {
+  Frame f;
+  std::string s = svg_open(f, title);
+  double max_x = 0;
+  for (const auto& c : series) {
+    for (const auto& p : c.points) max_x = std::max(max_x, p.first);
+  }
+  const auto ticks = axis_ticks(max_x);
+  const double x_max = ticks.back();
+  const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
+  auto px = [&](double x) { return f.left + f.plot_w() * (x / x_max); };
+  auto py = [&](double y) { return f.top + f.plot_h() * (1 - std::clamp(y, 0.0, 1.0)); };
+
+  s += "<g class=\"grid\" stroke=\"#ddd\">\n";
+  for (double t : ticks) s += "<line x1=\"" + num(px(t)) + "\" y1=\"" + num(f.top) + "\" x2=\"" + num(px(t)) + "\" y2=\"" + num(f.top + f.plot_h()) + "\"/>\n";
+  for (double y = 0; y <= 1.0001; y += 0.25) s += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(py(y)) + "\" x2=\"" + num(f.left + f.plot_w()) + "\" y2=\"" + num(py(y)) + "\"/>\n";
+  s += "</g>\n<g class=\"axis\" font-size=\"12\">\n";
+  s += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(f.top + f.plot_h()) + "\" x2=\"" + num(f.left + f.plot_w()) + "\" y2=\"" + num(f.top + f.plot_h()) + "\" stroke=\"#333\"/>\n";
+  s += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(f.top) + "\" x2=\"" + num(f.left) + "\" y2=\"" + num(f.top + f.plot_h()) + "\" stroke=\"#333\"/>\n";
+  for (double t : ticks) s += "<text x=\"" + num(px(t)) + "\" y=\"" + num(f.top + f.plot_h() + 16) + "\" text-anchor=\"middle\">" + xml_escape(tick_label(t, step)) + "</text>\n";
+  for (double y = 0; y <= 1.0001; y += 0.25) s += "<text x=\"" + num(f.left - 6) + "\" y=\"" + num(py(y) + 4) + "\" text-anchor=\"end\">" + format_fixed(y, 2) + "</text>\n";
+  s += "<text class=\"axis-label\" x=\"" + num(f.left + f.plot_w() / 2) + "\" y=\"" + num(f.height - 14) + "\" text-anchor=\"middle\">" + xml_escape(x_label) + "</text>\n";
+  s += "<text class=\"axis-label\" transform=\"translate(16 " + num(f.top + f.plot_h() / 2) + ") rotate(-90)\" text-anchor=\"middle\">fraction of samples &lt;= x</text>\n";
+  s += "</g>\n";
+
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const auto& c = series[i];
+    const char* colour = kPalette[i % kPaletteSize];
+    if (!c.points.empty()) {
+      // A step function: flat at the previous fraction until the next value, then up.
+      std::string d = "M" + num(px(0)) + " " + num(py(0));
+      double last_y = 0;
+      for (const auto& [x, y] : c.points) {
+        d += " L" + num(px(x)) + " " + num(py(last_y)) + " L" + num(px(x)) + " " + num(py(y));
+        last_y = y;
+      }
+      s += "<path class=\"cdf-line\" data-series=\"" + xml_escape(c.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\"/>\n";
+    }
+    const double ly = f.top + 10 + 18.0 * static_cast<double>(i);
+    s += "<g class=\"legend\"><rect x=\"" + num(f.left + f.plot_w() - 170) + "\" y=\"" + num(ly + 4) + "\" width=\"14\" height=\"4\" fill=\"" + colour + "\"/>";
+    s += "<text x=\"" + num(f.left + f.plot_w() - 150) + "\" y=\"" + num(ly + 10) + "\" font-size=\"12\">" + xml_escape(c.label) + (c.points.empty() ? " (no samples)" : "") + "</text></g>\n";
+  }
+  return s + "</svg>\n";
+}
+
+std::string stacked_bars_svg(const std::string& title, const std::string& x_label, const std::vector<Bar>& bars) {
+  // Colours by segment name in order of first appearance, so equal names match across bars.
+  std::map<std::string, std::size_t> colour_of;
+  std::vector<std::string> names;
+  for (const auto& b : bars) {
+    for (const auto& seg : b.segments) {
+      if (seg.value > 0 && colour_of.emplace(seg.name, names.size()).second) names.push_back(seg.name);
+    }
+  }
+  Frame f;
+  f.left = 140;
+  const double bar_h = 28, gap = 14;
+  const double legend_rows = std::ceil(static_cast<double>(names.size()) / 3.0);
+  f.height = f.top + static_cast<double>(bars.size()) * (bar_h + gap) + f.bottom + legend_rows * 18 + 10;
+  std::string s = svg_open(f, title);
+  double max_total = 0;
+  for (const auto& b : bars) {
+    double total = 0;
+    for (const auto& seg : b.segments) total += std::max(0.0, seg.value);
+    max_total = std::max(max_total, total);
+  }
+  const auto ticks = axis_ticks(max_total);
+  const double x_max = ticks.back();
+  const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
+  const double plot_bottom = f.top + static_cast<double>(bars.size()) * (bar_h + gap);
+  auto px = [&](double x) { return f.left + f.plot_w() * (x / x_max); };
+
+  s += "<g class=\"axis\" font-size=\"12\">\n";
+  for (double t : ticks) {
+    s += "<line x1=\"" + num(px(t)) + "\" y1=\"" + num(f.top) + "\" x2=\"" + num(px(t)) + "\" y2=\"" + num(plot_bottom) + "\" stroke=\"#ddd\"/>\n";
+    s += "<text x=\"" + num(px(t)) + "\" y=\"" + num(plot_bottom + 16) + "\" text-anchor=\"middle\">" + xml_escape(tick_label(t, step)) + "</text>\n";
+  }
+  s += "<text class=\"axis-label\" x=\"" + num(f.left + f.plot_w() / 2) + "\" y=\"" + num(plot_bottom + 36) + "\" text-anchor=\"middle\">" + xml_escape(x_label) + "</text>\n</g>\n";
+
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    const auto& b = bars[i];
+    const double y = f.top + static_cast<double>(i) * (bar_h + gap);
+    s += "<g class=\"bar\" data-bar=\"" + xml_escape(b.label) + "\">\n<text x=\"" + num(f.left - 8) + "\" y=\"" + num(y + bar_h / 2 + 4) + "\" text-anchor=\"end\" font-size=\"13\">" + xml_escape(b.label) + "</text>\n";
+    double x = 0;
+    for (const auto& seg : b.segments) {
+      if (!(seg.value > 0)) continue;
+      const char* colour = kPalette[colour_of[seg.name] % kPaletteSize];
+      s += "<rect x=\"" + num(px(x)) + "\" y=\"" + num(y) + "\" width=\"" + num(px(x + seg.value) - px(x)) + "\" height=\"" + num(bar_h) + "\" fill=\"" + colour + "\"><title>" + xml_escape(seg.name + ": " + format_fixed(seg.value, 3)) + "</title></rect>\n";
+      x += seg.value;
+    }
+    s += "</g>\n";
+  }
+  const double ly0 = plot_bottom + 50;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const double lx = f.left + static_cast<double>(i % 3) * 240;
+    const double ly = ly0 + 18 * static_cast<double>(i / 3);
+    s += "<g class=\"legend\"><rect x=\"" + num(lx) + "\" y=\"" + num(ly) + "\" width=\"12\" height=\"12\" fill=\"" + kPalette[i % kPaletteSize] + "\"/><text x=\"" + num(lx + 18) + "\" y=\"" + num(ly + 10) + "\" font-size=\"12\">" + xml_escape(names[i]) + "</text></g>\n";
+  }
+  return s + "</svg>\n";
+}
+
+}  // namespace cnisim::report

@@ -1,0 +1,35 @@
+#pragma once
+// Inline SVG charts for the HTML report, written by hand (no plotting library, no scripts): a
+// step-line CDF with one <path> per series and stacked horizontal bars. Every text is XML-escaped;
+// coordinates are finite by construction (empty or degenerate data gives a chart saying so).
+#include <string>
+#include <vector>
+
+namespace cnisim::report {
+
+// & < > " ' as entities, so any label is safe in element text and attribute values.
+std::string xml_escape(const std::string& text);
+
+struct CdfSeries {
+  std::string label;
+  std::vector<std::pair<double, double>> points;  // (x, cumulative fraction in [0, 1]), x ascending
+};
+// One <path class="cdf-line"> per series (series with no points get none), axis labels x_label and
+// "fraction of samples <= x".
+std::string cdf_svg(const std::string& title, const std::string& x_label, const std::vector<CdfSeries>& series);
+
+struct BarSegment {
+  std::string name;  // same name = same colour in every bar
+  double value = 0;
+};
+struct Bar {
+  std::string label;
+  std::vector<BarSegment> segments;
+};
+// One row per bar, segments stacked left to right (zero segments drawn not at all), a legend.
+std::string stacked_bars_svg(const std::string& title, const std::string& x_label, const std::vector<Bar>& bars);
+
+// Round axis ticks covering [0, max]: 0, step, 2 step, ... with step 1, 2 or 5 x 10^k.
+std::vector<double> axis_ticks(double max, int target_count = 5);
+
+}  // namespace cnisim::report

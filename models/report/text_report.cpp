@@ -1,0 +1,77 @@
+#include "models/report/text_report.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "models/report/metrics.hpp"
+#include "models/report/number_format.hpp"
+#include "models/report/visible_rows.hpp"
+
+namespace cnisim::report {
+
+namespace {
+
+// Columns: the first left-aligned, the others right-aligned, two spaces apart.
+class AlignedTable {
+ public:
+  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  void write(std::ostream& out) const {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows_) {
+      width.resize(std::max(width.size(), r.size()), 0);
+      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    }
+    for (const auto& r : rows_) {
+      std::string line;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        const std::string pad(width[i] - r[i].size(), ' ');
+        line += i == 0 ? r[i] + pad : "  " + pad + r[i];
+      }
+      out << line << '\n';
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace
+
+std::string format_table(const Comparison& c) {
+  std::ostringstream out;
+  const auto& variants = c.variants;
+  out << "cnisim " << c.command << ": " << c.scenario << ", seed " << c.seed << "\n";
+  if (variants.empty()) return out.str();
+  const auto& base = variants.front();
+  out << "cluster " << base.results.cluster << ", cost profile " << base.results.profile << ", route lookups charged "
+      << base.results.lookup_cost_model << "\n";
+  if (variants.size() > 1) out << "differences and ratios are against " << base.label << "\n";
+
+  for (const auto& section : visible_sections(c)) {
+    out << "\n";
+    AlignedTable t;
+    std::vector<std::string> head{section.group};
+    for (const auto& v : variants) head.push_back(v.label);
+    for (std::size_t i = 1; i < variants.size(); ++i) {
+      head.push_back(variants[i].label + "-" + base.label);
+      head.push_back(variants[i].label + "/" + base.label);
+    }
+    t.row(head);
+    for (const Metric* m : section.metrics) {
+      std::vector<std::string> cells{"  " + m->label + " (" + m->unit + ")"};
+      const double b = m->value(base.results);
+      for (const auto& v : variants) cells.push_back(format_value(m->value(v.results), m->unit));
+      for (std::size_t i = 1; i < variants.size(); ++i) {
+        const double x = m->value(variants[i].results);
+        cells.push_back(format_difference(difference(x, b), m->unit));
+        cells.push_back(format_ratio(ratio(x, b)));
+      }
+      t.row(cells);
+    }
+    t.write(out);
+  }
+  if (!c.host_figures) out << "\n(machine-dependent figures such as the measured cost of a route lookup: add --host-figures)\n";
+  return out.str();
+}
+
+}  // namespace cnisim::report

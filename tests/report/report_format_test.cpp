@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include "models/report/csv_report.hpp"
+#include "models/report/json_report.hpp"
+#include "models/report/metrics.hpp"
+#include "models/report/number_format.hpp"
+#include "models/report/text_report.hpp"
+#include "tests/report/sample_results.hpp"
+
+using namespace cnisim;
+
+TEST_CASE("numbers are printed with the unit's decimals and never as negative zero") {
+  CHECK(report::format_value(12.34567, "us") == "12.346");
+  CHECK(report::format_value(3.0, "count") == "3");
+  CHECK(report::format_value(-0.0000001, "us") == "0.000");
+  CHECK(report::format_difference(1.5, "us") == "+1.500");
+  CHECK(report::format_difference(-1.5, "us") == "-1.500");
+  CHECK(report::format_difference(0.0, "us") == "0.000");
+  CHECK(report::format_ratio(0.666666) == "0.67x");
+  CHECK(report::format_ratio(std::nullopt) == "-");
+}
+
+TEST_CASE("a ratio against a zero baseline is absent, not infinite") {
+  CHECK_FALSE(report::ratio(5, 0).has_value());
+  CHECK(*report::ratio(3, 2) == Approx(1.5));
+  CHECK(report::difference(3, 2) == 1);
+}
+
+TEST_CASE("CSV fields holding commas, quotes or newlines are quoted with inner quotes doubled") {
+  CHECK(report::csv_field("kubenet") == "kubenet");
+  CHECK(report::csv_field("a,b") == "\"a,b\"");
+  CHECK(report::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(report::csv_field("two\nlines") == "\"two\nlines\"");
+}
+
+TEST_CASE("the CSV has the documented header and one row per variant and metric") {
+  const auto c = testing::sample_comparison();
+  const std::string csv = report::to_csv(c);
+  CHECK(csv.rfind(std::string(report::kCsvHeader) + "\n", 0) == 0);
+  const auto rows = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
+  CHECK(rows == 1 + c.variants.size() * report::metrics(false).size());
+  // azure's p50 call latency is 20 us below kubenet's (40 + i%50 vs 60 + i%50).
+  CHECK(csv.find("azure,azure,iptables,latency.call.p50,us,") != std::string::npos);
+  CHECK(csv.find("kubenet,kubenet,iptables,latency.call.p50,us,") != std::string::npos);
+  const auto at = csv.find("azure,azure,iptables,latency.call.p50,us,");
+  const std::string row = csv.substr(at, csv.find('\n', at) - at);
+  CHECK(row.find(",-20.") != std::string::npos);
+}
+
+TEST_CASE("the table has a column per variant and a difference and ratio column against the baseline") {
+  const std::string t = report::format_table(testing::sample_comparison());
+  CHECK(t.find("differences and ratios are against kubenet") != std::string::npos);
+  CHECK(t.find("azure-kubenet") != std::string::npos);
+  CHECK(t.find("azure/kubenet") != std::string::npos);
+  CHECK(t.find("Latency per call") != std::string::npos);
+  // No ping was measured: its section is left out; no drops either, so only "total" is in Drops.
+  CHECK(t.find("Ping round trip") == std::string::npos);
+  CHECK(t.find("noRoute") == std::string::npos);
+  CHECK(t.find("bridge service") != std::string::npos);
+  CHECK(t.find("--host-figures") != std::string::npos);
+}
+
+TEST_CASE("host figures appear only when asked for") {
+  auto c = testing::sample_comparison();
+  CHECK(report::to_json_text(c).find("\"host\"") == std::string::npos);
+  CHECK(report::to_csv(c).find(",host.") == std::string::npos);
+  c.host_figures = true;
+  for (auto& v : c.variants) v.results.host.lookup_ns = {3.5, 7.25, 11.0};
+  CHECK(report::to_json_text(c).find("\"host\"") != std::string::npos);
+  CHECK(report::to_csv(c).find("host.lookupNs.node,ns,7.2") != std::string::npos);
+  CHECK(report::format_table(c).find("Host (this machine") != std::string::npos);
+}
+
+TEST_CASE("the JSON keeps its key order and a ratio of a zero baseline is null") {
+  const auto text = report::to_json_text(testing::sample_comparison());
+  CHECK(text.find("\"schemaVersion\"") < text.find("\"variants\""));
+  CHECK(text.find("\"variants\"") < text.find("\"comparison\""));
+  const auto doc = boost::json::parse(text);
+  bool found_null_ratio = false;
+  for (const auto& row : doc.at("comparison").as_array()) {
+    if (row.at("metric") == "nat.snatPerPacket") found_null_ratio = row.at("ratios").as_array()[1].is_null();
+    if (row.at("metric") == "lookups.perPacket.azure") CHECK(row.at("ratios").as_array()[1].as_double() == 0.0);
+  }
+  CHECK(found_null_ratio);  // no SNAT in either variant: 0 / 0 has no ratio
+}
