@@ -60,6 +60,16 @@ std::string selector_text(const std::map<std::string, std::string>& selector) {
   return out.empty() ? std::string(kNoneText) : out;
 }
 
+// kubectl's message when a namespaced list is empty.
+std::string no_resources(const NamespaceFilter& filter) {
+  return filter.allNamespaces ? "No resources found\n" : "No resources found in " + filter.namespace_ + " namespace.\n";
+}
+
+// With -A, kubectl adds a NAMESPACE column in front.
+std::vector<std::string> namespace_column(const NamespaceFilter& filter) {
+  return filter.allNamespaces ? std::vector<std::string>{"NAMESPACE"} : std::vector<std::string>{};
+}
+
 }  // namespace
 
 std::string view_nodes(const Cluster& c, OutputFormat format) {
@@ -154,13 +164,10 @@ std::string view_pods(const Cluster& c, const NamespaceFilter& filter, OutputFor
     }
     return list_json(std::move(items));
   }
-  if (selected.empty()) {
-    return filter.allNamespaces ? "No resources found\n" : "No resources found in " + filter.namespace_ + " namespace.\n";
-  }
+  if (selected.empty()) return no_resources(filter);
   const bool wide = format == OutputFormat::Wide;
   TableWriter t;
-  std::vector<std::string> header;
-  if (filter.allNamespaces) header.push_back("NAMESPACE");
+  std::vector<std::string> header = namespace_column(filter);
   header.insert(header.end(), {"NAME", "READY", "STATUS", "RESTARTS", "AGE"});
   if (wide) header.insert(header.end(), {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"});
   t.row(header);
@@ -215,13 +222,10 @@ std::string view_services(const Cluster& c, const NamespaceFilter& filter, Outpu
     }
     return list_json(std::move(items));
   }
-  if (selected.empty()) {
-    return filter.allNamespaces ? "No resources found\n" : "No resources found in " + filter.namespace_ + " namespace.\n";
-  }
+  if (selected.empty()) return no_resources(filter);
   const bool wide = format == OutputFormat::Wide;
   TableWriter t;
-  std::vector<std::string> header;
-  if (filter.allNamespaces) header.push_back("NAMESPACE");
+  std::vector<std::string> header = namespace_column(filter);
   header.insert(header.end(), {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"});
   if (wide) header.push_back("SELECTOR");
   t.row(header);
