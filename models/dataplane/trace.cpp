@@ -1,0 +1,136 @@
+#include "models/dataplane/trace.hpp"
+
+#include <stdexcept>
+
+#include "models/dataplane/endpoint_ref.hpp"
+#include "models/dataplane/network.hpp"
+#include "models/dataplane/quantity.hpp"
+
+namespace cnisim::dataplane {
+namespace {
+
+constexpr std::uint8_t kRequest = 1;
+constexpr std::uint8_t kReply = 2;
+
+// Answers the traced request with its reply and remembers how each packet ended.
+class Responder : public DeliveryHandler {
+ public:
+  explicit Responder(Network& network) : network_(network) {}
+  void delivered(PacketId, const Packet& p, HostRef at) override {
+    if (p.kind == kRequest) {
+      request_at = at;
+      reached = true;
+      network_.send(at, p.tuple.reversed(), p.size, kReply, 0, true);
+    } else {
+      answered = true;
+    }
+  }
+  void dropped(PacketId, const Packet& p, DropReason reason) override {
+    (p.kind == kRequest ? request_drop : reply_drop) = std::string(to_string(reason));
+  }
+  Network& network_;
+  HostRef request_at;
+  bool reached = false;
+  bool answered = false;
+  std::string request_drop;
+  std::string reply_drop;
+};
+
+std::string kind_words(cluster::DeviceKind k) {
+  switch (k) {
+    case cluster::DeviceKind::PodNamespace: return "the pod's network namespace";
+    case cluster::DeviceKind::VethPodEnd: return "veth, pod end (eth0 in the pod)";
+    case cluster::DeviceKind::VethHostEnd: return "veth, host end";
+    case cluster::DeviceKind::Bridge: return "Linux bridge";
+    case cluster::DeviceKind::NodeStack: return "the node's network stack (root namespace)";
+    case cluster::DeviceKind::Nic: return "the node's NIC (eth0)";
+    case cluster::DeviceKind::VnetRouter: return "Azure VNet (SDN routing)";
+    case cluster::DeviceKind::ExternalVm: return "a VM in the VNet";
+    case cluster::DeviceKind::InternetHost: return "a host on the internet";
+  }
+  return "?";
+}
+
+std::string us(std::int64_t ps) {
+  const std::int64_t whole = ps / 1000000;
+  std::string frac = std::to_string((ps % 1000000) / 1000);
+  frac.insert(0, 3 - frac.size(), '0');
+  return std::to_string(whole) + "." + frac + " us";
+}
+
+void render(std::vector<std::string>& out, const cluster::Cluster& c, const std::vector<TraceHop>& hops,
+            std::uint8_t which, const std::vector<std::uint8_t>& kind_of_hop) {
+  int n = 0;
+  for (std::size_t i = 0; i < hops.size(); ++i) {
+    if (kind_of_hop[i] != which) continue;
+    const auto& h = hops[i];
+    const auto& d = c.devices()[h.device];
+    out.push_back("  " + std::to_string(++n) + ". " + c.device_name(h.device) + " (" + kind_words(d.kind) +
+                  "): in " + us(h.arrive_ps) + (h.start_ps > h.arrive_ps ? ", served " + us(h.start_ps) : "") +
+                  ", out " + us(h.end_ps) + ", TTL " + std::to_string(h.ttl_in) +
+                  (h.ttl_out != h.ttl_in ? " -> " + std::to_string(h.ttl_out) : ""));
+    for (const auto& note : h.notes) out.push_back("       " + note);
+    if (h.before != h.after) out.push_back("       header now " + h.after.to_string());
+    switch (h.verdict) {
+      case Verdict::Forward: out.push_back("       -> " + c.device_name(h.next_device)); break;
+      case Verdict::Deliver: out.push_back("       delivered to the application here"); break;
+      case Verdict::Drop: out.push_back("       DROPPED: " + std::string(to_string(h.reason))); break;
+    }
+  }
+}
+
+}  // namespace
+
+TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, std::string_view from,
+                   std::string_view to, std::uint32_t size) {
+  const ResolvedEndpoint src = resolve_endpoint(cluster, from);
+  const ResolvedEndpoint dst = resolve_endpoint(cluster, to);
+  if (!src.host) {
+    throw std::invalid_argument("'" + std::string(from) + "' cannot send: " + src.description +
+                                " is not a host\n  hint: trace from a pod, a node or a VM (pod/NAME, node/NAME, vm/NAME)");
+  }
+  sim::Simulator sim;
+  Network network(cluster, profile, sim, NetworkOptions{});
+  Responder responder(network);
+  network.set_handler(&responder);
+  const net::FiveTuple tuple{dst.protocol, src.ip, static_cast<std::uint16_t>(dst.port ? 40000 : 1), dst.ip, dst.port};
+  const PacketId first = network.send(*src.host, tuple, size, kRequest, 0, true);
+  sim.run();
+
+  // Hops of the request come first in the trace; the reply's start at the first hop of another packet.
+  std::vector<std::uint8_t> kind_of_hop;
+  std::uint8_t current = kRequest;
+  for (std::size_t i = 0; i < network.trace().size(); ++i) {
+    if (i > 0 && network.trace()[i].packet != network.trace()[i - 1].packet &&
+        network.trace()[i].packet != first) {
+      current = kReply;
+    }
+    kind_of_hop.push_back(current);
+  }
+
+  TraceOutcome out;
+  out.reached = responder.reached;
+  out.answered = responder.answered;
+  auto& lines = out.lines;
+  lines.push_back("Trace from " + src.description + " to " + dst.description + " under " +
+                  std::string(cluster::to_string(cluster.plugin_kind())) + " (cost profile " + profile.name + ")");
+  lines.push_back("Request: " + tuple.to_string() + ", " + std::to_string(size) + " bytes");
+  render(lines, cluster, network.trace(), kRequest, kind_of_hop);
+  if (!responder.reached) {
+    lines.push_back("The request was dropped (" + responder.request_drop + "): there is no reply.");
+    return out;
+  }
+  lines.push_back("Reply: the destination answers to the address the request arrived from");
+  render(lines, cluster, network.trace(), kReply, kind_of_hop);
+  if (responder.answered) {
+    std::int64_t end = 0;
+    std::size_t devices = 0;
+    for (const auto& h : network.trace()) end = std::max(end, h.end_ps), ++devices;
+    lines.push_back("Round trip: " + us(end) + " through " + std::to_string(devices) + " devices.");
+  } else {
+    lines.push_back("The reply was dropped (" + responder.reply_drop + ").");
+  }
+  return out;
+}
+
+}  // namespace cnisim::dataplane
