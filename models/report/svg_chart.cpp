@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 
 #include "models/report/number_format.hpp"
@@ -73,17 +74,37 @@ std::vector<double> axis_ticks(double max, int target_count) {
   return ticks;
 }
 
+std::vector<double> axis_ticks(double min, double max, int target_count) {
+  if (!std::isfinite(min) || !std::isfinite(max) || !(max > min)) return axis_ticks(max, target_count);
+  const double raw = (max - min) / target_count;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * magnitude;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;
+  const double first = std::floor(min / step) * step;
+  for (int i = 0; ticks.empty() || ticks.back() < max; ++i) ticks.push_back(first + step * i);
+  if (ticks.size() == 1) ticks.push_back(first + step);
+  return ticks;
+}
+
 std::string cdf_svg(const std::string& title, const std::string& x_label, const std::vector<CdfSeries>& series) {
   Frame f;
   std::string s = svg_open(f, title);
-  double max_x = 0;
+  // The x axis spans the samples (not from 0): plugins' differences are a few percent of the latency.
+  double max_x = 0, min_x = std::numeric_limits<double>::infinity();
   for (const auto& c : series) {
-    for (const auto& p : c.points) max_x = std::max(max_x, p.first);
+    for (const auto& p : c.points) {
+      max_x = std::max(max_x, p.first);
+      min_x = std::min(min_x, p.first);
+    }
   }
-  const auto ticks = axis_ticks(max_x);
-  const double x_max = ticks.back();
-  const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
-  auto px = [&](double x) { return f.left + f.plot_w() * (x / x_max); };
+  const auto ticks = axis_ticks(std::isfinite(min_x) ? min_x : 0.0, max_x, 6);
+  const double x_min = ticks.front(), x_max = ticks.back();
+  const double step = ticks[1] - ticks[0];
+  auto px = [&](double x) { return f.left + f.plot_w() * ((x - x_min) / (x_max - x_min)); };
   auto py = [&](double y) { return f.top + f.plot_h() * (1 - std::clamp(y, 0.0, 1.0)); };
 
   s += "<g class=\"grid\" stroke=\"#ddd\">\n";
@@ -103,7 +124,7 @@ std::string cdf_svg(const std::string& title, const std::string& x_label, const 
     const char* colour = kPalette[i % kPaletteSize];
     if (!c.points.empty()) {
       // A step function: flat at the previous fraction until the next value, then up.
-      std::string d = "M" + num(px(0)) + " " + num(py(0));
+      std::string d = "M" + num(px(x_min)) + " " + num(py(0));
       double last_y = 0;
       for (const auto& [x, y] : c.points) {
         d += " L" + num(px(x)) + " " + num(py(last_y)) + " L" + num(px(x)) + " " + num(py(y));

@@ -31,5 +31,8 @@ std::string stacked_bars_svg(const std::string& title, const std::string& x_labe
 
 // Round axis ticks covering [0, max]: 0, step, 2 step, ... with step 1, 2 or 5 x 10^k.
 std::vector<double> axis_ticks(double max, int target_count = 5);
+// Round ticks covering [min, max] (a multiple of the step at or below min first); {0, 1} when the
+// range is empty or not finite.
+std::vector<double> axis_ticks(double min, double max, int target_count);
 
 }  // namespace cnisim::report

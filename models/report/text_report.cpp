@@ -27,6 +27,7 @@ class AlignedTable {
         const std::string pad(width[i] - r[i].size(), ' ');
         line += i == 0 ? r[i] + pad : "  " + pad + r[i];
       }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
       out << line << '\n';
     }
   }
@@ -47,9 +48,10 @@ std::string format_table(const Comparison& c) {
       << base.results.lookup_cost_model << "\n";
   if (variants.size() > 1) out << "differences and ratios are against " << base.label << "\n";
 
+  // One table for every section, so columns line up down the whole report.
+  AlignedTable t;
   for (const auto& section : visible_sections(c)) {
-    out << "\n";
-    AlignedTable t;
+    t.row({});
     std::vector<std::string> head{section.group};
     for (const auto& v : variants) head.push_back(v.label);
     for (std::size_t i = 1; i < variants.size(); ++i) {
@@ -68,8 +70,8 @@ std::string format_table(const Comparison& c) {
       }
       t.row(cells);
     }
-    t.write(out);
   }
+  t.write(out);
   if (!c.host_figures) out << "\n(machine-dependent figures such as the measured cost of a route lookup: add --host-figures)\n";
   return out.str();
 }

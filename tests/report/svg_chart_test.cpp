@@ -27,6 +27,8 @@ TEST_CASE("axis ticks are round steps from 0 that reach the maximum") {
   CHECK(report::axis_ticks(0.3).back() >= 0.3);
   CHECK(report::axis_ticks(0) == std::vector<double>{0, 1});
   CHECK(report::axis_ticks(std::numeric_limits<double>::quiet_NaN()) == std::vector<double>{0, 1});
+  CHECK(report::axis_ticks(23.5, 27.2, 6) == std::vector<double>{23, 24, 25, 26, 27, 28});
+  CHECK(report::axis_ticks(5, 5, 6) == report::axis_ticks(5));
 }
 
 TEST_CASE("a CDF chart has one path per series with points, axis labels, and no NaN") {

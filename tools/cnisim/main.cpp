@@ -24,6 +24,7 @@ void print_overview(std::ostream& out, const po::options_description& global) {
     out << "  " << s.name << std::string(10 - std::min<std::size_t>(9, s.name.size()), ' ') << s.summary << "\n";
   }
   out << "\n" << global << "\nExamples:\n"
+      << "  cnisim compare -f scenarios/chatty-app.yaml   # kubenet vs azure latency, side by side\n"
       << "  cnisim get pods -A -o wide           # the article's kubectl output, from the model\n"
       << "  cnisim routes --plugin kubenet       # the Azure route table and node routes\n"
       << "  cnisim plan                          # VNet addresses per plugin\n"
@@ -52,7 +53,8 @@ int run(int argc, char** argv) {
   po::variables_map vm;
   po::store(parsed, vm);
 
-  spdlog::set_default_logger(spdlog::stderr_color_st("cnisim"));
+  // Thread-safe sink: `compare` runs plugins on several threads, and the builder logs.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("cnisim"));
   spdlog::set_level(vm.count("quiet") ? spdlog::level::err : vm.count("verbose") ? spdlog::level::debug
                                                                                  : spdlog::level::warn);
   if (!vm.count("command")) {

@@ -1,0 +1,40 @@
+// cnisim compare: the same cluster, traffic, seed and pod placement under several plugins (and
+// kube-proxy modes), run side by side on a thread pool, with differences and ratios.
+#include "models/report/parallel_runs.hpp"
+#include "tools/cnisim/comparison_run.hpp"
+#include "tools/cnisim/scenario_input.hpp"
+
+namespace cnisim::cli {
+
+Subcommand compare_subcommand() {
+  Subcommand s;
+  s.name = "compare";
+  s.summary = "run a scenario under several plugins side by side: latency differences and ratios";
+  s.usage = "cnisim compare [-f FILE] [--plugins P1,P2,...] [--kube-proxy M1,M2] [-j N] [-o table|json|csv] [--html FILE]";
+  s.examples =
+      "  cnisim compare -f scenarios/chatty-app.yaml                       # kubenet vs azure\n"
+      "  cnisim compare -f scenarios/chatty-app.yaml --plugins kubenet,azure,overlay,cilium --html report.html\n"
+      "  cnisim compare -f scenarios/service-heavy.yaml --plugins kubenet --kube-proxy iptables,nftables\n"
+      "  cnisim compare -f scenarios/hop-overhead.yaml -o csv -j 1 > hops.csv\n";
+  s.options = [](po::options_description& o, po::positional_options_description&) {
+    o.add_options()("file,f", po::value<std::string>()->value_name("FILE"), "scenario YAML file (default: scenarios/seed-walkthrough.yaml)")(
+        "plugins", po::value<std::string>()->default_value("kubenet,azure")->value_name("LIST"),
+        "plugins to compare, the first is the baseline: kubenet, azure, overlay, cilium, none")(
+        "jobs,j", po::value<std::size_t>()->value_name("N"), "runs at a time (default: the number of cores); output is the same for any N");
+    add_report_options(o);
+  };
+  s.run = [](const po::variables_map& vm) {
+    ComparisonOptions o;
+    o.command = "compare";
+    o.plugins = parse_plugin_list(vm["plugins"].as<std::string>());
+    o.jobs = vm.count("jobs") ? vm["jobs"].as<std::size_t>() : report::default_jobs();
+    if (o.jobs == 0) throw UsageError("-j must be at least 1");
+    read_report_options(vm, o);
+    const auto spec = load_scenario(vm);
+    const std::string scenario = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
+    return write_reports(run_comparison(spec, scenario, o), vm);
+  };
+  return s;
+}
+
+}  // namespace cnisim::cli

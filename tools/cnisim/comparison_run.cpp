@@ -1,0 +1,211 @@
+#include "tools/cnisim/comparison_run.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "models/cluster/plugin.hpp"
+#include "models/cluster/scenario_loader.hpp"
+#include "models/dataplane/quantity.hpp"
+#include "models/report/csv_report.hpp"
+#include "models/report/html_report.hpp"
+#include "models/report/json_report.hpp"
+#include "models/report/parallel_runs.hpp"
+#include "models/report/text_report.hpp"
+#include "models/workload/scenario_run.hpp"
+#include "models/workload/traffic_spec.hpp"
+#include "tools/cnisim/progress_bar.hpp"
+#include "tools/cnisim/typical_path.hpp"
+
+namespace cnisim::cli {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::string_view mode_name(cluster::KubeProxyMode m) {
+  switch (m) {
+    case cluster::KubeProxyMode::Iptables: return "iptables";
+    case cluster::KubeProxyMode::Ipvs: return "ipvs";
+    case cluster::KubeProxyMode::Nftables: return "nftables";
+  }
+  return "?";
+}
+
+struct VariantSpec {
+  cluster::ScenarioSpec spec;  // plugin and kube-proxy mode applied; YAML sections deep-copied
+  std::string label;
+};
+
+// yaml-cpp nodes share their memory between copies and are not safe to read from two threads, so
+// each variant gets its own clone of the sections the run parses.
+void detach_yaml(cluster::ScenarioSpec& spec) {
+  spec.traffic = YAML::Clone(spec.traffic);
+  spec.costs = YAML::Clone(spec.costs);
+  spec.run = YAML::Clone(spec.run);
+}
+
+// Expected simulated time of a run for the progress bar: run.duration, else the longest traffic
+// duration; 0 when only counts bound it.
+std::int64_t expected_ps(const cluster::ScenarioSpec& spec) {
+  const auto run = workload::parse_run(spec);
+  if (run.duration) return run.duration->ps();
+  const auto traffic = workload::parse_traffic(spec);
+  std::int64_t longest = 0;
+  for (const auto& c : traffic.chatty) {
+    if (c.duration && !c.chains) longest = std::max(longest, c.duration->ps());
+  }
+  for (const auto& b : traffic.bulk) longest = std::max(longest, b.duration.ps());
+  return longest;
+}
+
+}  // namespace
+
+std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text) {
+  std::vector<cluster::PluginKind> out;
+  for (const auto& name : split_list(text)) {
+    const auto kind = cluster::plugin_from_string(name);
+    if (!kind) {
+      std::string names;
+      for (auto k : cluster::registered_plugins()) names += (names.empty() ? "" : ", ") + std::string(cluster::to_string(k));
+      throw UsageError("unknown plugin '" + name + "' in --plugins: expected a comma-separated list of " + names +
+                       " (e.g. --plugins kubenet,azure)");
+    }
+    if (std::find(out.begin(), out.end(), *kind) != out.end()) throw UsageError("plugin '" + name + "' is listed twice in --plugins");
+    out.push_back(*kind);
+  }
+  if (out.empty()) throw UsageError("--plugins needs at least one plugin, e.g. --plugins kubenet,azure");
+  return out;
+}
+
+std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& text) {
+  std::vector<cluster::KubeProxyMode> out;
+  for (const auto& name : split_list(text)) {
+    std::optional<cluster::KubeProxyMode> mode;
+    for (auto m : {cluster::KubeProxyMode::Iptables, cluster::KubeProxyMode::Ipvs, cluster::KubeProxyMode::Nftables}) {
+      if (mode_name(m) == name) mode = m;
+    }
+    if (!mode) throw UsageError("unknown kube-proxy mode '" + name + "' in --kube-proxy: expected iptables, ipvs or nftables (e.g. --kube-proxy iptables,nftables)");
+    if (std::find(out.begin(), out.end(), *mode) != out.end()) throw UsageError("kube-proxy mode '" + name + "' is listed twice in --kube-proxy");
+    out.push_back(*mode);
+  }
+  if (out.empty()) throw UsageError("--kube-proxy needs at least one mode, e.g. --kube-proxy iptables,nftables");
+  return out;
+}
+
+void add_report_options(po::options_description& options) {
+  options.add_options()("output,o", po::value<std::string>()->default_value("table")->value_name("FORMAT"),
+                        "table | json | csv (schema: docs/output-format.md)")(
+      "kube-proxy", po::value<std::string>()->value_name("MODES"),
+      "kube-proxy mode(s): iptables, ipvs, nftables; a comma-separated list runs each (default: the scenario's)")(
+      "seed", po::value<std::uint64_t>()->value_name("N"), "random seed (default: the scenario's run.seed)")(
+      "duration", po::value<std::string>()->value_name("T"),
+      "stop every run at simulated time T (e.g. 2ms), overriding run.duration: a shorter run")(
+      "host-figures", "add machine-dependent figures (wall time, events/s, measured ns per route lookup); "
+                      "output then differs from run to run")(
+      "html", po::value<std::string>()->value_name("FILE"), "also write a self-contained HTML report to FILE");
+}
+
+void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
+  const auto& format = vm["output"].as<std::string>();
+  if (format != "table" && format != "json" && format != "csv") {
+    throw UsageError("unknown output format '" + format + "': expected table, json or csv (e.g. -o json)");
+  }
+  if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
+  if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("duration")) {
+    const auto& text = vm["duration"].as<std::string>();
+    const auto t = dataplane::parse_duration(text);
+    if (!t || *t <= sim::Time::zero()) throw UsageError("--duration '" + text + "' is not a positive duration: write e.g. 500us, 2ms or 1s");
+    o.duration = text;
+  }
+  o.host_figures = vm.count("host-figures") > 0;
+  o.typical_paths = format == "json" || vm.count("html") > 0;
+}
+
+report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
+  const auto plugins = o.plugins.empty() ? std::vector<cluster::PluginKind>{base.plugin()} : o.plugins;
+  const auto modes = o.kube_proxy.empty() ? std::vector<cluster::KubeProxyMode>{base.cluster.networkProfile.kubeProxyMode} : o.kube_proxy;
+
+  std::vector<VariantSpec> variants;
+  for (auto plugin : plugins) {
+    for (auto mode : modes) {
+      VariantSpec v{base, std::string(cluster::to_string(plugin))};
+      if (modes.size() > 1) v.label.append("/").append(mode_name(mode));
+      if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
+      v.spec.cluster.networkProfile.kubeProxyMode = mode;
+      detach_yaml(v.spec);
+      if (o.duration) {
+        if (!v.spec.run.IsMap()) v.spec.run = YAML::Node(YAML::NodeType::Map);
+        v.spec.run["duration"] = *o.duration;
+      }
+      variants.push_back(std::move(v));
+    }
+  }
+
+  workload::RunOptions run_options;
+  run_options.seed = o.seed;
+  run_options.measure_host = o.host_figures;
+  const std::uint64_t seed = o.seed.value_or(workload::parse_run(variants.front().spec).seed);
+
+  std::vector<std::int64_t> totals;
+  for (const auto& v : variants) totals.push_back(expected_ps(v.spec));
+  ProgressBar progress(totals, ProgressBar::wanted());
+
+  spdlog::info("running {} variant(s) of {} on {} thread(s)", variants.size(), scenario_arg, std::min(o.jobs, variants.size()));
+  const std::function<report::Variant(std::size_t)> job = [&](std::size_t i) {
+    const VariantSpec& v = variants[i];
+    workload::RunOptions options = run_options;
+    // Always run in progress slices, painted or not, so a terminal never changes the results.
+    options.progress = [&progress, i](sim::Time now, std::uint64_t events) { progress.update(i, now, events); };
+    report::Variant out;
+    out.label = v.label;
+    out.plugin = std::string(cluster::to_string(v.spec.plugin()));
+    out.kube_proxy = std::string(mode_name(v.spec.cluster.networkProfile.kubeProxyMode));
+    out.results = workload::run_scenario(v.spec, options);
+    out.results.scenario = scenario_arg;  // as given, so output does not depend on the working directory
+    if (o.typical_paths) out.typical_path = typical_cross_node_path(v.spec, options);
+    spdlog::debug("{}: {} events, {} packets", v.label, out.results.events, out.results.packets_sent);
+    return out;
+  };
+  report::Comparison c;
+  c.command = o.command;
+  c.scenario = scenario_arg;
+  c.seed = seed;
+  c.host_figures = o.host_figures;
+  try {
+    c.variants = report::run_in_parallel<report::Variant>(variants.size(), o.jobs, job);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());  // traffic naming nothing in the cluster: bad input
+  }
+  return c;
+}
+
+int write_reports(const report::Comparison& c, const po::variables_map& vm) {
+  const auto& format = vm["output"].as<std::string>();
+  if (format == "json") std::cout << report::to_json_text(c);
+  else if (format == "csv") std::cout << report::to_csv(c);
+  else std::cout << report::format_table(c);
+  std::cout.flush();
+  if (vm.count("html")) {
+    const auto& path = vm["html"].as<std::string>();
+    std::ofstream out(path, std::ios::binary);
+    if (!out) throw std::runtime_error("cannot write the HTML report to '" + path + "': check the directory exists and is writable");
+    out << report::to_html(c);
+    if (!out.flush()) throw std::runtime_error("writing the HTML report to '" + path + "' failed");
+    spdlog::info("wrote {}", path);
+  }
+  return 0;
+}
+
+}  // namespace cnisim::cli

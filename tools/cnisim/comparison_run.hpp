@@ -1,0 +1,45 @@
+#pragma once
+// What `cnisim run` and `cnisim compare` share: turning a scenario and the command line into
+// variants (plugin x kube-proxy mode), running them on a thread pool, and writing the report in the
+// chosen format (table, JSON, CSV) plus the optional HTML page.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/cluster/scenario_spec.hpp"
+#include "models/report/comparison.hpp"
+#include "tools/cnisim/subcommand.hpp"
+
+namespace cnisim::cli {
+
+struct ComparisonOptions {
+  std::string command;                               // "run" | "compare"
+  std::vector<cluster::PluginKind> plugins;          // empty: the scenario's own
+  std::vector<cluster::KubeProxyMode> kube_proxy;    // empty: the scenario's own
+  std::optional<std::uint64_t> seed;                 // overrides run.seed
+  std::optional<std::string> duration;               // overrides run.duration (e.g. a shorter golden run)
+  std::size_t jobs = 1;
+  bool host_figures = false;
+  bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
+};
+
+// Adds -o, --seed, --duration, --host-figures and --html (every option both commands take besides
+// -f, --plugin/--plugins and -j).
+void add_report_options(po::options_description& options);
+// Reads those options (and -o's value) into o; throws UsageError on a bad value.
+void read_report_options(const po::variables_map& vm, ComparisonOptions& o);
+
+// Runs every variant of spec, each with its own cluster, network and simulator, on o.jobs threads.
+// Results come back in variant order whatever the thread count.
+report::Comparison run_comparison(const cluster::ScenarioSpec& spec, const std::string& scenario_arg,
+                                  const ComparisonOptions& o);
+
+// Writes the report to stdout in -o's format and the HTML page to --html's file; returns the exit code.
+int write_reports(const report::Comparison& comparison, const po::variables_map& vm);
+
+// "kubenet,azure" -> plugins; "iptables,nftables" -> modes. Throw UsageError naming what is accepted.
+std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text);
+std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& text);
+
+}  // namespace cnisim::cli

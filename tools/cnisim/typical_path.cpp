@@ -1,0 +1,100 @@
+#include "tools/cnisim/typical_path.hpp"
+
+#include <cstdio>
+#include <optional>
+
+#include "models/cluster/builder.hpp"
+#include "models/dataplane/network.hpp"
+#include "models/workload/traffic_spec.hpp"
+#include "sim/simulator.hpp"
+
+namespace cnisim::cli {
+
+namespace {
+
+// Receives the one traced packet; nothing to answer.
+class Sink final : public dataplane::DeliveryHandler {
+ public:
+  void delivered(dataplane::PacketId, const dataplane::Packet&, dataplane::HostRef) override {}
+  void dropped(dataplane::PacketId, const dataplane::Packet&, dataplane::DropReason) override {}
+};
+
+bool matches(const std::map<std::string, std::string>& selector, const std::map<std::string, std::string>& labels) {
+  for (const auto& [k, v] : selector) {
+    const auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+// The first user pod (not hostNetwork, not a system workload) matching selector, optionally on a
+// node other than `not_on`.
+std::optional<cluster::PodIndex> pick_pod(const cluster::Cluster& c, const std::map<std::string, std::string>& selector,
+                                          std::optional<cluster::NodeIndex> not_on) {
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+    const auto& w = c.workload(p);
+    if (w.system || w.hostNetwork || !matches(selector, w.labels)) continue;
+    if (not_on && c.pods()[p].node == *not_on) continue;
+    return p;
+  }
+  return std::nullopt;
+}
+
+std::string us(std::int64_t ps) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ps) / 1e6);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<std::string> typical_cross_node_path(const cluster::ScenarioSpec& spec, const workload::RunOptions& options) {
+  const workload::RunSpec run = workload::parse_run(spec);
+  const workload::TrafficSpec traffic = workload::parse_traffic(spec);
+  const cluster::Cluster c = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table});
+
+  std::map<std::string, std::string> clients, servers;
+  std::uint16_t port = 80;
+  if (!traffic.chatty.empty()) {
+    clients = traffic.chatty.front().clients;
+    servers = traffic.chatty.front().servers;
+    port = traffic.chatty.front().port;
+  }
+  auto client = pick_pod(c, clients, std::nullopt);
+  std::optional<cluster::PodIndex> server = client ? pick_pod(c, servers, c.pods()[*client].node) : std::nullopt;
+  if (!server) {  // the traffic's pods share a node: any two user pods on different nodes
+    client = pick_pod(c, {}, std::nullopt);
+    server = client ? pick_pod(c, {}, c.pods()[*client].node) : std::nullopt;
+  }
+  if (!client || !server) return {};
+
+  sim::Simulator sim;
+  const dataplane::CostProfile profile = workload::effective_profile(spec, options);
+  dataplane::Network network(c, profile, sim, dataplane::NetworkOptions{options.seed.value_or(run.seed), false});
+  Sink sink;
+  network.set_handler(&sink);
+  const dataplane::HostRef from{dataplane::HostRef::Kind::Pod, *client};
+  const dataplane::HostRef to{dataplane::HostRef::Kind::Pod, *server};
+  const net::FiveTuple tuple{net::Protocol::Tcp, network.address_of(from), 40000, network.address_of(to), port};
+  network.send(from, tuple, 200, 0, 0, true);
+  sim.run();
+
+  std::vector<std::string> lines;
+  lines.push_back("request " + tuple.to_string() + " from pod " + c.pod_namespace(*client) + "/" + c.pod_name(*client) +
+                  " on " + c.nodes()[c.pods()[*client].node].name + " to pod " + c.pod_namespace(*server) + "/" +
+                  c.pod_name(*server) + " on " + c.nodes()[c.pods()[*server].node].name);
+  for (const auto& hop : network.trace()) {
+    const auto& d = c.devices()[hop.device];
+    std::string line = c.device_name(hop.device) + " (" + std::string(cluster::to_string(d.kind)) + ") " +
+                       us(hop.arrive_ps) + ".." + us(hop.end_ps) + " us";
+    if (hop.ttl_in != hop.ttl_out) line += ", TTL " + std::to_string(hop.ttl_in) + "->" + std::to_string(hop.ttl_out);
+    if (!(hop.before == hop.after)) line += ", NAT " + hop.before.to_string() + " => " + hop.after.to_string();
+    for (std::size_t i = 0; i < hop.notes.size(); ++i) line += (i == 0 ? ": " : "; ") + hop.notes[i];
+    if (hop.verdict == dataplane::Verdict::Deliver) line += " [delivered]";
+    if (hop.verdict == dataplane::Verdict::Drop) line += " [dropped: " + std::string(dataplane::to_string(hop.reason)) + "]";
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace cnisim::cli
