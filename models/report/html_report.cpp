@@ -46,7 +46,7 @@ std::string comparison_table(const Comparison& c) {
   const auto& vs = c.variants;
   std::string s = "<table class=\"comparison\">\n<thead><tr><th>metric</th>";
   for (const auto& v : vs) s += "<th>" + h(v.label) + "</th>";
-  for (std::size_t i = 1; i < vs.size(); ++i) s += "<th>" + h(vs[i].label + " - " + vs[0].label) + "</th><th>" + h(vs[i].label + " / " + vs[0].label) + "</th>";
+  for (std::size_t i = 1; i < vs.size(); ++i) s += "<th>" + h(vs[i].label) + " diff</th><th>" + h(vs[i].label) + " ratio</th>";
   s += "</tr></thead>\n<tbody>\n";
   const std::size_t columns = 1 + vs.size() + 2 * (vs.empty() ? 0 : vs.size() - 1);
   for (const auto& section : visible_sections(c)) {

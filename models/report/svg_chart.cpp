@@ -42,6 +42,15 @@ std::string svg_open(const Frame& f, const std::string& title) {
          "\" y=\"22\" text-anchor=\"middle\">" + xml_escape(title) + "</text>\n";
 }
 
+// The smallest 1, 2 or 5 x 10^k at or above raw (> 0).
+double nice_step(double raw) {
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (m * magnitude >= raw) return m * magnitude;
+  }
+  return 10 * magnitude;
+}
+
 }  // namespace
 
 std::string xml_escape(const std::string& text) {
@@ -62,13 +71,7 @@ std::string xml_escape(const std::string& text) {
 
 std::vector<double> axis_ticks(double max, int target_count) {
   if (!(max > 0) || !std::isfinite(max)) return {0, 1};
-  const double raw = max / target_count;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    step = m * magnitude;
-    if (step >= raw) break;
-  }
+  const double step = nice_step(max / target_count);
   std::vector<double> ticks;
   for (int i = 0; ticks.empty() || ticks.back() < max; ++i) ticks.push_back(step * i);
   return ticks;
@@ -76,13 +79,7 @@ std::vector<double> axis_ticks(double max, int target_count) {
 
 std::vector<double> axis_ticks(double min, double max, int target_count) {
   if (!std::isfinite(min) || !std::isfinite(max) || !(max > min)) return axis_ticks(max, target_count);
-  const double raw = (max - min) / target_count;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  double step = magnitude;
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    step = m * magnitude;
-    if (step >= raw) break;
-  }
+  const double step = nice_step((max - min) / target_count);
   std::vector<double> ticks;
   const double first = std::floor(min / step) * step;
   for (int i = 0; ticks.empty() || ticks.back() < max; ++i) ticks.push_back(first + step * i);

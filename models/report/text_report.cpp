@@ -55,8 +55,8 @@ std::string format_table(const Comparison& c) {
     std::vector<std::string> head{section.group};
     for (const auto& v : variants) head.push_back(v.label);
     for (std::size_t i = 1; i < variants.size(); ++i) {
-      head.push_back(variants[i].label + "-" + base.label);
-      head.push_back(variants[i].label + "/" + base.label);
+      head.push_back(variants[i].label + " diff");
+      head.push_back(variants[i].label + " ratio");
     }
     t.row(head);
     for (const Metric* m : section.metrics) {

@@ -1,0 +1,56 @@
+// Golden summaries: each shipped scenario's `cnisim compare` table, compared byte for byte with
+// scenarios/expected/<name>.txt. The runs are cut short with --duration where the full scenario
+// would take more than a second or two (ctest also runs under ASan); the file's first line records
+// the exact command. After an intended change, regenerate with
+//   CNISIM_UPDATE_GOLDEN=1 ctest --test-dir <build> -R test_scenarios
+// and review `git diff scenarios/expected` before committing.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "tests/tools/run_cnisim.hpp"
+
+namespace {
+
+struct ScenarioCase {
+  const char* name;  // scenarios/<name>.yaml, scenarios/expected/<name>.txt
+  const char* args;  // after `compare -f scenarios/<name>.yaml`
+};
+
+const ScenarioCase kCases[] = {
+    {"chatty-app", "--duration 20ms"},
+    {"hop-overhead", "--plugins kubenet,azure,overlay,cilium"},
+    {"service-heavy", "--plugins kubenet --kube-proxy iptables,nftables --duration 10ms"},
+    {"kubenet-400", "--duration 2ms"},
+};
+
+bool update_requested() {
+  const char* v = std::getenv("CNISIM_UPDATE_GOLDEN");
+  return v && std::string(v) == "1";
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario's comparison matches its golden summary byte for byte") {
+  for (const auto& c : kCases) {
+    SECTION(c.name) {
+      const std::string args = std::string("compare -f scenarios/") + c.name + ".yaml " + c.args + " -j 2";
+      const auto run = cnisim::testing::run_cnisim(args);
+      INFO("cnisim " << args << "\nstderr: " << run.err);
+      REQUIRE(run.exitCode == 0);
+      const std::string summary = "# cnisim " + args + "\n" + run.out;
+      const std::string path = cnisim::testing::source_dir() + "/scenarios/expected/" + c.name + ".txt";
+      if (update_requested()) {
+        std::ofstream(path, std::ios::binary) << summary;
+        WARN("rewrote " << path);
+        continue;
+      }
+      bool found = false;
+      const std::string expected = cnisim::testing::read_file(path, &found);
+      INFO("golden file " << path << (found ? "" : " is missing; create it with CNISIM_UPDATE_GOLDEN=1"));
+      REQUIRE(found);
+      CHECK(summary == expected);
+    }
+  }
+}
