@@ -80,7 +80,7 @@ TEST_CASE("a plugin the cluster does not fit exits 2 with the validation message
   CHECK_THAT(r.err, Catch::Contains("Windows"));
 }
 
-TEST_CASE("-q and -v are accepted anywhere and -v logs to stderr only") {
+TEST_CASE("the -q and -v flags are accepted anywhere and -v logs to stderr only") {
   const auto quiet = run_cnisim("-q get nodes");
   const auto verbose = run_cnisim("get nodes -v");
   CHECK(quiet.exitCode == 0);
