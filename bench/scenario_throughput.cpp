@@ -2,7 +2,6 @@
 // second on a chatty kubenet scenario: 3 nodes, 10 pods (5 clients, 5 servers), 10^6 calls in
 // chains of 4, 4 calls in flight per client. --short runs 10^5 calls.
 #include <boost/program_options.hpp>
-
 #include <iostream>
 #include <string>
 
@@ -30,7 +29,8 @@ traffic:
     - {name: calls, clients: {app: client}, servers: {app: server}, requestSize: 200, responseSize: 1000,
        chainDepth: 4, concurrency: 4, thinkTime: 1us, chains: )" +
          std::to_string(chains) + R"(}
-run: {seed: 1, plugin: )" + plugin + "}\n";
+run: {seed: 1, plugin: )" +
+         plugin + "}\n";
 }
 
 }  // namespace

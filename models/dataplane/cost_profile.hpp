@@ -22,9 +22,10 @@ struct DeviceCost {
 };
 
 struct LinkCost {
-  sim::DataRate rate;              // 0: no serialization delay (virtual links)
-  sim::Time delay;                 // propagation
-  std::uint32_t queue_packets = 0; // drop-tail limit of the sending side's queue (packets waiting + in service)
+  sim::DataRate rate;  // 0: no serialization delay (virtual links)
+  sim::Time delay;     // propagation
+  std::uint32_t queue_packets =
+      0;  // drop-tail limit of the sending side's queue (packets waiting + in service)
 };
 
 // How a route lookup is charged: a constant per table; per unit of the lookup's work measure

@@ -20,21 +20,25 @@ using cluster::FieldReader;
 
 // YAML keys, indexed by cluster::DeviceKind / LinkKind / TableKind.
 constexpr std::array<std::string_view, kDeviceKindCount> kDeviceKeys{
-    "podNamespace", "vethPodEnd", "vethHostEnd", "bridge", "nodeStack", "nic", "vnetRouter", "externalVm",
-    "internetHost"};
-constexpr std::array<std::string_view, kLinkKindCount> kLinkKeys{
-    "podInterface", "vethPair", "bridgePort", "bridgeToHost", "hostRouted", "nodeNic", "nicToVnet", "vnetExternal"};
+    "podNamespace", "vethPodEnd", "vethHostEnd", "bridge",      "nodeStack",
+    "nic",          "vnetRouter", "externalVm",  "internetHost"};
+constexpr std::array<std::string_view, kLinkKindCount> kLinkKeys{"podInterface", "vethPair",    "bridgePort",
+                                                                 "bridgeToHost", "hostRouted",  "nodeNic",
+                                                                 "nicToVnet",    "vnetExternal"};
 constexpr std::array<std::string_view, kTableKindCount> kTableKeys{"pod", "node", "azure"};
 constexpr std::array<std::string_view, 2> kDeviceCostKeys{"fixed", "perByte"};
 constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queuePackets"};
 constexpr std::array<std::string_view, 3> kLookupKeys{"model", "constant", "perWork"};
 constexpr std::array<std::string_view, 5> kNetfilterKeys{"conntrackLookup", "conntrackCreate", "natRewrite",
                                                          "iptablesPerRule", "serviceMapLookup"};
-constexpr std::array<std::string_view, 6> kProfileKeys{"name", "devices", "links", "routeLookup", "netfilter", "ttl"};
-constexpr std::array<std::string_view, 6> kCostsKeys{"profile", "devices", "links", "routeLookup", "netfilter", "ttl"};
-constexpr cluster::NamedValue<LookupCostModel> kLookupModels[] = {{LookupCostModel::Constant, "constant"},
-                                                                  {LookupCostModel::Proportional, "proportional"},
-                                                                  {LookupCostModel::Measured, "measured"}};
+constexpr std::array<std::string_view, 6> kProfileKeys{"name",        "devices",   "links",
+                                                       "routeLookup", "netfilter", "ttl"};
+constexpr std::array<std::string_view, 6> kCostsKeys{"profile",     "devices",   "links",
+                                                     "routeLookup", "netfilter", "ttl"};
+constexpr cluster::NamedValue<LookupCostModel> kLookupModels[] = {
+    {LookupCostModel::Constant, "constant"},
+    {LookupCostModel::Proportional, "proportional"},
+    {LookupCostModel::Measured, "measured"}};
 
 // Applies a mapping onto a profile, recording every leaf it set in `set`.
 class ProfileReader {
@@ -61,7 +65,8 @@ class ProfileReader {
     auto fields = r_.mapping(section, keys, what);
     if (!fields) return;
     for (const auto& f : fields->entries) {
-      const auto i = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), f.key.Scalar()) - keys.begin());
+      const auto i =
+          static_cast<std::size_t>(std::find(keys.begin(), keys.end(), f.key.Scalar()) - keys.begin());
       each(f, out[i]);
     }
   }
@@ -70,8 +75,10 @@ class ProfileReader {
     auto fields = r_.mapping(f, kDeviceCostKeys, "a device cost mapping");
     if (!fields) return;
     for (const auto& c : fields->entries) {
-      if (c.key.Scalar() == "fixed") duration(c, d.fixed);
-      else duration(c, d.per_byte);
+      if (c.key.Scalar() == "fixed")
+        duration(c, d.fixed);
+      else
+        duration(c, d.per_byte);
     }
   }
 
@@ -114,7 +121,8 @@ class ProfileReader {
     sim::Time* targets[] = {&p.conntrack_lookup, &p.conntrack_create, &p.nat_rewrite, &p.iptables_per_rule,
                             &p.service_map_lookup};
     for (const auto& c : fields->entries) {
-      const auto i = std::find(kNetfilterKeys.begin(), kNetfilterKeys.end(), c.key.Scalar()) - kNetfilterKeys.begin();
+      const auto i =
+          std::find(kNetfilterKeys.begin(), kNetfilterKeys.end(), c.key.Scalar()) - kNetfilterKeys.begin();
       duration(c, *targets[i]);
     }
   }
@@ -123,9 +131,11 @@ class ProfileReader {
   void section(const Field& f, CostProfile& p) {
     const std::string& k = f.key.Scalar();
     if (k == "devices") {
-      keyed(f, kDeviceKeys, p.devices, "a mapping of device kinds", [&](const Field& d, DeviceCost& out) { device_cost(d, out); });
+      keyed(f, kDeviceKeys, p.devices, "a mapping of device kinds",
+            [&](const Field& d, DeviceCost& out) { device_cost(d, out); });
     } else if (k == "links") {
-      keyed(f, kLinkKeys, p.links, "a mapping of link kinds", [&](const Field& l, LinkCost& out) { link_cost(l, out); });
+      keyed(f, kLinkKeys, p.links, "a mapping of link kinds",
+            [&](const Field& l, LinkCost& out) { link_cost(l, out); });
     } else if (k == "routeLookup") {
       lookup(f, p);
     } else if (k == "netfilter") {
@@ -182,8 +192,10 @@ CostProfile parse_profile(const YAML::Node& root, const std::string& file) {
     }
     for (const auto& leaf : required_leaves()) {
       if (set.count(leaf) || !sink.usable(leaf)) continue;
-      reader.error(leaf, reader.mark_of(root), "missing " + leaf, "every cost of every device and link in a profile",
-                   "a profile is complete on purpose: each number needs its source; copy the entry from aks-accelerated.yaml");
+      reader.error(leaf, reader.mark_of(root), "missing " + leaf,
+                   "every cost of every device and link in a profile",
+                   "a profile is complete on purpose: each number needs its source; copy the entry from "
+                   "aks-accelerated.yaml");
     }
   }
   sink.throw_if_any();
@@ -220,7 +232,9 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-bool looks_like_path(std::string_view s) { return s.find('/') != std::string_view::npos || s.ends_with(".yaml"); }
+bool looks_like_path(std::string_view s) {
+  return s.find('/') != std::string_view::npos || s.ends_with(".yaml");
+}
 
 }  // namespace
 
@@ -238,8 +252,8 @@ CostProfile load_profile_string(std::string_view yaml, const std::string& name) 
 }
 
 CostProfile load_profile(const std::string& name_or_path) {
-  const std::string path = looks_like_path(name_or_path) ? name_or_path
-                                                         : default_profile_dir() + "/" + name_or_path + ".yaml";
+  const std::string path =
+      looks_like_path(name_or_path) ? name_or_path : default_profile_dir() + "/" + name_or_path + ".yaml";
   return load_profile_string(read_file(path), path);
 }
 

@@ -5,11 +5,12 @@
 namespace cnisim::dataplane {
 namespace {
 
-constexpr std::string_view kAccepted = "pod/NAME, pod/NAMESPACE/NAME, svc/NAME, svc/NAMESPACE/NAME, node/NAME, vm/NAME or an IP";
+constexpr std::string_view kAccepted =
+    "pod/NAME, pod/NAMESPACE/NAME, svc/NAME, svc/NAMESPACE/NAME, node/NAME, vm/NAME or an IP";
 
 [[noreturn]] void fail(std::string_view text, const std::string& what, const std::string& hint) {
-  throw std::invalid_argument("'" + std::string(text) + "': " + what + "\n  expected: " + std::string(kAccepted) +
-                              "\n  hint: " + hint);
+  throw std::invalid_argument("'" + std::string(text) + "': " + what +
+                              "\n  expected: " + std::string(kAccepted) + "\n  hint: " + hint);
 }
 
 // "ns/name" -> (ns, name); "name" -> ("default", name).
@@ -21,9 +22,12 @@ std::pair<std::string, std::string> split_namespace(std::string_view rest) {
 
 std::string describe(const cluster::Cluster& c, HostRef h) {
   switch (h.kind) {
-    case HostRef::Kind::Pod: return "pod " + c.pod_namespace(h.index) + "/" + c.pod_name(h.index);
-    case HostRef::Kind::Node: return "node " + c.nodes()[h.index].name;
-    case HostRef::Kind::External: return c.externals()[h.index].name;
+    case HostRef::Kind::Pod:
+      return "pod " + c.pod_namespace(h.index) + "/" + c.pod_name(h.index);
+    case HostRef::Kind::Node:
+      return "node " + c.nodes()[h.index].name;
+    case HostRef::Kind::External:
+      return c.externals()[h.index].name;
   }
   return "?";
 }
@@ -35,7 +39,8 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) {
     const auto ip = net::Ipv4::try_parse(text);
-    if (!ip) fail(text, "not an address and no kind/ prefix", "write pod/NAME for a pod, or a dotted IPv4 address");
+    if (!ip)
+      fail(text, "not an address and no kind/ prefix", "write pod/NAME for a pod, or a dotted IPv4 address");
     r.ip = *ip;
     if (const auto owner = c.owner_of(*ip)) {
       using Kind = cluster::Cluster::AddressOwner::Kind;
@@ -54,7 +59,8 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
   if (kind == "pod") {
     const auto [ns, name] = split_namespace(rest);
     const auto pod = c.find_pod(ns, name);
-    if (!pod) fail(text, "no pod " + ns + "/" + name, "`cnisim get pods -A` lists the pods and their namespaces");
+    if (!pod)
+      fail(text, "no pod " + ns + "/" + name, "`cnisim get pods -A` lists the pods and their namespaces");
     r.host = HostRef{HostRef::Kind::Pod, *pod};
     r.ip = c.pods()[*pod].ip;
   } else if (kind == "svc") {
@@ -62,7 +68,8 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
     const auto svc = c.find_service(ns, name);
     if (!svc) fail(text, "no Service " + ns + "/" + name, "`cnisim get svc -A` lists the Services");
     const auto& spec = c.service_spec(*svc);
-    if (spec.ports.empty()) fail(text, "Service " + ns + "/" + name + " has no ports", "give the Service a port");
+    if (spec.ports.empty())
+      fail(text, "Service " + ns + "/" + name + " has no ports", "give the Service a port");
     r.ip = c.services()[*svc].clusterIP;
     r.port = spec.ports.front().port;
     r.protocol = spec.ports.front().protocol == "UDP"    ? net::Protocol::Udp
@@ -82,7 +89,9 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
         r.ip = c.externals()[e].ip;
       }
     }
-    if (!r.host) fail(text, "no external endpoint " + std::string(rest), "the external endpoints are vm-in-vnet and internet-host");
+    if (!r.host)
+      fail(text, "no external endpoint " + std::string(rest),
+           "the external endpoints are vm-in-vnet and internet-host");
   } else {
     fail(text, "unknown kind '" + std::string(kind) + "'", "the kinds are pod, svc, node and vm");
   }

@@ -14,9 +14,9 @@ namespace cnisim::dataplane {
 struct ResolvedEndpoint {
   std::optional<HostRef> host;  // absent for a Service or an address nobody owns
   net::Ipv4 ip;
-  std::uint16_t port = 0;       // a Service's first port; 0 otherwise
+  std::uint16_t port = 0;                        // a Service's first port; 0 otherwise
   net::Protocol protocol = net::Protocol::Icmp;  // TCP for a Service (its port), else ICMP echo
-  std::string description;      // "pod default/nginx-0", "Service default/nginx 10.0.0.12:80"
+  std::string description;  // "pod default/nginx-0", "Service default/nginx 10.0.0.12:80"
 };
 
 // Throws std::invalid_argument saying what was wrong, what is accepted and a hint.

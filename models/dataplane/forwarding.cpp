@@ -22,9 +22,12 @@ std::string route_text(const net::Route& r) {
 std::int64_t Network::lookup_cost(TableKind table, std::uint32_t work) const {
   const auto t = static_cast<std::size_t>(table);
   switch (profile_.lookup_model) {
-    case LookupCostModel::Constant: return profile_.lookup_constant[t].ps();
-    case LookupCostModel::Proportional: return profile_.lookup_per_work[t].ps() * work;
-    case LookupCostModel::Measured: return measured_lookup_ps_[t];
+    case LookupCostModel::Constant:
+      return profile_.lookup_constant[t].ps();
+    case LookupCostModel::Proportional:
+      return profile_.lookup_per_work[t].ps() * work;
+    case LookupCostModel::Measured:
+      return measured_lookup_ps_[t];
   }
   return 0;
 }
@@ -64,15 +67,29 @@ std::int64_t Network::serve(DeviceId device, PacketId id) {
   std::int64_t cost = c.fixed.ps() + c.per_byte.ps() * p.size;
   p.verdict = Verdict::Forward;
   switch (d.kind) {
-    case DeviceKind::PodNamespace: cost += serve_pod_namespace(d, p, t); break;
+    case DeviceKind::PodNamespace:
+      cost += serve_pod_namespace(d, p, t);
+      break;
     case DeviceKind::VethPodEnd:
-    case DeviceKind::VethHostEnd: cost += serve_veth(device, d, p); break;
-    case DeviceKind::Bridge: cost += serve_bridge(device, d, p, t); break;
-    case DeviceKind::NodeStack: cost += serve_node_stack(device, d, p, t); break;
-    case DeviceKind::Nic: cost += serve_nic(device, d, p); break;
-    case DeviceKind::VnetRouter: cost += serve_vnet_router(p, t); break;
+    case DeviceKind::VethHostEnd:
+      cost += serve_veth(device, d, p);
+      break;
+    case DeviceKind::Bridge:
+      cost += serve_bridge(device, d, p, t);
+      break;
+    case DeviceKind::NodeStack:
+      cost += serve_node_stack(device, d, p, t);
+      break;
+    case DeviceKind::Nic:
+      cost += serve_nic(device, d, p);
+      break;
+    case DeviceKind::VnetRouter:
+      cost += serve_vnet_router(p, t);
+      break;
     case DeviceKind::ExternalVm:
-    case DeviceKind::InternetHost: cost += serve_external(device, d, p); break;
+    case DeviceKind::InternetHost:
+      cost += serve_external(device, d, p);
+      break;
   }
   if (t) [[unlikely]] {
     t->end_ps = t->start_ps + cost;
@@ -140,8 +157,9 @@ std::int64_t Network::serve_bridge(DeviceId device, const cluster::Device& d, Pa
   const bool from_port = from != node.stack;
   if (from_port && p.l2_next == node.podGateway) {
     // Addressed to the bridge's own address (the pods' gateway): up into the node's stack.
-    if (t) t->notes.push_back("addressed to the bridge's own address " + node.podGateway.to_string() +
-                              " (the pods' gateway): up into the node's stack");
+    if (t)
+      t->notes.push_back("addressed to the bridge's own address " + node.podGateway.to_string() +
+                         " (the pods' gateway): up into the node's stack");
     forward_to(p, device, node.stack);
     return 0;
   }
@@ -158,14 +176,17 @@ std::int64_t Network::serve_bridge(DeviceId device, const cluster::Device& d, Pa
     // conntrack, so replies of a DNATed connection are reverse-translated even between two ports.
     cost += profile_.conntrack_lookup.ps();
     if (auto tracked = conntrack_[d.node].lookup(p.tuple); tracked && tracked->tuple != p.tuple) {
-      if (t) t->notes.push_back("br_netfilter conntrack: " + p.tuple.to_string() + " becomes " + tracked->tuple.to_string());
+      if (t)
+        t->notes.push_back("br_netfilter conntrack: " + p.tuple.to_string() + " becomes " +
+                           tracked->tuple.to_string());
       p.tuple = tracked->tuple;
       cost += profile_.nat_rewrite.ps();
       ++(tracked->direction == net::Direction::Reply ? counters_.nat.reverse : counters_.nat.dnat);
     }
   }
-  if (t) t->notes.push_back("bridge forwarding database: " + p.l2_next.to_string() + " is behind port " +
-                            cluster_.device_name(it->second));
+  if (t)
+    t->notes.push_back("bridge forwarding database: " + p.l2_next.to_string() + " is behind port " +
+                       cluster_.device_name(it->second));
   forward_to(p, device, it->second);
   return cost;
 }
@@ -203,9 +224,12 @@ std::int64_t Network::serve_vnet_router(Packet& p, TraceHop* t) {
   // Who the route delivers to: the VirtualAppliance's address, else the destination itself.
   net::Ipv4 target = p.tuple.dst;
   switch (route.next_hop.type) {
-    case net::NextHopType::VirtualAppliance: target = route.next_hop.ip; break;
+    case net::NextHopType::VirtualAppliance:
+      target = route.next_hop.ip;
+      break;
     case net::NextHopType::VnetLocal:
-    case net::NextHopType::Internet: break;
+    case net::NextHopType::Internet:
+      break;
     case net::NextHopType::None:
     case net::NextHopType::Device:
       if (t) t->notes.push_back("Azure route table: " + route_text(route) + ": Azure drops the packet");

@@ -34,9 +34,12 @@ Network::~Network() = default;
 
 net::Ipv4 Network::address_of(HostRef host) const {
   switch (host.kind) {
-    case HostRef::Kind::Pod: return cluster_.pods()[host.index].ip;
-    case HostRef::Kind::Node: return cluster_.nodes()[host.index].ip;
-    case HostRef::Kind::External: return cluster_.externals()[host.index].ip;
+    case HostRef::Kind::Pod:
+      return cluster_.pods()[host.index].ip;
+    case HostRef::Kind::Node:
+      return cluster_.nodes()[host.index].ip;
+    case HostRef::Kind::External:
+      return cluster_.externals()[host.index].ip;
   }
   return {};
 }
@@ -54,9 +57,15 @@ PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t 
   ++counters_.packets_sent;
   cluster::DeviceId device = kNone;
   switch (from.kind) {
-    case HostRef::Kind::Pod: device = cluster_.pods()[from.index].netns; break;  // hostNetwork: the node stack
-    case HostRef::Kind::Node: device = cluster_.nodes()[from.index].stack; break;
-    case HostRef::Kind::External: device = cluster_.externals()[from.index].device; break;
+    case HostRef::Kind::Pod:
+      device = cluster_.pods()[from.index].netns;
+      break;  // hostNetwork: the node stack
+    case HostRef::Kind::Node:
+      device = cluster_.nodes()[from.index].stack;
+      break;
+    case HostRef::Kind::External:
+      device = cluster_.externals()[from.index].device;
+      break;
   }
   arrive(device, id);
   return id;
@@ -144,14 +153,18 @@ void Network::finish_service(std::uint32_t server) {
   Packet& p = pool_[id];
   ++p.hops;
   switch (p.verdict) {
-    case Verdict::Forward: link_send(p.out_link, id); break;
+    case Verdict::Forward:
+      link_send(p.out_link, id);
+      break;
     case Verdict::Deliver: {
       const HostRef at = d.kind == DeviceKind::PodNamespace ? HostRef{HostRef::Kind::Pod, d.pod}
-                                                             : HostRef{HostRef::Kind::Node, d.node};
+                                                            : HostRef{HostRef::Kind::Node, d.node};
       deliver(id, at);
       break;
     }
-    case Verdict::Drop: drop(id, p.drop_reason); break;
+    case Verdict::Drop:
+      drop(id, p.drop_reason);
+      break;
   }
   // Acting may have queued more here (a reply sent from this very namespace); start the next one.
   if (s.state == State::Idle && s.queue.length > 0) start_service(server);

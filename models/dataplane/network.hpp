@@ -65,15 +65,16 @@ struct NetworkOptions {
 
 class Network {
  public:
-  Network(const cluster::Cluster& cluster, const CostProfile& profile, sim::Simulator& sim, NetworkOptions options);
+  Network(const cluster::Cluster& cluster, const CostProfile& profile, sim::Simulator& sim,
+          NetworkOptions options);
   ~Network();
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
 
   void set_handler(DeliveryHandler* handler) { handler_ = handler; }
   // Sends a packet from a host now. tuple.src should be the host's address (address_of(from)).
-  PacketId send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind, std::uint32_t tag,
-                bool traced = false);
+  PacketId send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
+                std::uint32_t tag, bool traced = false);
   net::Ipv4 address_of(HostRef host) const;
   // Forgets the conntrack entries a packet created (a short-lived connection is closed).
   void close_connections(const Packet& packet);
@@ -111,7 +112,7 @@ class Network {
     std::uint32_t limit = 0;
     Fifo serializer;  // head = the packet being transmitted when busy
     State serializer_state = State::Idle;
-    Fifo pipe;        // packets propagating, in arrival order (constant delay keeps FIFO order)
+    Fifo pipe;  // packets propagating, in arrival order (constant delay keeps FIFO order)
     State pipe_state = State::Idle;
   };
   struct Neighbour {
@@ -149,8 +150,8 @@ class Network {
   std::int64_t serve_nic(cluster::DeviceId device, const cluster::Device& d, Packet& p);
   std::int64_t serve_vnet_router(Packet& p, TraceHop* t);
   std::int64_t serve_external(cluster::DeviceId device, const cluster::Device& d, Packet& p);
-  std::int64_t conntrack_and_dnat(cluster::NodeIndex node, Packet& p, std::optional<net::Endpoint>& dnat, bool& is_new,
-                                  TraceHop* t);
+  std::int64_t conntrack_and_dnat(cluster::NodeIndex node, Packet& p, std::optional<net::Endpoint>& dnat,
+                                  bool& is_new, TraceHop* t);
   std::int64_t create_connection(cluster::NodeIndex node, Packet& p, const net::FiveTuple& original,
                                  const net::NatAction& action, TraceHop* t);
   std::int64_t lookup_cost(TableKind table, std::uint32_t work) const;
@@ -182,7 +183,7 @@ class Network {
   std::vector<std::vector<cluster::DeviceId>> pod_route_device_;   // [node][route id]: kPodEth0 or kNone
   // Bridge forwarding database per node: (pod IP, host veth), sorted by IP.
   std::vector<std::vector<std::pair<std::uint32_t, cluster::DeviceId>>> bridge_fdb_;
-  std::vector<net::ConntrackTable> conntrack_;  // per node
+  std::vector<net::ConntrackTable> conntrack_;      // per node
   std::vector<sim::RandomStream> endpoint_random_;  // per node, for Service endpoint choice
   std::vector<std::uint32_t> round_robin_;          // [node * services + service]
   std::array<std::int64_t, kTableKindCount> measured_lookup_ps_{};

@@ -59,7 +59,8 @@ void Network::build_links() {
 std::uint32_t Network::link_between(DeviceId from, DeviceId to) const {
   const auto first = adjacency_.begin() + adjacency_start_[from];
   const auto last = adjacency_.begin() + adjacency_start_[from + 1];
-  const auto it = std::lower_bound(first, last, to, [](const Neighbour& n, DeviceId d) { return n.device < d; });
+  const auto it =
+      std::lower_bound(first, last, to, [](const Neighbour& n, DeviceId d) { return n.device < d; });
   return it != last && it->device == to ? it->link : kNone;
 }
 
@@ -118,7 +119,7 @@ void Network::measure_lookups() {
   // Times the real lookup of each table over addresses that hit its routes and random ones; the
   // median of several rounds keeps one preempted round from skewing the figure.
   const net::RouteTable* tables[kTableKindCount] = {nullptr, &cluster_.node_route_table(0),
-                                                     &cluster_.azure_route_table()};
+                                                    &cluster_.azure_route_table()};
   for (cluster::PodIndex p = 0; p < cluster_.pods().size(); ++p) {
     if (!cluster_.host_network(p)) {
       tables[0] = &cluster_.pod_route_table(p);

@@ -12,10 +12,14 @@ namespace {
 
 std::optional<cluster::Protocol> service_protocol(net::Protocol p) {
   switch (p) {
-    case net::Protocol::Tcp: return cluster::Protocol::Tcp;
-    case net::Protocol::Udp: return cluster::Protocol::Udp;
-    case net::Protocol::Sctp: return cluster::Protocol::Sctp;
-    case net::Protocol::Icmp: return std::nullopt;  // ClusterIPs are virtual: only their ports exist
+    case net::Protocol::Tcp:
+      return cluster::Protocol::Tcp;
+    case net::Protocol::Udp:
+      return cluster::Protocol::Udp;
+    case net::Protocol::Sctp:
+      return cluster::Protocol::Sctp;
+    case net::Protocol::Icmp:
+      return std::nullopt;  // ClusterIPs are virtual: only their ports exist
   }
   return std::nullopt;
 }
@@ -38,8 +42,9 @@ std::int64_t Network::conntrack_and_dnat(cluster::NodeIndex n, Packet& p, std::o
       }
       if (t) {
         t->notes.push_back(std::string("conntrack: ") +
-                           (tracked->direction == net::Direction::Reply ? "a reply of a translated connection, "
-                                                                         : "a known translated connection, ") +
+                           (tracked->direction == net::Direction::Reply
+                                ? "a reply of a translated connection, "
+                                : "a known translated connection, ") +
                            p.tuple.to_string() + " becomes " + tracked->tuple.to_string());
       }
       p.tuple = tracked->tuple;
@@ -61,7 +66,9 @@ std::int64_t Network::conntrack_and_dnat(cluster::NodeIndex n, Packet& p, std::o
   if (!match.rule) return cost;
   const auto& endpoints = cluster_.services()[match.rule->service].endpoints;
   if (endpoints.empty()) {
-    if (t) t->notes.push_back(services.implementedBy + ": Service " + p.tuple.dst.to_string() + " has no endpoints");
+    if (t)
+      t->notes.push_back(services.implementedBy + ": Service " + p.tuple.dst.to_string() +
+                         " has no endpoints");
     set_drop(p, DropReason::NoServiceEndpoint);
     return cost;
   }
@@ -98,9 +105,10 @@ std::int64_t Network::create_connection(cluster::NodeIndex n, Packet& p, const n
     if (action.snat) {
       ++counters_.nat.snat;
       cost += profile_.nat_rewrite.ps();
-      if (t) t->notes.push_back("masquerade: source " + p.tuple.src.to_string() + ":" + std::to_string(p.tuple.src_port) +
-                                " becomes the node's " + tracked.tuple.src.to_string() + ":" +
-                                std::to_string(tracked.tuple.src_port));
+      if (t)
+        t->notes.push_back("masquerade: source " + p.tuple.src.to_string() + ":" +
+                           std::to_string(p.tuple.src_port) + " becomes the node's " +
+                           tracked.tuple.src.to_string() + ":" + std::to_string(tracked.tuple.src_port));
     }
     p.tuple = tracked.tuple;
     for (std::size_t i = 0; i < p.ct_node.size(); ++i) {
@@ -155,8 +163,9 @@ std::int64_t Network::serve_node_stack(DeviceId device, const cluster::Device& d
   const auto& devs = node_route_device_[n];
   const DeviceId egress = r.route < devs.size() ? devs[r.route] : kNone;
   if (t) {
-    t->notes.push_back("node kernel table of " + node.name + ": " + route.to_string() + " [" + route.name + "]" +
-                       (egress == kNone ? ": no such interface here" : ": out of " + cluster_.device_name(egress)));
+    t->notes.push_back(
+        "node kernel table of " + node.name + ": " + route.to_string() + " [" + route.name + "]" +
+        (egress == kNone ? ": no such interface here" : ": out of " + cluster_.device_name(egress)));
   }
   if (egress == kNone) {
     set_drop(p, DropReason::NoRoute);
@@ -168,8 +177,9 @@ std::int64_t Network::serve_node_stack(DeviceId device, const cluster::Device& d
       const auto& rule = cluster_.masquerade().match(p.tuple.dst);
       if (rule.action == cluster::SnatAction::ToNodeIp) action.snat = node.ip;
       if (t) {
-        t->notes.push_back(cluster_.masquerade().enforcedBy + ": " + rule.destination.to_string() + " (" + rule.reason +
-                           ") -> " + (action.snat ? "masquerade to the node IP" : "keep the pod IP"));
+        t->notes.push_back(cluster_.masquerade().enforcedBy + ": " + rule.destination.to_string() + " (" +
+                           rule.reason + ") -> " +
+                           (action.snat ? "masquerade to the node IP" : "keep the pod IP"));
       }
     }
     cost += create_connection(n, p, original, action, t);

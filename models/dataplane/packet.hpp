@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "models/cluster/device.hpp"
-#include "models/net/five_tuple.hpp"
 #include "models/dataplane/results.hpp"
+#include "models/net/five_tuple.hpp"
 
 namespace cnisim::dataplane {
 
@@ -25,8 +25,8 @@ struct Packet {
   std::uint16_t hops = 0;  // devices + links traversed
   std::uint32_t tag = 0;   // for the traffic generator (its call or flow index)
   net::Ipv4 l2_next{};     // the address the last route said to hand the packet to (gateway or destination)
-  PacketId next = kNoPacket;              // FIFO chaining in a device's or link's queue
-  std::uint32_t in_link = cluster::kNone; // the directed link it arrived on (kNone: sent here)
+  PacketId next = kNoPacket;               // FIFO chaining in a device's or link's queue
+  std::uint32_t in_link = cluster::kNone;  // the directed link it arrived on (kNone: sent here)
   std::uint32_t out_link = cluster::kNone;
   Verdict verdict = Verdict::Forward;
   DropReason drop_reason = DropReason::NoRoute;

@@ -10,7 +10,8 @@ std::optional<sim::Time> read_duration(cluster::FieldReader& r, const cluster::F
   auto t = parse_duration(*text);
   if (!t) {
     r.error(f.path, r.mark_of(f), "not a duration: " + cluster::FieldReader::quoted(*text),
-            "a number and a unit: ps, ns, us, ms or s (e.g. 1.5us, 250ns)", "write the unit right after the number");
+            "a number and a unit: ps, ns, us, ms or s (e.g. 1.5us, 250ns)",
+            "write the unit right after the number");
   }
   return t;
 }

@@ -6,24 +6,36 @@ namespace cnisim::dataplane {
 
 std::string_view to_string(DropReason reason) {
   switch (reason) {
-    case DropReason::NoRoute: return "noRoute";
-    case DropReason::TtlExpired: return "ttlExpired";
-    case DropReason::QueueFull: return "queueFull";
-    case DropReason::NatPortsExhausted: return "natPortsExhausted";
-    case DropReason::NoNeighbour: return "noNeighbour";
-    case DropReason::NoServiceEndpoint: return "noServiceEndpoint";
-    case DropReason::NotForUs: return "notForUs";
-    case DropReason::kCount: break;
+    case DropReason::NoRoute:
+      return "noRoute";
+    case DropReason::TtlExpired:
+      return "ttlExpired";
+    case DropReason::QueueFull:
+      return "queueFull";
+    case DropReason::NatPortsExhausted:
+      return "natPortsExhausted";
+    case DropReason::NoNeighbour:
+      return "noNeighbour";
+    case DropReason::NoServiceEndpoint:
+      return "noServiceEndpoint";
+    case DropReason::NotForUs:
+      return "notForUs";
+    case DropReason::kCount:
+      break;
   }
   return "?";
 }
 
 std::string_view to_string(TableKind table) {
   switch (table) {
-    case TableKind::Pod: return "pod";
-    case TableKind::Node: return "node";
-    case TableKind::Azure: return "azure";
-    case TableKind::kCount: break;
+    case TableKind::Pod:
+      return "pod";
+    case TableKind::Node:
+      return "node";
+    case TableKind::Azure:
+      return "azure";
+    case TableKind::kCount:
+      break;
   }
   return "?";
 }
@@ -151,7 +163,8 @@ json::value to_json(const Results& r, bool include_host) {
   o["nat"] = std::move(nat);
 
   json::object drops;
-  for (std::size_t d = 0; d < kDropReasonCount; ++d) drops[to_string(static_cast<DropReason>(d))] = r.drops[d];
+  for (std::size_t d = 0; d < kDropReasonCount; ++d)
+    drops[to_string(static_cast<DropReason>(d))] = r.drops[d];
   o["drops"] = std::move(drops);
 
   json::object devices;

@@ -6,8 +6,8 @@
 // asked (to_json(..., include_host = true)), so golden files and the determinism test leave it out.
 //
 // Times are integer picoseconds (suffix _ps); means and ratios are doubles.
-#include <boost/json/value.hpp>
 #include <array>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -91,10 +91,10 @@ struct HostFigures {
 
 struct Results {
   // What ran.
-  std::string scenario;  // the scenario file
-  std::string cluster;   // cluster name
-  std::string plugin;    // kubenet | azure | overlay | cilium | none
-  std::string profile;   // cost profile name
+  std::string scenario;           // the scenario file
+  std::string cluster;            // cluster name
+  std::string plugin;             // kubenet | azure | overlay | cilium | none
+  std::string profile;            // cost profile name
   std::string lookup_cost_model;  // constant | proportional | measured
   std::uint64_t seed = 0;
 

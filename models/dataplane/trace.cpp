@@ -38,15 +38,24 @@ class Responder : public DeliveryHandler {
 
 std::string kind_words(cluster::DeviceKind k) {
   switch (k) {
-    case cluster::DeviceKind::PodNamespace: return "the pod's network namespace";
-    case cluster::DeviceKind::VethPodEnd: return "veth, pod end (eth0 in the pod)";
-    case cluster::DeviceKind::VethHostEnd: return "veth, host end";
-    case cluster::DeviceKind::Bridge: return "Linux bridge";
-    case cluster::DeviceKind::NodeStack: return "the node's network stack (root namespace)";
-    case cluster::DeviceKind::Nic: return "the node's NIC (eth0)";
-    case cluster::DeviceKind::VnetRouter: return "Azure VNet (SDN routing)";
-    case cluster::DeviceKind::ExternalVm: return "a VM in the VNet";
-    case cluster::DeviceKind::InternetHost: return "a host on the internet";
+    case cluster::DeviceKind::PodNamespace:
+      return "the pod's network namespace";
+    case cluster::DeviceKind::VethPodEnd:
+      return "veth, pod end (eth0 in the pod)";
+    case cluster::DeviceKind::VethHostEnd:
+      return "veth, host end";
+    case cluster::DeviceKind::Bridge:
+      return "Linux bridge";
+    case cluster::DeviceKind::NodeStack:
+      return "the node's network stack (root namespace)";
+    case cluster::DeviceKind::Nic:
+      return "the node's NIC (eth0)";
+    case cluster::DeviceKind::VnetRouter:
+      return "Azure VNet (SDN routing)";
+    case cluster::DeviceKind::ExternalVm:
+      return "a VM in the VNet";
+    case cluster::DeviceKind::InternetHost:
+      return "a host on the internet";
   }
   return "?";
 }
@@ -66,15 +75,22 @@ void render(std::vector<std::string>& out, const cluster::Cluster& c, const std:
     const auto& h = hops[i];
     const auto& d = c.devices()[h.device];
     out.push_back("  " + std::to_string(++n) + ". " + c.device_name(h.device) + " (" + kind_words(d.kind) +
-                  "): in " + us(h.arrive_ps) + (h.start_ps > h.arrive_ps ? ", served " + us(h.start_ps) : "") +
-                  ", out " + us(h.end_ps) + ", TTL " + std::to_string(h.ttl_in) +
+                  "): in " + us(h.arrive_ps) +
+                  (h.start_ps > h.arrive_ps ? ", served " + us(h.start_ps) : "") + ", out " + us(h.end_ps) +
+                  ", TTL " + std::to_string(h.ttl_in) +
                   (h.ttl_out != h.ttl_in ? " -> " + std::to_string(h.ttl_out) : ""));
     for (const auto& note : h.notes) out.push_back("       " + note);
     if (h.before != h.after) out.push_back("       header now " + h.after.to_string());
     switch (h.verdict) {
-      case Verdict::Forward: out.push_back("       -> " + c.device_name(h.next_device)); break;
-      case Verdict::Deliver: out.push_back("       delivered to the application here"); break;
-      case Verdict::Drop: out.push_back("       DROPPED: " + std::string(to_string(h.reason))); break;
+      case Verdict::Forward:
+        out.push_back("       -> " + c.device_name(h.next_device));
+        break;
+      case Verdict::Deliver:
+        out.push_back("       delivered to the application here");
+        break;
+      case Verdict::Drop:
+        out.push_back("       DROPPED: " + std::string(to_string(h.reason)));
+        break;
     }
   }
 }
@@ -86,14 +102,16 @@ TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, 
   const ResolvedEndpoint src = resolve_endpoint(cluster, from);
   const ResolvedEndpoint dst = resolve_endpoint(cluster, to);
   if (!src.host) {
-    throw std::invalid_argument("'" + std::string(from) + "' cannot send: " + src.description +
-                                " is not a host\n  hint: trace from a pod, a node or a VM (pod/NAME, node/NAME, vm/NAME)");
+    throw std::invalid_argument(
+        "'" + std::string(from) + "' cannot send: " + src.description +
+        " is not a host\n  hint: trace from a pod, a node or a VM (pod/NAME, node/NAME, vm/NAME)");
   }
   sim::Simulator sim;
   Network network(cluster, profile, sim, NetworkOptions{});
   Responder responder(network);
   network.set_handler(&responder);
-  const net::FiveTuple tuple{dst.protocol, src.ip, static_cast<std::uint16_t>(dst.port ? 40000 : 1), dst.ip, dst.port};
+  const net::FiveTuple tuple{dst.protocol, src.ip, static_cast<std::uint16_t>(dst.port ? 40000 : 1), dst.ip,
+                             dst.port};
   const PacketId first = network.send(*src.host, tuple, size, kRequest, 0, true);
   sim.run();
 
@@ -113,7 +131,8 @@ TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, 
   out.answered = responder.answered;
   auto& lines = out.lines;
   lines.push_back("Trace from " + src.description + " to " + dst.description + " under " +
-                  std::string(cluster::to_string(cluster.plugin_kind())) + " (cost profile " + profile.name + ")");
+                  std::string(cluster::to_string(cluster.plugin_kind())) + " (cost profile " + profile.name +
+                  ")");
   lines.push_back("Request: " + tuple.to_string() + ", " + std::to_string(size) + " bytes");
   render(lines, cluster, network.trace(), kRequest, kind_of_hop);
   if (!responder.reached) {

@@ -12,9 +12,10 @@
 namespace cnisim::workload {
 
 struct RunOptions {
-  std::optional<std::uint64_t> seed;                               // overrides run.seed
-  std::optional<cluster::PluginKind> plugin;                       // overrides run.plugin and the file's plugin
-  std::optional<dataplane::LookupCostModel> lookup_cost_model;     // overrides run.lookupCostModel and the profile
+  std::optional<std::uint64_t> seed;          // overrides run.seed
+  std::optional<cluster::PluginKind> plugin;  // overrides run.plugin and the file's plugin
+  std::optional<dataplane::LookupCostModel>
+      lookup_cost_model;      // overrides run.lookupCostModel and the profile
   bool measure_host = false;  // time the real route lookups on this machine (Results::host.lookup_ns)
   // Called every progress_every of simulated time (for a progress bar): (simulated now, events so far).
   std::function<void(sim::Time, std::uint64_t)> progress;

@@ -37,7 +37,8 @@ std::string labels_text(const std::map<std::string, std::string>& labels) {
   return s;
 }
 
-dataplane::ResolvedEndpoint resolve(const cluster::Cluster& c, const std::string& text, const std::string& where) {
+dataplane::ResolvedEndpoint resolve(const cluster::Cluster& c, const std::string& text,
+                                    const std::string& where) {
   try {
     return dataplane::resolve_endpoint(c, text);
   } catch (const std::invalid_argument& e) {
@@ -56,8 +57,9 @@ Traffic::Traffic(dataplane::Network& network, const TrafficSpec& spec, std::uint
     const std::string where = "traffic.chatty[" + std::to_string(i) + "] (" + s.name + ")";
     Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}};
     if (g.clients.empty()) {
-      throw std::invalid_argument(where + ": no pod has the client labels " + labels_text(s.clients) +
-                                  "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
+      throw std::invalid_argument(
+          where + ": no pod has the client labels " + labels_text(s.clients) +
+          "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
     }
     if (!s.service.empty()) {
       const auto svc = resolve(c, "svc/" + s.service, where);
@@ -66,8 +68,9 @@ Traffic::Traffic(dataplane::Network& network, const TrafficSpec& spec, std::uint
     } else {
       g.servers = pods_with(c, s.servers);
       if (g.servers.empty()) {
-        throw std::invalid_argument(where + ": no pod has the server labels " + labels_text(s.servers) +
-                                    "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
+        throw std::invalid_argument(
+            where + ": no pod has the server labels " + labels_text(s.servers) +
+            "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
       }
     }
     g.next_port.assign(g.clients.size(), 0);
@@ -81,7 +84,8 @@ Traffic::Traffic(dataplane::Network& network, const TrafficSpec& spec, std::uint
     if (!from.host) throw std::invalid_argument(where + ": " + s.from + " is not a host that can send");
     Ping p{*from.host, {}, s.count, 0, s.interval, s.size};
     p.tuple = net::FiveTuple{to.protocol, from.ip, static_cast<std::uint16_t>(i + 1), to.ip, to.port};
-    if (to.protocol != net::Protocol::Icmp) p.tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + i);
+    if (to.protocol != net::Protocol::Icmp)
+      p.tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + i);
     pings_.push_back(p);
   }
   for (std::size_t i = 0; i < spec.bulk.size(); ++i) {
@@ -91,8 +95,8 @@ Traffic::Traffic(dataplane::Network& network, const TrafficSpec& spec, std::uint
     const auto to = resolve(c, s.to, where);
     if (!from.host) throw std::invalid_argument(where + ": " + s.from + " is not a host that can send");
     Bulk b{*from.host, {}, sim::serialization_time(s.packet_size, s.rate), s.duration.ps(), s.packet_size};
-    b.tuple = net::FiveTuple{net::Protocol::Udp, from.ip, static_cast<std::uint16_t>(kEphemeralFirst + i), to.ip,
-                             to.port ? to.port : s.port};
+    b.tuple = net::FiveTuple{net::Protocol::Udp, from.ip, static_cast<std::uint16_t>(kEphemeralFirst + i),
+                             to.ip, to.port ? to.port : s.port};
     bulks_.push_back(b);
   }
 }
@@ -203,7 +207,8 @@ void Traffic::end_chain(std::uint32_t chain, bool completed) {
   }
   if (g.spec.rate_per_second) return;  // open loop: arrivals drive new chains
   const std::uint32_t generator = ch.generator, client = ch.client, slot = ch.slot;
-  sim_.schedule_in(g.spec.think_time, [this, generator, client, slot] { start_chain(generator, client, slot); });
+  sim_.schedule_in(g.spec.think_time,
+                   [this, generator, client, slot] { start_chain(generator, client, slot); });
 }
 
 void Traffic::send_ping(std::uint32_t ping) {
@@ -223,9 +228,15 @@ void Traffic::send_bulk(std::uint32_t bulk) {
 void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
   last_activity_ps_ = sim_.now().ps();
   switch (p.kind) {
-    case kEchoRequest: network_.send(at, p.tuple.reversed(), p.size, kEchoReply, p.tag); break;
-    case kEchoReply: ping_latency_.record(sim_.now().ps() - ping_sent_ps_[p.tag]); break;
-    case kBulk: bulk_bytes_ += p.size; break;
+    case kEchoRequest:
+      network_.send(at, p.tuple.reversed(), p.size, kEchoReply, p.tag);
+      break;
+    case kEchoReply:
+      ping_latency_.record(sim_.now().ps() - ping_sent_ps_[p.tag]);
+      break;
+    case kBulk:
+      bulk_bytes_ += p.size;
+      break;
     case kRequest: {
       Call& call = calls_[p.tag];
       call.request_state = p;
@@ -236,7 +247,8 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
       if (g.spec.server_time == sim::Time::zero()) {
         network_.send(at, reply, size, kResponse, tag);
       } else {
-        sim_.schedule_in(g.spec.server_time, [this, at, reply, size, tag] { network_.send(at, reply, size, kResponse, tag); });
+        sim_.schedule_in(g.spec.server_time,
+                         [this, at, reply, size, tag] { network_.send(at, reply, size, kResponse, tag); });
       }
       break;
     }
@@ -258,7 +270,8 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 

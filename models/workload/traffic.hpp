@@ -23,7 +23,8 @@ class Traffic final : public dataplane::DeliveryHandler {
   // Schedules the first packet of every generator.
   void start();
   void delivered(dataplane::PacketId id, const dataplane::Packet& packet, dataplane::HostRef at) override;
-  void dropped(dataplane::PacketId id, const dataplane::Packet& packet, dataplane::DropReason reason) override;
+  void dropped(dataplane::PacketId id, const dataplane::Packet& packet,
+               dataplane::DropReason reason) override;
   // Latencies and call counters into results.
   void add_to(dataplane::Results& results) const;
   // The time of the last delivery or drop: when the traffic was done.

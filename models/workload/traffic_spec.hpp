@@ -31,9 +31,9 @@ struct ChattySpec {
   std::string name = "chatty";
   std::map<std::string, std::string> clients;  // pod labels
   std::map<std::string, std::string> servers;  // pod labels (a random one per call) ...
-  std::string service;                          // ... or a Service: NAME or NAMESPACE/NAME (its first port)
-  std::uint16_t port = 80;                      // server port when calling pods directly
-  std::uint32_t request_size = 200;             // bytes; one message is one packet (no segmentation)
+  std::string service;                         // ... or a Service: NAME or NAMESPACE/NAME (its first port)
+  std::uint16_t port = 80;                     // server port when calling pods directly
+  std::uint32_t request_size = 200;            // bytes; one message is one packet (no segmentation)
   std::uint32_t response_size = 1000;
   std::uint32_t chain_depth = 1;
   std::uint32_t concurrency = 1;

@@ -50,7 +50,7 @@ TEST_CASE("kubenet cross-node pod-to-pod crosses the bridge and one VirtualAppli
   const auto id = b.network.send(client, echo(b, client, server_ip), 64, 1, 0, true);
   b.sim.run();
   REQUIRE(b.recorder.arrivals.size() == 2);
-  const std::vector<K> expected{K::PodNamespace, K::VethPodEnd, K::VethHostEnd, K::Bridge, K::NodeStack,
+  const std::vector<K> expected{K::PodNamespace, K::VethPodEnd, K::VethHostEnd, K::Bridge,    K::NodeStack,
                                 K::Nic,          K::VnetRouter, K::Nic,         K::NodeStack, K::Bridge,
                                 K::VethHostEnd,  K::VethPodEnd, K::PodNamespace};
   CHECK(b.path(id) == expected);
@@ -68,16 +68,17 @@ TEST_CASE("azure cross-node pod-to-pod crosses neither a bridge nor a VirtualApp
   const auto id = b.network.send(client, echo(b, client, server_ip), 64, 1, 0, true);
   b.sim.run();
   REQUIRE(b.recorder.arrivals.size() == 2);
-  const std::vector<K> expected{K::PodNamespace, K::VethPodEnd, K::VethHostEnd, K::NodeStack, K::Nic,
-                                K::VnetRouter,   K::Nic,        K::NodeStack,   K::VethHostEnd, K::VethPodEnd,
-                                K::PodNamespace};
+  const std::vector<K> expected{K::PodNamespace, K::VethPodEnd, K::VethHostEnd, K::NodeStack,
+                                K::Nic,          K::VnetRouter, K::Nic,         K::NodeStack,
+                                K::VethHostEnd,  K::VethPodEnd, K::PodNamespace};
   CHECK(b.path(id) == expected);
   CHECK(count_notes(b, id, "VirtualAppliance") == 0);
   CHECK(count_notes(b, id, "VnetLocal") == 1);
 }
 
 TEST_CASE("same-node pod-to-pod traffic never leaves the node under every plugin") {
-  for (auto plugin : {PluginKind::Kubenet, PluginKind::AzureNodeSubnet, PluginKind::AzureOverlay, PluginKind::Cilium}) {
+  for (auto plugin :
+       {PluginKind::Kubenet, PluginKind::AzureNodeSubnet, PluginKind::AzureOverlay, PluginKind::Cilium}) {
     CAPTURE(cluster::to_string(plugin));
     Bench b(plugin);
     const auto client = b.host("client");
@@ -93,7 +94,9 @@ TEST_CASE("same-node pod-to-pod traffic never leaves the node under every plugin
   }
 }
 
-TEST_CASE("without the node's UDR in the Azure route table, kubenet cross-node traffic is dropped for want of a route") {
+TEST_CASE(
+    "without the node's UDR in the Azure route table, kubenet cross-node traffic is dropped for want of a "
+    "route") {
   Bench b(PluginKind::Kubenet);
   const auto server = b.pod("server");
   const auto& node = b.cluster.nodes()[b.cluster.pods()[server].node];
@@ -111,7 +114,9 @@ TEST_CASE("without the node's UDR in the Azure route table, kubenet cross-node t
   CHECK(count_notes(b, id, "Azure drops the packet") == 1);
 }
 
-TEST_CASE("without the node's pod CIDR route on cbr0, kubenet traffic loops between node and VNet until TTL expires") {
+TEST_CASE(
+    "without the node's pod CIDR route on cbr0, kubenet traffic loops between node and VNet until TTL "
+    "expires") {
   Bench b(PluginKind::Kubenet);
   const auto server = b.pod("server");
   const auto n = b.cluster.pods()[server].node;

@@ -39,7 +39,9 @@ TEST_CASE("kubenet pod-to-pod traffic across nodes keeps the pod's source addres
   CHECK(r.nat.dnat == 0);
 }
 
-TEST_CASE("a pod's traffic to a VM in the VNet is masqueraded to the node IP under kubenet and overlay, not azure") {
+TEST_CASE(
+    "a pod's traffic to a VM in the VNet is masqueraded to the node IP under kubenet and overlay, not "
+    "azure") {
   for (auto plugin : {PluginKind::Kubenet, PluginKind::AzureOverlay, PluginKind::AzureNodeSubnet}) {
     CAPTURE(cluster::to_string(plugin));
     Bench b(plugin);

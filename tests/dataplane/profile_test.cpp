@@ -39,8 +39,10 @@ TEST_CASE("the shipped aks-accelerated profile loads and prints as YAML that loa
 }
 
 TEST_CASE("a profile missing a number is rejected, naming the missing key") {
-  REQUIRE_THROWS_WITH(load_profile_string("name: partial\nttl: 64\n", "partial.yaml"),
-                      Catch::Contains("partial.yaml:1:1: error: devices.podNamespace.fixed: missing devices.podNamespace.fixed"));
+  REQUIRE_THROWS_WITH(
+      load_profile_string("name: partial\nttl: 64\n", "partial.yaml"),
+      Catch::Contains(
+          "partial.yaml:1:1: error: devices.podNamespace.fixed: missing devices.podNamespace.fixed"));
 }
 
 TEST_CASE("a scenario's costs override single numbers of the profile") {
@@ -67,7 +69,9 @@ costs:
     nic: {fixed: fast}
 )";
   const auto spec = cluster::load_scenario_string(yaml, "bad-costs.yaml");
-  REQUIRE_THROWS_WITH(profile_for_scenario(spec), Catch::Contains("bad-costs.yaml:9:5: error: costs.devices.brigde: unknown key") &&
-                                                      Catch::Contains("did you mean 'bridge'?") &&
-                                                      Catch::Contains("bad-costs.yaml:10:18: error: costs.devices.nic.fixed: not a duration"));
+  REQUIRE_THROWS_WITH(
+      profile_for_scenario(spec),
+      Catch::Contains("bad-costs.yaml:9:5: error: costs.devices.brigde: unknown key") &&
+          Catch::Contains("did you mean 'bridge'?") &&
+          Catch::Contains("bad-costs.yaml:10:18: error: costs.devices.nic.fixed: not a duration"));
 }

@@ -27,7 +27,8 @@ std::int64_t client_stack_cost(std::size_t ahead, cluster::KubeProxyMode mode) {
   Bench b(PluginKind::Kubenet, std::nullopt, spec);
   const auto client = b.host("client");
   const auto svc = b.cluster.find_service("default", "server");
-  const auto id = b.network.send(client, b.tcp(client, b.cluster.services()[*svc].clusterIP, 80), 100, 0, 0, true);
+  const auto id =
+      b.network.send(client, b.tcp(client, b.cluster.services()[*svc].clusterIP, 80), 100, 0, 0, true);
   b.sim.run();
   REQUIRE(b.recorder.arrivals.size() == 1);
   const auto client_stack = b.cluster.nodes()[b.cluster.pods()[client.index].node].stack;

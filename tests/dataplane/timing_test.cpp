@@ -1,6 +1,6 @@
 // Time: an idle path costs exactly the sum of its hops, and a FIFO device behaves like M/M/1.
-#include <cmath>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "sim/random.hpp"
 #include "tests/dataplane/dataplane_fixture.hpp"
@@ -55,11 +55,12 @@ TEST_CASE("one packet over an idle kubenet path takes exactly the sum of its hop
       dev(DeviceKind::PodNamespace) + lookup(dataplane::TableKind::Pod) + link(LinkKind::PodInterface) +
       dev(DeviceKind::VethPodEnd) + link(LinkKind::VethPair) + dev(DeviceKind::VethHostEnd) +
       link(LinkKind::BridgePort) + dev(DeviceKind::Bridge) + link(LinkKind::BridgeToHost) + stack +
-      link(LinkKind::NodeNic) + dev(DeviceKind::Nic) + link(LinkKind::NicToVnet) + dev(DeviceKind::VnetRouter) +
-      lookup(dataplane::TableKind::Azure) + link(LinkKind::NicToVnet) + dev(DeviceKind::Nic) +
-      link(LinkKind::NodeNic) + stack + link(LinkKind::BridgeToHost) + dev(DeviceKind::Bridge) +
-      link(LinkKind::BridgePort) + dev(DeviceKind::VethHostEnd) + link(LinkKind::VethPair) +
-      dev(DeviceKind::VethPodEnd) + link(LinkKind::PodInterface) + dev(DeviceKind::PodNamespace);
+      link(LinkKind::NodeNic) + dev(DeviceKind::Nic) + link(LinkKind::NicToVnet) +
+      dev(DeviceKind::VnetRouter) + lookup(dataplane::TableKind::Azure) + link(LinkKind::NicToVnet) +
+      dev(DeviceKind::Nic) + link(LinkKind::NodeNic) + stack + link(LinkKind::BridgeToHost) +
+      dev(DeviceKind::Bridge) + link(LinkKind::BridgePort) + dev(DeviceKind::VethHostEnd) +
+      link(LinkKind::VethPair) + dev(DeviceKind::VethPodEnd) + link(LinkKind::PodInterface) +
+      dev(DeviceKind::PodNamespace);
   CHECK(b.recorder.arrivals[0].time_ps == expected);
   // Idle: no queueing anywhere.
   dataplane::Results r;
@@ -71,7 +72,8 @@ TEST_CASE("one packet over an idle kubenet path takes exactly the sum of its hop
 namespace {
 
 // Only the VNet router costs anything: service = packet size x 1 ns, sizes exponential with mean
-// 1000 bytes (mean service 1 us). Poisson arrivals from a node to the VM at rate rho per us.
+// 1000 bytes (mean service 1 us). Poisson arrivals from the VM to itself through the VNet (the
+// shortest path through one FIFO device: VM -> VNet -> VM) at rate rho per us.
 double vnet_mean_time_in_system_us(double rho, std::uint64_t packets) {
   auto p = dataplane::load_profile("aks-accelerated");
   for (auto& d : p.devices) d = {};
@@ -83,7 +85,7 @@ double vnet_mean_time_in_system_us(double rho, std::uint64_t packets) {
   b.network.set_handler(nullptr);
   std::uint32_t vm = 0;
   while (b.cluster.devices()[b.cluster.externals()[vm].device].kind != DeviceKind::ExternalVm) ++vm;
-  const dataplane::HostRef from{dataplane::HostRef::Kind::Node, 0};
+  const dataplane::HostRef from{dataplane::HostRef::Kind::External, vm};
   const net::FiveTuple tuple{net::Protocol::Udp, b.network.address_of(from), 5000,
                              b.cluster.externals()[vm].ip, 5001};
   sim::RandomStreams streams(2024);

@@ -1,7 +1,8 @@
 // `cnisim trace`: the explanation names the tables and routes that decided each hop.
+#include "models/dataplane/trace.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "models/dataplane/trace.hpp"
 #include "tests/dataplane/dataplane_fixture.hpp"
 
 using namespace cnisim;
@@ -51,8 +52,9 @@ TEST_CASE("a trace to a Service shows the DNAT to a backend and the reverse tran
 
 TEST_CASE("tracing from something that cannot send says so") {
   Bench b(cluster::PluginKind::Kubenet);
-  REQUIRE_THROWS_WITH(dataplane::trace(b.cluster, b.profile, "svc/server", pod_ref(b, "client")),
-                      Catch::Contains("'svc/server' cannot send") && Catch::Contains("hint: trace from a pod"));
+  REQUIRE_THROWS_WITH(
+      dataplane::trace(b.cluster, b.profile, "svc/server", pod_ref(b, "client")),
+      Catch::Contains("'svc/server' cannot send") && Catch::Contains("hint: trace from a pod"));
   REQUIRE_THROWS_WITH(dataplane::trace(b.cluster, b.profile, "pod/nope", "svc/server"),
                       Catch::Contains("no pod default/nope"));
 }

@@ -1,11 +1,12 @@
 // Whole runs: chatty chains complete with the expected counts, the same seed gives byte-identical
 // JSON, kubenet is slower than azure on the same cluster, and bad traffic sections are diagnosed.
+#include "models/workload/scenario_run.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
 #include "models/cluster/diagnostics.hpp"
 #include "models/cluster/scenario_loader.hpp"
-#include "models/workload/scenario_run.hpp"
 
 using namespace cnisim;
 
@@ -69,15 +70,18 @@ traffic:
   chatty:
     - servers: {app: server}
       requestSize: big
-)", "bad-traffic.yaml");
-  REQUIRE_THROWS_WITH(workload::parse_traffic(spec),
-                      Catch::Contains("bad-traffic.yaml:10:20: error: traffic.chatty[0].requestSize") &&
-                          Catch::Contains("bad-traffic.yaml:9:7: error: traffic.chatty[0]: missing clients") &&
-                          Catch::Contains("missing chains or duration"));
+)",
+                                            "bad-traffic.yaml");
+  REQUIRE_THROWS_WITH(
+      workload::parse_traffic(spec),
+      Catch::Contains("bad-traffic.yaml:10:20: error: traffic.chatty[0].requestSize") &&
+          Catch::Contains("bad-traffic.yaml:9:7: error: traffic.chatty[0]: missing clients") &&
+          Catch::Contains("missing chains or duration"));
 }
 
 TEST_CASE("a chatty client selector that matches no pod names the labels") {
   auto spec = two_pods();
   spec.traffic["chatty"][0]["clients"]["app"] = "nobody";
-  REQUIRE_THROWS_WITH(workload::run_scenario(spec), Catch::Contains("no pod has the client labels app=nobody"));
+  REQUIRE_THROWS_WITH(workload::run_scenario(spec),
+                      Catch::Contains("no pod has the client labels app=nobody"));
 }

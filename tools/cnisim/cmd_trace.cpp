@@ -28,9 +28,11 @@ Subcommand trace_subcommand() {
     positional.add("endpoints", 2);
   };
   s.run = [](const po::variables_map& vm) {
-    const auto ends = vm.count("endpoints") ? vm["endpoints"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const auto ends =
+        vm.count("endpoints") ? vm["endpoints"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (ends.size() != 2) {
-      throw UsageError("trace needs FROM and TO, e.g. `cnisim trace pod/NAME svc/NAME`; see `cnisim trace --help`");
+      throw UsageError(
+          "trace needs FROM and TO, e.g. `cnisim trace pod/NAME svc/NAME`; see `cnisim trace --help`");
     }
     const auto spec = load_scenario(vm);
     const auto run = workload::parse_run(spec);
