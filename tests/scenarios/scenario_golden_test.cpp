@@ -6,9 +6,7 @@
 // and review `git diff scenarios/expected` before committing.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <fstream>
-
+#include "tests/tools/golden.hpp"
 #include "tests/tools/run_cnisim.hpp"
 
 namespace {
@@ -25,11 +23,6 @@ const ScenarioCase kCases[] = {
     {"kubenet-400", "--duration 2ms"},
 };
 
-bool update_requested() {
-  const char* v = std::getenv("CNISIM_UPDATE_GOLDEN");
-  return v && std::string(v) == "1";
-}
-
 }  // namespace
 
 TEST_CASE("every shipped scenario's comparison matches its golden summary byte for byte") {
@@ -40,17 +33,7 @@ TEST_CASE("every shipped scenario's comparison matches its golden summary byte f
       INFO("cnisim " << args << "\nstderr: " << run.err);
       REQUIRE(run.exitCode == 0);
       const std::string summary = "# cnisim " + args + "\n" + run.out;
-      const std::string path = cnisim::testing::source_dir() + "/scenarios/expected/" + c.name + ".txt";
-      if (update_requested()) {
-        std::ofstream(path, std::ios::binary) << summary;
-        WARN("rewrote " << path);
-        continue;
-      }
-      bool found = false;
-      const std::string expected = cnisim::testing::read_file(path, &found);
-      INFO("golden file " << path << (found ? "" : " is missing; create it with CNISIM_UPDATE_GOLDEN=1"));
-      REQUIRE(found);
-      CHECK(summary == expected);
+      cnisim::testing::check_golden(cnisim::testing::source_dir() + "/scenarios/expected/" + c.name + ".txt", summary);
     }
   }
 }

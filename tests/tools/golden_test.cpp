@@ -4,9 +4,7 @@
 // and review the diff (git diff tests/golden) before committing.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <fstream>
-
+#include "tests/tools/golden.hpp"
 #include "tests/tools/run_cnisim.hpp"
 
 namespace {
@@ -46,11 +44,6 @@ const GoldenCase kCases[] = {
     {"none-routes", "routes --plugin none"},
 };
 
-bool update_requested() {
-  const char* v = std::getenv("CNISIM_UPDATE_GOLDEN");
-  return v && std::string(v) == "1";
-}
-
 }  // namespace
 
 TEST_CASE("every view of the shipped scenarios matches its golden output byte for byte") {
@@ -59,17 +52,7 @@ TEST_CASE("every view of the shipped scenarios matches its golden output byte fo
       const auto run = cnisim::testing::run_cnisim(c.args);
       INFO("cnisim " << c.args << "\nstderr: " << run.err);
       REQUIRE(run.exitCode == 0);
-      const std::string path = cnisim::testing::source_dir() + "/tests/golden/" + c.name + ".txt";
-      if (update_requested()) {
-        std::ofstream(path, std::ios::binary) << run.out;
-        WARN("rewrote " << path);
-        continue;
-      }
-      bool found = false;
-      const std::string expected = cnisim::testing::read_file(path, &found);
-      INFO("golden file " << path << (found ? "" : " is missing; create it with CNISIM_UPDATE_GOLDEN=1"));
-      REQUIRE(found);
-      CHECK(run.out == expected);
+      cnisim::testing::check_golden(cnisim::testing::source_dir() + "/tests/golden/" + c.name + ".txt", run.out);
     }
   }
 }
