@@ -4,7 +4,6 @@
 
 #include "models/dataplane/endpoint_ref.hpp"
 #include "models/dataplane/network.hpp"
-#include "models/dataplane/quantity.hpp"
 
 namespace cnisim::dataplane {
 namespace {
