@@ -120,7 +120,7 @@ TEST_CASE("nothing is written to stderr with -q, nor without it when all goes we
   }
 }
 
-TEST_CASE("bad input exits with 2 and says what to type instead; a write failure exits with 1") {
+TEST_CASE("bad input exits with 2 and says what to type instead, and a write failure exits with 1") {
   const auto plugin = run_cnisim("compare " + kHops + " --plugins kubenet,flannel");
   CHECK(plugin.exitCode == 2);
   CHECK(plugin.err.find("unknown plugin 'flannel' in --plugins") != std::string::npos);

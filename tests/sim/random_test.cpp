@@ -64,7 +64,7 @@ TEST_CASE("exponential draws have the requested mean", "[random]") {
   CHECK(static_cast<double>(sum_ps) / n == Approx(1e6).epsilon(0.01));
 }
 
-TEST_CASE("uniform01 is in [0, 1)", "[random]") {
+TEST_CASE("uniform01 lies between 0 inclusive and 1 exclusive", "[random]") {
   RandomStream r(5);
   double lo = 1, hi = 0;
   for (int i = 0; i < 100'000; ++i) {
