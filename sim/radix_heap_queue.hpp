@@ -33,6 +33,14 @@ class RadixHeapQueue {
     ++size_;
   }
 
+  // When many events are pending, fn(ctx, slot) is called for entries that land within the two
+  // lowest digits of last_ during a refill: they run within the next few events, so the owner can
+  // start fetching their records now (the Simulator prefetches its event record).
+  void set_prefetch(void (*fn)(const void*, std::uint32_t), const void* ctx) {
+    prefetch_ = fn;
+    prefetch_ctx_ = ctx;
+  }
+
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
@@ -64,6 +72,10 @@ class RadixHeapQueue {
   }
 
  private:
+  // Prefetching records pays only once they no longer fit in the cache (seen: +40% at 10^6 pending
+  // events, -40% at 10^3 where the indirect call costs more than the miss it hides).
+  static constexpr std::size_t kPrefetchAbove = 16384;
+  static constexpr std::uint64_t kPrefetchWithin = 256;  // keys within the two lowest digits of last_
   static constexpr int kDigitBits = 4;
   static constexpr int kDigitValues = 1 << kDigitBits;                 // 16
   static constexpr int kDigits = 64 / kDigitBits;                      // 16
@@ -139,7 +151,15 @@ class RadixHeapQueue {
     mins_[i] = kNoKey;
     // Every entry of bucket i now differs from last_ only in digits below i's, so it lands in a lower
     // bucket: appending never touches src while we walk it.
-    for (const auto& e : src) put(e, static_cast<std::uint64_t>(e.time));
+    if (prefetch_ != nullptr && size_ > kPrefetchAbove) {
+      for (const auto& e : src) {
+        const auto key = static_cast<std::uint64_t>(e.time);
+        put(e, key);
+        if ((key ^ last_) < kPrefetchWithin) prefetch_(prefetch_ctx_, e.slot);
+      }
+    } else {
+      for (const auto& e : src) put(e, static_cast<std::uint64_t>(e.time));
+    }
     src.clear();
     if (front.size() > 1) {
       std::sort(front.begin(), front.end(), [](const QueueEntry& a, const QueueEntry& b) { return a.seq < b.seq; });
@@ -155,6 +175,8 @@ class RadixHeapQueue {
   std::size_t head0_ = 0;                         // entries of bucket 0 already popped
   std::uint64_t last_ = 0;                        // every pending key is >= it
   std::size_t size_ = 0;
+  void (*prefetch_)(const void*, std::uint32_t) = nullptr;
+  const void* prefetch_ctx_ = nullptr;
 };
 
 }  // namespace cnisim::sim

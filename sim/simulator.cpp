@@ -13,7 +13,16 @@ std::string_view to_string(QueueKind kind) {
 }
 
 Simulator::Simulator(QueueKind queue) {
-  if (queue == QueueKind::BinaryHeap) queue_.emplace<BinaryHeapQueue>();
+  if (queue == QueueKind::BinaryHeap) {
+    queue_.emplace<BinaryHeapQueue>();
+  } else {
+    std::get<RadixHeapQueue>(queue_).set_prefetch(
+        [](const void* self, std::uint32_t slot) {
+          auto* sim = static_cast<const Simulator*>(self);
+          __builtin_prefetch(&sim->chunks_[slot >> kChunkBits][slot & ((1u << kChunkBits) - 1)]);
+        },
+        this);
+  }
 }
 
 Simulator::~Simulator() {
