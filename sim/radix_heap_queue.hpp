@@ -64,7 +64,6 @@ class RadixHeapQueue {
 
   void clear() {
     for (auto& b : buckets_) b.clear();
-    mins_.fill(kNoKey);
     head0_ = 0;
     nonempty_.fill(0);
     size_ = 0;
@@ -82,12 +81,6 @@ class RadixHeapQueue {
   static constexpr std::size_t kBuckets = 1 + kDigits * kDigitValues;  // 257 (some never used)
   static constexpr std::size_t kWords = (kBuckets + 63) / 64;
 
-  static constexpr std::array<std::uint64_t, kBuckets> filled(std::uint64_t v) {
-    std::array<std::uint64_t, kBuckets> a{};
-    a.fill(v);
-    return a;
-  }
-
   // Bucket of a key relative to last_: 0 if equal, else 1 + d * 16 + (digit d of key).
   std::size_t bucket_of(std::uint64_t key) const {
     const std::uint64_t x = key ^ last_;
@@ -100,9 +93,10 @@ class RadixHeapQueue {
   void put(const QueueEntry& e, std::uint64_t key) {
     const std::size_t b = bucket_of(key);
     buckets_[b].push_back(e);
-    mins_[b] = std::min(mins_[b], key);
     nonempty_[b / 64] |= std::uint64_t{1} << (b % 64);  // bucket 0's bit is set too, never read
   }
+
+  void mark_empty(std::size_t b) { nonempty_[b / 64] &= ~(std::uint64_t{1} << (b % 64)); }
 
   // First non-empty bucket above 0; the queue holds entries outside bucket 0.
   std::size_t first_nonempty() const {
@@ -131,8 +125,7 @@ class RadixHeapQueue {
       if (v.empty()) continue;
       moved.insert(moved.end(), v.begin(), v.end());
       v.clear();
-      mins_[b] = kNoKey;
-      nonempty_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
+      mark_empty(b);
     }
     last_ = key;
     for (const auto& m : moved) put(m, static_cast<std::uint64_t>(m.time));
@@ -146,9 +139,10 @@ class RadixHeapQueue {
     head0_ = 0;
     const std::size_t i = first_nonempty();
     auto& src = buckets_[i];
-    nonempty_[i / 64] &= ~(std::uint64_t{1} << (i % 64));
-    last_ = mins_[i];
-    mins_[i] = kNoKey;
+    mark_empty(i);
+    std::int64_t lo = src.front().time;
+    for (const auto& e : src) lo = std::min(lo, e.time);
+    last_ = static_cast<std::uint64_t>(lo);
     // Every entry of bucket i now differs from last_ only in digits below i's, so it lands in a lower
     // bucket: appending never touches src while we walk it.
     if (prefetch_ != nullptr && size_ > kPrefetchAbove) {
@@ -166,10 +160,8 @@ class RadixHeapQueue {
     }
   }
 
-  static constexpr std::uint64_t kNoKey = ~std::uint64_t{0};
 
   std::array<std::vector<QueueEntry>, kBuckets> buckets_;
-  std::array<std::uint64_t, kBuckets> mins_ = filled(kNoKey);  // smallest key in each bucket
   std::vector<QueueEntry> scratch_;  // reused by rebase() so that it does not allocate
   std::array<std::uint64_t, kWords> nonempty_{};  // bit b set when bucket b may be non-empty
   std::size_t head0_ = 0;                         // entries of bucket 0 already popped
