@@ -12,9 +12,9 @@
 #include <string>
 
 #include "bench/bench_report.hpp"
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/builder.hpp"
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/scenario_loader.hpp"
 
 namespace {
 
@@ -36,7 +36,7 @@ std::string scenario_yaml(const ScaleCase& c) {
                   c.plugin + "\n";
   if (!c.mode.empty()) y += "    networkPluginMode: " + c.mode + "\n";
   y += "    podCidr: " + c.podCidr + "\nnodePools:\n";
-  const std::uint32_t per_pool = cluster::aks::kMaxNodesPerPool;
+  const std::uint32_t per_pool = scenario::aks::kMaxNodesPerPool;
   for (std::uint32_t first = 0, pool = 1; first < c.nodes; first += per_pool, ++pool) {
     const std::uint32_t count = std::min(per_pool, c.nodes - first);
     y += "  - name: pool" + std::to_string(pool) + "\n    count: " + std::to_string(count) +
@@ -54,12 +54,12 @@ long max_rss_kib() {
 }
 
 void run_case(const ScaleCase& c, bench::BenchReport& report) {
-  cluster::ScenarioSpec spec = cluster::load_scenario_string(scenario_yaml(c), "build_scale:" + c.name);
+  scenario::ScenarioSpec spec = scenario::load_scenario_string(scenario_yaml(c), "build_scale:" + c.name);
   // Fill every node to maxPods: whatever the system workloads leave goes to the user Deployment.
   std::uint64_t system_pods = 0;
   for (const auto& w : spec.workloads) {
     if (!w.system) continue;
-    system_pods += w.kind == cluster::WorkloadKind::DaemonSet ? c.nodes : w.replicas;
+    system_pods += w.kind == scenario::WorkloadKind::DaemonSet ? c.nodes : w.replicas;
   }
   const std::uint64_t capacity = std::uint64_t{c.nodes} * c.maxPods;
   for (auto& w : spec.workloads) {
@@ -103,14 +103,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   const ScaleCase cases[] = {
-      {"kubenet-400x110", "kubenet", "", cluster::aks::kKubenetMaxNodes, cluster::aks::kKubenetDefaultMaxPods,
+      {"kubenet-400x110", "kubenet", "", scenario::aks::kKubenetMaxNodes, scenario::aks::kKubenetDefaultMaxPods,
        "10.244.0.0/14", 0.5, 0},
-      {"overlay-5000x250", "azure", "overlay", cluster::aks::kOverlayMaxNodes, cluster::aks::kOverlayDefaultMaxPods,
+      {"overlay-5000x250", "azure", "overlay", scenario::aks::kOverlayMaxNodes, scenario::aks::kOverlayDefaultMaxPods,
        "10.128.0.0/11", 10.0, 2.0},
   };
   bench::BenchReport report("build_scale", json);
   for (const auto& c : cases) {
-    if (small_only && c.nodes > cluster::aks::kKubenetMaxNodes) continue;
+    if (small_only && c.nodes > scenario::aks::kKubenetMaxNodes) continue;
     run_case(c, report);
   }
   report.print_table();

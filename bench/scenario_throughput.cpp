@@ -6,7 +6,7 @@
 #include <string>
 
 #include "bench/bench_report.hpp"
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/scenario_loader.hpp"
 #include "models/workload/scenario_run.hpp"
 
 namespace po = boost::program_options;
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   }
   const std::uint64_t calls = vm.count("short") ? 100000 : 1000000;
   const std::string plugin = vm["plugin"].as<std::string>();
-  const auto spec = cluster::load_scenario_string(scenario_yaml(calls / 4, plugin), "scenario_throughput");
+  const auto spec = scenario::load_scenario_string(scenario_yaml(calls / 4, plugin), "scenario_throughput");
   const auto r = workload::run_scenario(spec);
 
   bench::BenchReport report("scenario_throughput", vm.count("json") > 0);

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/pod_naming.hpp"
 #include "models/cluster/scheduler.hpp"

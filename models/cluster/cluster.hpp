@@ -14,7 +14,7 @@
 
 #include "models/cluster/device.hpp"
 #include "models/cluster/nat.hpp"
-#include "models/cluster/scenario_spec.hpp"
+#include "models/cluster/scenario_names.hpp"
 #include "models/cluster/topology.hpp"
 #include "models/net/route_table.hpp"
 

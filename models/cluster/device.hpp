@@ -5,6 +5,9 @@
 #include <limits>
 #include <string_view>
 
+#include "models/cluster/scenario_names.hpp"
+#include "models/scenario/device_kinds.hpp"
+
 namespace cnisim::cluster {
 
 using DeviceId = std::uint32_t;
@@ -12,18 +15,6 @@ using NodeIndex = std::uint32_t;
 using PodIndex = std::uint32_t;
 using ServiceIndex = std::uint32_t;
 inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-
-enum class DeviceKind : std::uint8_t {
-  PodNamespace,  // a pod's network namespace (its own stack)
-  VethPodEnd,    // eth0 inside the pod
-  VethHostEnd,   // the pod's veth on the node (vethXXXX, azvXXXX, lxcXXXX)
-  Bridge,        // kubenet's cbr0 (or a generic bridge)
-  NodeStack,     // the node's root-namespace stack (routing, netfilter)
-  Nic,           // the node's eth0 (Azure NIC)
-  VnetRouter,    // Azure's SDN: the VNet's routing, including the route table
-  ExternalVm,    // a VM elsewhere in the VNet
-  InternetHost,  // a host on the internet
-};
 
 std::string_view to_string(DeviceKind kind);
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/pod_naming.hpp"
 #include "models/net/ipam.hpp"
 

@@ -2,7 +2,7 @@
 // (AKSDOCS concepts-network-legacy-cni, ip-address-planning): every pod takes a VNet address. Each
 // node reserves maxPods addresses right after its own, so a node consumes maxPods + 1 subnet addresses.
 // With a separate pod subnet (dynamic IP allocation) pods come from it in batches of 16 per node.
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/plugin_transparent.hpp"
 #include "models/net/ipam.hpp"

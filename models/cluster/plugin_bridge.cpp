@@ -1,6 +1,6 @@
 #include "models/cluster/plugin_bridge.hpp"
 
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 
 namespace cnisim::cluster {
 

@@ -2,7 +2,7 @@
 // mode (overlay by default, or the VNet with a pod subnet / node subnet), an eBPF dataplane that
 // replaces kube-proxy, lxc veths routed by the node. Node tables are modelled: Cilium as AKS runs
 // it installs a route per endpoint (enable-endpoint-routes); delivery itself happens in eBPF.
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/plugin_overlay.hpp"
 #include "models/cluster/plugin_transparent.hpp"

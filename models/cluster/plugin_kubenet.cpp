@@ -1,6 +1,6 @@
 // kubenet (AKSDOCS configure-kubenet): nodes on the VNet subnet, pods on a /24 of the pod CIDR per
 // node behind the cbr0 bridge, and one user-defined route per node in the cluster's route table.
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/plugin_bridge.hpp"
 

@@ -2,7 +2,7 @@
 // user's choice. Modelled as a generic overlay: a /24 of podCidr per node behind a bridge (cni0,
 // host-local addresses from .2) and the whole pod CIDR through an encapsulating device (overlay0).
 // Everything here is labelled as modelled.
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/plugin_bridge.hpp"
 

@@ -2,7 +2,7 @@
 // private /24 of the pod CIDR per node, routed by Azure's own routing domain (no UDRs, no
 // encapsulation). The docs do not show the node's tables; the transparent-mode layout Azure CNI uses
 // elsewhere (/32 per pod, 169.254.1.1 in the pod) is assumed and labelled as modelled.
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/plugin_overlay.hpp"
 #include "models/cluster/plugin_transparent.hpp"

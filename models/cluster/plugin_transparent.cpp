@@ -1,6 +1,6 @@
 #include "models/cluster/plugin_transparent.hpp"
 
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/pod_naming.hpp"
 
 namespace cnisim::cluster {

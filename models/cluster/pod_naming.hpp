@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "models/cluster/scenario_spec.hpp"
+#include "models/cluster/scenario_names.hpp"
 
 namespace cnisim::cluster {
 

@@ -13,17 +13,6 @@
 
 namespace cnisim::cluster {
 
-enum class LinkKind : std::uint8_t {
-  PodInterface,  // pod namespace <-> its eth0
-  VethPair,      // eth0 in the pod <-> host-side veth
-  BridgePort,    // host-side veth <-> bridge (kubenet)
-  BridgeToHost,  // bridge <-> node stack (the bridge's own address, cbr0's .1)
-  HostRouted,    // host-side veth <-> node stack (routed: Azure CNI transparent, overlay, eBPF)
-  NodeNic,       // node stack <-> eth0
-  NicToVnet,     // eth0 <-> Azure VNet (accelerated networking or not: the data path decides)
-  VnetExternal,  // Azure VNet <-> an external endpoint
-};
-
 std::string_view to_string(LinkKind kind);
 
 struct Link {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/json_pretty.hpp"
 #include "models/cluster/table_writer.hpp"
 #include "models/cluster/views.hpp"

@@ -3,8 +3,8 @@
 // node-subnet mode takes maxPods + 1 per node. Upgrades add maxSurge nodes, which count as well.
 #include <algorithm>
 
-#include "models/cluster/aks_facts.hpp"
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/aks_facts.hpp"
+#include "models/scenario/scenario_loader.hpp"
 #include "models/cluster/table_writer.hpp"
 #include "models/cluster/views.hpp"
 #include "models/net/ipam.hpp"

@@ -3,7 +3,7 @@
 // kernel table in `ip route` style, the table inside its pods, and the NAT points.
 #include <algorithm>
 
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/table_writer.hpp"
 #include "models/cluster/views.hpp"

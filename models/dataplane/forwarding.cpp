@@ -8,7 +8,7 @@
 namespace cnisim::dataplane {
 
 using cluster::DeviceId;
-using cluster::DeviceKind;
+using scenario::DeviceKind;
 using cluster::kNone;
 
 namespace {

@@ -7,7 +7,7 @@
 
 namespace cnisim::dataplane {
 
-using cluster::DeviceKind;
+using scenario::DeviceKind;
 using cluster::kNone;
 
 namespace {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "models/cluster/cluster.hpp"
-#include "models/dataplane/cost_profile.hpp"
+#include "models/scenario/cost_profile.hpp"
 #include "models/dataplane/packet.hpp"
 #include "models/dataplane/results.hpp"
 #include "models/net/conntrack.hpp"
@@ -23,6 +23,12 @@
 #include "sim/simulator.hpp"
 
 namespace cnisim::dataplane {
+
+// The data path prices its work with the scenario's cost profile.
+using scenario::CostProfile;
+using scenario::DeviceCost;
+using scenario::LinkCost;
+using scenario::LookupCostModel;
 
 // Where traffic starts and ends: a pod (hostNetwork pods live in their node's stack), a node's own
 // stack, or an external endpoint (index in Cluster::externals()).
@@ -106,7 +112,7 @@ class Network {
   struct LinkState {
     cluster::DeviceId from = cluster::kNone;
     cluster::DeviceId to = cluster::kNone;
-    cluster::LinkKind kind = cluster::LinkKind::NodeNic;
+    scenario::LinkKind kind = scenario::LinkKind::NodeNic;
     std::int64_t delay_ps = 0;
     std::uint64_t rate_bps = 0;
     std::uint32_t limit = 0;

@@ -9,7 +9,7 @@
 namespace cnisim::dataplane {
 
 using cluster::DeviceId;
-using cluster::DeviceKind;
+using scenario::DeviceKind;
 using cluster::kNone;
 
 void Network::build_links() {
@@ -17,7 +17,7 @@ void Network::build_links() {
   const auto& devices = cluster_.devices();
   servers_.resize(devices.size());
   for (DeviceId d = 0; d < devices.size(); ++d) servers_[d].device = d;
-  auto add = [&](DeviceId from, DeviceId to, cluster::LinkKind kind) {
+  auto add = [&](DeviceId from, DeviceId to, scenario::LinkKind kind) {
     const LinkCost& c = profile_.link(kind);
     LinkState l;
     l.from = from;

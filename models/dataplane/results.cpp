@@ -169,11 +169,11 @@ json::value to_json(const Results& r, bool include_host) {
 
   json::object devices;
   for (std::size_t k = 0; k < kDeviceKindCount; ++k) {
-    devices[cluster::to_string(static_cast<cluster::DeviceKind>(k))] = hop_json(r.devices[k]);
+    devices[cluster::to_string(static_cast<scenario::DeviceKind>(k))] = hop_json(r.devices[k]);
   }
   json::object links;
   for (std::size_t k = 0; k < kLinkKindCount; ++k) {
-    links[cluster::to_string(static_cast<cluster::LinkKind>(k))] = hop_json(r.links[k]);
+    links[cluster::to_string(static_cast<scenario::LinkKind>(k))] = hop_json(r.links[k]);
   }
   json::object hops;
   hops["devices"] = std::move(devices);

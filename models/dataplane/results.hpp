@@ -33,13 +33,11 @@ enum class DropReason : std::uint8_t {
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);
 std::string_view to_string(DropReason reason);  // "noRoute", "ttlExpired", ...
 
-// The route tables a lookup can be made in.
-enum class TableKind : std::uint8_t { Pod, Node, Azure, kCount };
-inline constexpr std::size_t kTableKindCount = static_cast<std::size_t>(TableKind::kCount);
+using scenario::kDeviceKindCount;
+using scenario::kLinkKindCount;
+using scenario::kTableKindCount;
+using scenario::TableKind;
 std::string_view to_string(TableKind table);  // "pod", "node", "azure"
-
-inline constexpr std::size_t kDeviceKindCount = 9;  // cluster::DeviceKind values
-inline constexpr std::size_t kLinkKindCount = 8;    // cluster::LinkKind values
 
 // A latency distribution as reported: percentiles from sim::Histogram (within 1%), exact count,
 // min, max and mean; cdf = (value, fraction <= value) at each non-empty histogram bucket's upper
@@ -122,7 +120,7 @@ struct Results {
   NatCounts nat;
   std::array<std::uint64_t, kDropReasonCount> drops{};
 
-  // Per hop, by device kind (index = cluster::DeviceKind) and link kind (index = cluster::LinkKind).
+  // Per hop, by device kind (index = scenario::DeviceKind) and link kind (index = scenario::LinkKind).
   std::array<HopTime, kDeviceKindCount> devices{};
   std::array<HopTime, kLinkKindCount> links{};
 

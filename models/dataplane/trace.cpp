@@ -35,25 +35,25 @@ class Responder : public DeliveryHandler {
   std::string reply_drop;
 };
 
-std::string kind_words(cluster::DeviceKind k) {
+std::string kind_words(scenario::DeviceKind k) {
   switch (k) {
-    case cluster::DeviceKind::PodNamespace:
+    case scenario::DeviceKind::PodNamespace:
       return "the pod's network namespace";
-    case cluster::DeviceKind::VethPodEnd:
+    case scenario::DeviceKind::VethPodEnd:
       return "veth, pod end (eth0 in the pod)";
-    case cluster::DeviceKind::VethHostEnd:
+    case scenario::DeviceKind::VethHostEnd:
       return "veth, host end";
-    case cluster::DeviceKind::Bridge:
+    case scenario::DeviceKind::Bridge:
       return "Linux bridge";
-    case cluster::DeviceKind::NodeStack:
+    case scenario::DeviceKind::NodeStack:
       return "the node's network stack (root namespace)";
-    case cluster::DeviceKind::Nic:
+    case scenario::DeviceKind::Nic:
       return "the node's NIC (eth0)";
-    case cluster::DeviceKind::VnetRouter:
+    case scenario::DeviceKind::VnetRouter:
       return "Azure VNet (SDN routing)";
-    case cluster::DeviceKind::ExternalVm:
+    case scenario::DeviceKind::ExternalVm:
       return "a VM in the VNet";
-    case cluster::DeviceKind::InternetHost:
+    case scenario::DeviceKind::InternetHost:
       return "a host on the internet";
   }
   return "?";

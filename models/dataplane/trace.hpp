@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/cluster/cluster.hpp"
-#include "models/dataplane/cost_profile.hpp"
+#include "models/scenario/cost_profile.hpp"
 
 namespace cnisim::dataplane {
 
@@ -21,7 +21,7 @@ struct TraceOutcome {
 // FROM: pod/NAME, node/NAME, vm/NAME or an IP a host owns; TO: as FROM, or svc/NAME (its first port).
 // A TCP packet of `size` bytes to a Service, an ICMP echo otherwise. Throws std::invalid_argument
 // when FROM or TO names nothing.
-TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, std::string_view from,
+TraceOutcome trace(const cluster::Cluster& cluster, const scenario::CostProfile& profile, std::string_view from,
                    std::string_view to, std::uint32_t size = 64);
 
 }  // namespace cnisim::dataplane

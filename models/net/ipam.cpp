@@ -1,13 +1,11 @@
 #include "models/net/ipam.hpp"
 
-#include "models/cluster/aks_facts.hpp"
-
 namespace cnisim::net {
 
 namespace {
 // Azure's reserved addresses: one at the end (broadcast), the rest at the start.
 constexpr std::uint64_t kReservedAtEnd = 1;
-constexpr std::uint64_t kReservedTotal = cluster::aks::kAzureReservedPerSubnet;
+constexpr std::uint64_t kReservedTotal = kAzureReservedPerSubnet;
 }  // namespace
 
 SequentialAllocator::SequentialAllocator(Cidr range, std::string purpose)

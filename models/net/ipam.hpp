@@ -10,6 +10,10 @@
 
 namespace cnisim::net {
 
+// Azure reserves 5 addresses in every subnet: the network address, the first three host addresses
+// (gateway and DNS) and the broadcast address (Azure docs, virtual-networks-faq).
+inline constexpr std::uint32_t kAzureReservedPerSubnet = 5;
+
 // A range ran out. The message names what was being allocated, the range, how many addresses
 // were needed and how many were available.
 class ExhaustedError : public std::runtime_error {

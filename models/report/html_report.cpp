@@ -85,7 +85,7 @@ std::vector<Bar> hop_breakdown_bars(const Comparison& c) {
     Bar bar{v.label, {}};
     double queueing = 0, wire = 0;
     for (std::size_t k = 0; k < dataplane::kDeviceKindCount; ++k) {
-      bar.segments.push_back({std::string(cluster::to_string(static_cast<cluster::DeviceKind>(k))) + " service",
+      bar.segments.push_back({std::string(cluster::to_string(static_cast<scenario::DeviceKind>(k))) + " service",
                               to_us(static_cast<double>(r.devices[k].service_ps) / packets)});
       queueing += static_cast<double>(r.devices[k].queueing_ps);
     }

@@ -61,14 +61,14 @@ std::vector<Metric> build(bool host) {
   // The per-hop breakdown: mean time per packet sent at each kind of device and link.
   const std::string hops = "Per-hop time per packet";
   for (std::size_t k = 0; k < dataplane::kDeviceKindCount; ++k) {
-    const std::string name(cluster::to_string(static_cast<cluster::DeviceKind>(k)));
+    const std::string name(cluster::to_string(static_cast<scenario::DeviceKind>(k)));
     m.push_back({"perHop.devices." + name + ".queueing", hops, name + " queueing", "us",
                  [k](const Results& r) { return to_us(per_packet(r, static_cast<double>(r.devices[k].queueing_ps))); }, true});
     m.push_back({"perHop.devices." + name + ".service", hops, name + " service", "us",
                  [k](const Results& r) { return to_us(per_packet(r, static_cast<double>(r.devices[k].service_ps))); }, true});
   }
   for (std::size_t k = 0; k < dataplane::kLinkKindCount; ++k) {
-    const std::string name(cluster::to_string(static_cast<cluster::LinkKind>(k)));
+    const std::string name(cluster::to_string(static_cast<scenario::LinkKind>(k)));
     m.push_back({"perHop.links." + name + ".queueing", hops, name + " link queueing", "us",
                  [k](const Results& r) { return to_us(per_packet(r, static_cast<double>(r.links[k].queueing_ps))); }, true});
     m.push_back({"perHop.links." + name + ".wire", hops, name + " link wire", "us",

@@ -4,33 +4,34 @@
 #include <chrono>
 
 #include "models/cluster/builder.hpp"
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/scenario_loader.hpp"
+#include "models/workload/work_estimate.hpp"
 #include "models/dataplane/network.hpp"
 #include "models/workload/traffic.hpp"
 
 namespace cnisim::workload {
 
-dataplane::CostProfile effective_profile(const cluster::ScenarioSpec& spec, const RunOptions& options) {
-  const RunSpec run = parse_run(spec);
-  dataplane::CostProfile profile = dataplane::profile_for_scenario(spec);
-  if (run.lookup_cost_model) profile.lookup_model = *run.lookup_cost_model;
+scenario::CostProfile effective_profile(const scenario::ScenarioSpec& spec, const RunOptions& options) {
+  scenario::CostProfile profile = spec.costs.profile;
+  if (spec.run.lookup_cost_model) profile.lookup_model = *spec.run.lookup_cost_model;
   if (options.lookup_cost_model) profile.lookup_model = *options.lookup_cost_model;
   return profile;
 }
 
-dataplane::Results run_scenario(const cluster::ScenarioSpec& original, const RunOptions& options) {
-  cluster::ScenarioSpec spec = original;
-  const RunSpec run = parse_run(spec);
+dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const RunOptions& options) {
+  scenario::ScenarioSpec spec = original;
+  scenario::RunSpec& run = spec.run;
+  if (options.duration) run.duration = options.duration;
   const auto plugin = options.plugin ? options.plugin : run.plugin;
-  if (plugin && *plugin != spec.plugin()) cluster::apply_plugin(spec, *plugin);
-  const TrafficSpec traffic = parse_traffic(spec);
-  const dataplane::CostProfile profile = effective_profile(spec, options);
+  if (plugin && *plugin != spec.plugin()) scenario::apply_plugin(spec, *plugin);
+  const scenario::CostProfile profile = effective_profile(spec, options);
   const std::uint64_t seed = options.seed.value_or(run.seed);
 
   const cluster::Cluster cluster = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table});
+  check_work_budget(estimate_work(cluster, spec), spec, options.max_events);
   sim::Simulator sim;
   dataplane::Network network(cluster, profile, sim, dataplane::NetworkOptions{seed, options.measure_host});
-  Traffic generators(network, traffic, seed);
+  Traffic generators(network, spec, seed);
   network.set_handler(&generators);
   generators.start();
 
@@ -52,9 +53,9 @@ dataplane::Results run_scenario(const cluster::ScenarioSpec& original, const Run
   dataplane::Results r;
   r.scenario = spec.sourceFile;
   r.cluster = spec.cluster.name;
-  r.plugin = std::string(cluster::to_string(spec.plugin()));
+  r.plugin = std::string(scenario::to_string(spec.plugin()));
   r.profile = profile.name;
-  r.lookup_cost_model = std::string(dataplane::to_string(profile.lookup_model));
+  r.lookup_cost_model = std::string(scenario::to_string(profile.lookup_model));
   r.seed = seed;
   generators.add_to(r);
   network.add_to(r);

@@ -4,29 +4,29 @@
 #include <functional>
 #include <optional>
 
-#include "models/cluster/scenario_spec.hpp"
-#include "models/dataplane/cost_profile.hpp"
 #include "models/dataplane/results.hpp"
-#include "models/workload/traffic_spec.hpp"
+#include "models/scenario/scenario_spec.hpp"
+#include "models/workload/work_estimate.hpp"
 
 namespace cnisim::workload {
 
 struct RunOptions {
   std::optional<std::uint64_t> seed;          // overrides run.seed
-  std::optional<cluster::PluginKind> plugin;  // overrides run.plugin and the file's plugin
-  std::optional<dataplane::LookupCostModel>
-      lookup_cost_model;      // overrides run.lookupCostModel and the profile
+  std::optional<scenario::PluginKind> plugin;  // overrides run.plugin and the file's plugin
+  std::optional<scenario::LookupCostModel> lookup_cost_model;  // overrides run.lookupCostModel and the profile
+  std::optional<sim::Time> duration;                           // overrides run.duration
+  std::uint64_t max_events = kDefaultMaxEvents;                // the work budget (work_estimate.hpp)
   bool measure_host = false;  // time the real route lookups on this machine (Results::host.lookup_ns)
   // Called every progress_every of simulated time (for a progress bar): (simulated now, events so far).
   std::function<void(sim::Time, std::uint64_t)> progress;
   sim::Time progress_every = sim::ms(1);
 };
 
-// Throws cluster::ScenarioError (bad traffic/costs/run sections, or the plugin does not fit),
-// cluster::BuildError, std::invalid_argument (traffic naming nothing).
-dataplane::Results run_scenario(const cluster::ScenarioSpec& spec, const RunOptions& options = {});
+// Throws scenario::ScenarioError (the plugin does not fit, traffic naming nothing in the cluster,
+// traffic over the work budget), cluster::BuildError.
+dataplane::Results run_scenario(const scenario::ScenarioSpec& spec, const RunOptions& options = {});
 
 // The profile a run of this scenario uses (for printing it).
-dataplane::CostProfile effective_profile(const cluster::ScenarioSpec& spec, const RunOptions& options = {});
+scenario::CostProfile effective_profile(const scenario::ScenarioSpec& spec, const RunOptions& options = {});
 
 }  // namespace cnisim::workload

@@ -1,5 +1,7 @@
 #include "models/workload/traffic.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "models/dataplane/endpoint_ref.hpp"
@@ -15,7 +17,7 @@ namespace {
 constexpr std::uint16_t kEphemeralFirst = 32768;  // Linux net.ipv4.ip_local_port_range default start
 constexpr std::uint16_t kEphemeralCount = 28232;  // ... up to 60999
 
-bool selects(const std::map<std::string, std::string>& selector, const cluster::WorkloadSpec& w) {
+bool selects(const std::map<std::string, std::string>& selector, const scenario::WorkloadSpec& w) {
   for (const auto& [k, v] : selector) {
     const auto it = w.labels.find(k);
     if (it == w.labels.end() || it->second != v) return false;
@@ -37,68 +39,120 @@ std::string labels_text(const std::map<std::string, std::string>& labels) {
   return s;
 }
 
-dataplane::ResolvedEndpoint resolve(const cluster::Cluster& c, const std::string& text,
-                                    const std::string& where) {
-  try {
-    return dataplane::resolve_endpoint(c, text);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(where + ": " + e.what());
+// Problems with what the traffic names, each at its field's place in the scenario file.
+class TrafficErrors {
+ public:
+  explicit TrafficErrors(const scenario::ScenarioSpec& spec) : spec_(spec) {}
+
+  void add(const std::string& path, std::string message, std::string expected, std::string hint) {
+    const scenario::SourceMark m = spec_.locate(path);
+    scenario::Diagnostic d;
+    d.file = m.file.empty() ? spec_.sourceFile : m.file;
+    d.line = std::max(1, m.line);
+    d.column = std::max(1, m.column);
+    d.path = path;
+    d.message = std::move(message);
+    d.expected = std::move(expected);
+    d.hint = std::move(hint);
+    sink_.add(std::move(d));
   }
+
+  std::optional<dataplane::ResolvedEndpoint> resolve(const cluster::Cluster& c, const std::string& text,
+                                                     const std::string& path) {
+    try {
+      return dataplane::resolve_endpoint(c, text);
+    } catch (const std::invalid_argument& e) {
+      add(path, e.what(), "pod/NAME, pod/NAMESPACE/NAME, node/NAME, vm/NAME, svc/NAME or an address in the cluster",
+          "`cnisim get pods -A` and `cnisim get nodes` list the names");
+      return std::nullopt;
+    }
+  }
+
+  void throw_if_any() const { sink_.throw_if_any(); }
+
+ private:
+  const scenario::ScenarioSpec& spec_;
+  scenario::DiagnosticSink sink_;
+};
+
+// The label sets the pods of the cluster have, for "what does exist" ("{app=api}, {app=web}, ...").
+std::string existing_labels(const cluster::Cluster& c) {
+  std::vector<std::string> sets;
+  for (const auto& w : c.spec().workloads) {
+    std::string text(1, '{');
+    text.append(labels_text(w.labels)).push_back('}');
+    if (std::find(sets.begin(), sets.end(), text) == sets.end()) sets.push_back(text);
+  }
+  std::string out;
+  constexpr std::size_t kShown = 8;
+  for (std::size_t i = 0; i < sets.size() && i < kShown; ++i) out.append(i ? ", " : "").append(sets[i]);
+  if (sets.size() > kShown) out += ", ... (" + std::to_string(sets.size()) + " label sets)";
+  return out;
 }
 
 }  // namespace
 
-Traffic::Traffic(dataplane::Network& network, const TrafficSpec& spec, std::uint64_t seed)
+Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scenario, std::uint64_t seed)
     : network_(network), sim_(network.simulator()) {
   const auto& c = network.cluster();
+  const TrafficSpec& spec = scenario.traffic;
   const sim::RandomStreams streams(seed);
+  TrafficErrors errors(scenario);
+  const auto no_pod = [&](const std::string& path, const std::map<std::string, std::string>& labels) {
+    errors.add(path, "no pod has the labels " + labels_text(labels),
+               "labels of a workload's pods; the pods here have " + existing_labels(c),
+               "`cnisim get pods -A --show-labels` lists the pods; labels come from the workloads");
+  };
   for (std::size_t i = 0; i < spec.chatty.size(); ++i) {
     const auto& s = spec.chatty[i];
-    const std::string where = "traffic.chatty[" + std::to_string(i) + "] (" + s.name + ")";
+    const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
     Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}};
-    if (g.clients.empty()) {
-      throw std::invalid_argument(
-          where + ": no pod has the client labels " + labels_text(s.clients) +
-          "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
-    }
+    if (g.clients.empty()) no_pod(path + ".clients", s.clients);
     if (!s.service.empty()) {
-      const auto svc = resolve(c, "svc/" + s.service, where);
-      g.service_ip = svc.ip;
-      g.service_port = svc.port;
+      if (const auto svc = errors.resolve(c, "svc/" + s.service, path + ".service")) {
+        g.service_ip = svc->ip;
+        g.service_port = svc->port;
+      }
     } else {
       g.servers = pods_with(c, s.servers);
-      if (g.servers.empty()) {
-        throw std::invalid_argument(
-            where + ": no pod has the server labels " + labels_text(s.servers) +
-            "\n  hint: `cnisim get pods -A` shows the pods; labels come from the workloads");
-      }
+      if (g.servers.empty()) no_pod(path + ".servers", s.servers);
     }
     g.next_port.assign(g.clients.size(), 0);
     generators_.push_back(std::move(g));
   }
+  const auto sender = [&](const std::string& text, const std::string& path) -> std::optional<dataplane::ResolvedEndpoint> {
+    auto from = errors.resolve(c, text, path);
+    if (from && !from->host) {
+      errors.add(path, "'" + text + "' is not a host that can send", "a pod, node or VM (not a Service)",
+                 "traffic starts at a pod/NAME, node/NAME or vm/NAME");
+      return std::nullopt;
+    }
+    return from;
+  };
   for (std::size_t i = 0; i < spec.ping.size(); ++i) {
     const auto& s = spec.ping[i];
-    const std::string where = "traffic.ping[" + std::to_string(i) + "]";
-    const auto from = resolve(c, s.from, where);
-    const auto to = resolve(c, s.to, where);
-    if (!from.host) throw std::invalid_argument(where + ": " + s.from + " is not a host that can send");
-    Ping p{*from.host, {}, s.count, 0, s.interval, s.size};
-    p.tuple = net::FiveTuple{to.protocol, from.ip, static_cast<std::uint16_t>(i + 1), to.ip, to.port};
-    if (to.protocol != net::Protocol::Icmp)
+    const std::string path = "traffic.ping[" + std::to_string(i) + "]";
+    const auto from = sender(s.from, path + ".from");
+    const auto to = errors.resolve(c, s.to, path + ".to");
+    if (!from || !to) continue;
+    Ping p{*from->host, {}, s.count, 0, s.interval, s.size};
+    p.tuple = net::FiveTuple{to->protocol, from->ip, static_cast<std::uint16_t>(i + 1), to->ip, to->port};
+    if (to->protocol != net::Protocol::Icmp)
       p.tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + i);
     pings_.push_back(p);
   }
   for (std::size_t i = 0; i < spec.bulk.size(); ++i) {
     const auto& s = spec.bulk[i];
-    const std::string where = "traffic.bulk[" + std::to_string(i) + "]";
-    const auto from = resolve(c, s.from, where);
-    const auto to = resolve(c, s.to, where);
-    if (!from.host) throw std::invalid_argument(where + ": " + s.from + " is not a host that can send");
-    Bulk b{*from.host, {}, sim::serialization_time(s.packet_size, s.rate), s.duration.ps(), s.packet_size};
-    b.tuple = net::FiveTuple{net::Protocol::Udp, from.ip, static_cast<std::uint16_t>(kEphemeralFirst + i),
-                             to.ip, to.port ? to.port : s.port};
+    const std::string path = "traffic.bulk[" + std::to_string(i) + "]";
+    const auto from = sender(s.from, path + ".from");
+    const auto to = errors.resolve(c, s.to, path + ".to");
+    if (!from || !to) continue;
+    Bulk b{*from->host, {}, sim::serialization_time(s.packet_size, s.rate), s.duration.ps(), s.packet_size};
+    b.tuple = net::FiveTuple{net::Protocol::Udp, from->ip, static_cast<std::uint16_t>(kEphemeralFirst + i),
+                             to->ip, to->port ? to->port : s.port};
     bulks_.push_back(b);
   }
+  errors.throw_if_any();
 }
 
 void Traffic::start() {

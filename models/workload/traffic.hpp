@@ -6,20 +6,25 @@
 #include <vector>
 
 #include "models/dataplane/network.hpp"
-#include "models/workload/traffic_spec.hpp"
+#include "models/scenario/scenario_spec.hpp"
 #include "sim/histogram.hpp"
 #include "sim/random.hpp"
 
 namespace cnisim::workload {
+
+using scenario::BulkSpec;
+using scenario::ChattySpec;
+using scenario::PingSpec;
+using scenario::TrafficSpec;
 
 // What a packet is, for the generators (Packet::kind).
 enum PacketKind : std::uint8_t { kEchoRequest = 1, kEchoReply, kRequest, kResponse, kBulk };
 
 class Traffic final : public dataplane::DeliveryHandler {
  public:
-  // Resolves every endpoint and selector against the network's cluster; throws std::invalid_argument
-  // (saying which traffic item and why) when one names nothing.
-  Traffic(dataplane::Network& network, const TrafficSpec& spec, std::uint64_t seed);
+  // Resolves every endpoint and selector of spec.traffic against the network's cluster; throws
+  // scenario::ScenarioError at the field's file:line:col, saying what does exist, when one names nothing.
+  Traffic(dataplane::Network& network, const scenario::ScenarioSpec& spec, std::uint64_t seed);
   // Schedules the first packet of every generator.
   void start();
   void delivered(dataplane::PacketId id, const dataplane::Packet& packet, dataplane::HostRef at) override;

@@ -2,8 +2,8 @@
 // A small cluster spec written in code (independent of the YAML loader), shaped like the article's
 // walkthrough: one pool of 3 Linux nodes, kube-proxy as a hostNetwork DaemonSet, CoreDNS behind
 // kube-dns, and nginx with 10 replicas behind a Service.
-#include "models/cluster/aks_facts.hpp"
-#include "models/cluster/scenario_spec.hpp"
+#include "models/scenario/aks_facts.hpp"
+#include "models/scenario/scenario_spec.hpp"
 
 namespace cnisim::cluster::testing {
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "models/cluster/builder.hpp"
-#include "models/cluster/scenario_loader.hpp"
-#include "models/dataplane/cost_profile.hpp"
+#include "models/scenario/scenario_loader.hpp"
+#include "models/scenario/cost_profile.hpp"
 #include "models/dataplane/network.hpp"
 
 namespace cnisim::dataplane::testing {
@@ -19,9 +19,9 @@ inline std::string source_dir() {
   return dir ? dir : ".";
 }
 
-inline cluster::ScenarioSpec two_pods_spec(cluster::PluginKind plugin) {
-  auto spec = cluster::load_scenario_file(source_dir() + "/scenarios/dataplane-two-pods.yaml");
-  if (plugin != spec.plugin()) cluster::apply_plugin(spec, plugin);
+inline scenario::ScenarioSpec two_pods_spec(scenario::PluginKind plugin) {
+  auto spec = scenario::load_scenario_file(source_dir() + "/scenarios/dataplane-two-pods.yaml");
+  if (plugin != spec.plugin()) scenario::apply_plugin(spec, plugin);
   return spec;
 }
 
@@ -50,10 +50,10 @@ class Recorder : public DeliveryHandler {
 
 // The cluster, engine and network of one test.
 struct Bench {
-  explicit Bench(cluster::PluginKind plugin, std::optional<CostProfile> costs = std::nullopt,
-                 std::optional<cluster::ScenarioSpec> spec = std::nullopt)
+  explicit Bench(scenario::PluginKind plugin, std::optional<CostProfile> costs = std::nullopt,
+                 std::optional<scenario::ScenarioSpec> spec = std::nullopt)
       : cluster(cluster::build_cluster(spec ? *spec : two_pods_spec(plugin))),
-        profile(costs ? *costs : load_profile(std::string(kDefaultProfile))),
+        profile(costs ? *costs : scenario::load_profile(std::string(scenario::kDefaultProfile))),
         network(cluster, profile, sim, NetworkOptions{1, false}),
         recorder(network, true) {
     network.set_handler(&recorder);
@@ -69,8 +69,8 @@ struct Bench {
     return net::FiveTuple{net::Protocol::Tcp, network.address_of(from), 40000, dst, port};
   }
   // The devices a traced packet crossed, by kind, in order.
-  std::vector<cluster::DeviceKind> path(PacketId packet) const {
-    std::vector<cluster::DeviceKind> kinds;
+  std::vector<scenario::DeviceKind> path(PacketId packet) const {
+    std::vector<scenario::DeviceKind> kinds;
     for (const auto& hop : network.trace()) {
       if (hop.packet == packet) kinds.push_back(cluster.devices()[hop.device].kind);
     }

@@ -7,8 +7,8 @@
 #include "tests/dataplane/dataplane_fixture.hpp"
 
 using namespace cnisim;
-using cluster::DeviceKind;
-using cluster::PluginKind;
+using scenario::DeviceKind;
+using scenario::PluginKind;
 using dataplane::testing::Bench;
 
 namespace {

@@ -4,7 +4,7 @@
 #include "tests/dataplane/dataplane_fixture.hpp"
 
 using namespace cnisim;
-using cluster::PluginKind;
+using scenario::PluginKind;
 using dataplane::HostRef;
 using dataplane::testing::Bench;
 
@@ -15,7 +15,7 @@ constexpr std::uint8_t kReply = 2;
 
 HostRef vm(const Bench& b) {
   for (std::uint32_t e = 0; e < b.cluster.externals().size(); ++e) {
-    if (b.cluster.devices()[b.cluster.externals()[e].device].kind == cluster::DeviceKind::ExternalVm) {
+    if (b.cluster.devices()[b.cluster.externals()[e].device].kind == scenario::DeviceKind::ExternalVm) {
       return HostRef{HostRef::Kind::External, e};
     }
   }

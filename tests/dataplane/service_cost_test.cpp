@@ -5,19 +5,19 @@
 #include "tests/dataplane/dataplane_fixture.hpp"
 
 using namespace cnisim;
-using cluster::PluginKind;
+using scenario::PluginKind;
 using dataplane::testing::Bench;
 
 namespace {
 
 // Service time of the first packet at the client's node stack, with `ahead` Services listed before
 // the server's, under a kube-proxy mode.
-std::int64_t client_stack_cost(std::size_t ahead, cluster::KubeProxyMode mode) {
+std::int64_t client_stack_cost(std::size_t ahead, scenario::KubeProxyMode mode) {
   auto spec = dataplane::testing::two_pods_spec(PluginKind::Kubenet);
   spec.cluster.networkProfile.kubeProxyMode = mode;
   auto at = spec.services.begin();
   while (at != spec.services.end() && at->name != "server") ++at;
-  std::vector<cluster::ServiceSpec> extra(ahead);
+  std::vector<scenario::ServiceSpec> extra(ahead);
   for (std::size_t i = 0; i < ahead; ++i) {
     extra[i].name = "ahead-" + std::to_string(i);
     extra[i].selector = {{"app", "ahead"}};
@@ -42,14 +42,14 @@ std::int64_t client_stack_cost(std::size_t ahead, cluster::KubeProxyMode mode) {
 }  // namespace
 
 TEST_CASE("in iptables mode a new Service connection costs one rule per Service ahead of it") {
-  const auto per_rule = dataplane::load_profile("aks-accelerated").iptables_per_rule.ps();
-  const auto base = client_stack_cost(0, cluster::KubeProxyMode::Iptables);
-  CHECK(client_stack_cost(10, cluster::KubeProxyMode::Iptables) - base == 10 * per_rule);
-  CHECK(client_stack_cost(100, cluster::KubeProxyMode::Iptables) - base == 100 * per_rule);
+  const auto per_rule = scenario::load_profile("aks-accelerated").iptables_per_rule.ps();
+  const auto base = client_stack_cost(0, scenario::KubeProxyMode::Iptables);
+  CHECK(client_stack_cost(10, scenario::KubeProxyMode::Iptables) - base == 10 * per_rule);
+  CHECK(client_stack_cost(100, scenario::KubeProxyMode::Iptables) - base == 100 * per_rule);
 }
 
 TEST_CASE("in nftables mode a new Service connection costs the same however many Services are ahead") {
-  const auto base = client_stack_cost(0, cluster::KubeProxyMode::Nftables);
-  CHECK(client_stack_cost(10, cluster::KubeProxyMode::Nftables) == base);
-  CHECK(client_stack_cost(100, cluster::KubeProxyMode::Nftables) == base);
+  const auto base = client_stack_cost(0, scenario::KubeProxyMode::Nftables);
+  CHECK(client_stack_cost(10, scenario::KubeProxyMode::Nftables) == base);
+  CHECK(client_stack_cost(100, scenario::KubeProxyMode::Nftables) == base);
 }

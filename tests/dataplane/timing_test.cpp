@@ -6,9 +6,9 @@
 #include "tests/dataplane/dataplane_fixture.hpp"
 
 using namespace cnisim;
-using cluster::DeviceKind;
-using cluster::LinkKind;
-using cluster::PluginKind;
+using scenario::DeviceKind;
+using scenario::LinkKind;
+using scenario::PluginKind;
 using dataplane::testing::Bench;
 
 namespace {
@@ -16,7 +16,7 @@ namespace {
 // A profile in which every device and link costs something different, so a hop counted twice or
 // missed shows up in the sum.
 dataplane::CostProfile distinct_profile() {
-  auto p = dataplane::load_profile("aks-accelerated");
+  auto p = scenario::load_profile("aks-accelerated");
   for (std::size_t k = 0; k < p.devices.size(); ++k) {
     p.devices[k].fixed = sim::ns(100 + 17 * static_cast<std::int64_t>(k));
     p.devices[k].per_byte = sim::ps(3 + static_cast<std::int64_t>(k));
@@ -75,7 +75,7 @@ namespace {
 // 1000 bytes (mean service 1 us). Poisson arrivals from the VM to itself through the VNet (the
 // shortest path through one FIFO device: VM -> VNet -> VM) at rate rho per us.
 double vnet_mean_time_in_system_us(double rho, std::uint64_t packets) {
-  auto p = dataplane::load_profile("aks-accelerated");
+  auto p = scenario::load_profile("aks-accelerated");
   for (auto& d : p.devices) d = {};
   for (auto& l : p.links) l = {sim::DataRate{}, sim::Time::zero(), 1u << 24};
   p.lookup_constant = {};

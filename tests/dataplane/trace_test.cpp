@@ -24,7 +24,7 @@ std::string pod_ref(const Bench& b, std::string_view workload) {
 }  // namespace
 
 TEST_CASE("a kubenet trace between nodes explains the UDR: next hop, route table and the forwarding node") {
-  Bench b(cluster::PluginKind::Kubenet);
+  Bench b(scenario::PluginKind::Kubenet);
   const auto server = b.pod("server");
   const auto& node = b.cluster.nodes()[b.cluster.pods()[server].node];
   const auto out = dataplane::trace(b.cluster, b.profile, pod_ref(b, "client"), pod_ref(b, "server"));
@@ -41,7 +41,7 @@ TEST_CASE("a kubenet trace between nodes explains the UDR: next hop, route table
 }
 
 TEST_CASE("a trace to a Service shows the DNAT to a backend and the reverse translation of the reply") {
-  Bench b(cluster::PluginKind::AzureNodeSubnet);
+  Bench b(scenario::PluginKind::AzureNodeSubnet);
   const auto out = dataplane::trace(b.cluster, b.profile, pod_ref(b, "client"), "svc/server");
   CHECK(out.answered);
   const auto text = joined(out.lines);
@@ -51,7 +51,7 @@ TEST_CASE("a trace to a Service shows the DNAT to a backend and the reverse tran
 }
 
 TEST_CASE("tracing from something that cannot send says so") {
-  Bench b(cluster::PluginKind::Kubenet);
+  Bench b(scenario::PluginKind::Kubenet);
   REQUIRE_THROWS_WITH(
       dataplane::trace(b.cluster, b.profile, "svc/server", pod_ref(b, "client")),
       Catch::Contains("'svc/server' cannot send") && Catch::Contains("hint: trace from a pod"));

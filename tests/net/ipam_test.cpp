@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/cluster/aks_facts.hpp"
+#include "models/scenario/aks_facts.hpp"
 
 using cnisim::net::AddressError;
 using cnisim::net::AzureSubnetAllocator;
@@ -37,7 +37,7 @@ TEST_CASE("an Azure subnet allocator skips the network address, the first three 
   AzureSubnetAllocator alloc(Cidr::parse("10.224.0.0/29"), "node IPs");
   CHECK(AzureSubnetAllocator::usable(Cidr::parse("10.224.0.0/29")) == 3u);
   CHECK(AzureSubnetAllocator::usable(Cidr::parse("10.224.0.0/24")) ==
-        256u - cnisim::cluster::aks::kAzureReservedPerSubnet);
+        256u - cnisim::net::kAzureReservedPerSubnet);
   CHECK(alloc.available() == 3u);
   CHECK(alloc.allocate(3) == std::vector<Ipv4>{Ipv4(10, 224, 0, 4), Ipv4(10, 224, 0, 5), Ipv4(10, 224, 0, 6)});
   REQUIRE_THROWS_WITH(alloc.allocate(),

@@ -32,9 +32,9 @@ report::Variant sample_variant(const std::string& plugin, double base_us, int ho
   r.hops_histogram.back() = 400;
   r.lookups = {800, 400ull * static_cast<std::uint64_t>(hops / 4), plugin == "kubenet" ? 400u : 0u};
   r.nat.conntrack_created = 200;
-  r.devices[static_cast<std::size_t>(cluster::DeviceKind::NodeStack)] = {800, 1000000, 400000000, 0};
-  if (plugin == "kubenet") r.devices[static_cast<std::size_t>(cluster::DeviceKind::Bridge)] = {800, 0, 120000000, 0};
-  r.links[static_cast<std::size_t>(cluster::LinkKind::NicToVnet)] = {800, 500000, 0, 300000000};
+  r.devices[static_cast<std::size_t>(scenario::DeviceKind::NodeStack)] = {800, 1000000, 400000000, 0};
+  if (plugin == "kubenet") r.devices[static_cast<std::size_t>(scenario::DeviceKind::Bridge)] = {800, 0, 120000000, 0};
+  r.links[static_cast<std::size_t>(scenario::LinkKind::NicToVnet)] = {800, 500000, 0, 300000000};
   r.simulated_ps = 1'000'000'000;
   r.events = 12345;
   v.typical_path = {"pod-netns default/client-0: route 0.0.0.0/0 via 10.244.0.1 <eth0>", "node aks-nodepool1-0: forward"};

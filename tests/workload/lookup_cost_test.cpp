@@ -3,18 +3,18 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/scenario_loader.hpp"
 #include "models/workload/scenario_run.hpp"
 
 using namespace cnisim;
 
 namespace {
 
-cluster::ScenarioSpec two_pods() {
+scenario::ScenarioSpec two_pods() {
   const char* dir = std::getenv("CNISIM_SOURCE_DIR");
   auto spec =
-      cluster::load_scenario_file(std::string(dir ? dir : ".") + "/scenarios/dataplane-two-pods.yaml");
-  spec.traffic["chatty"][0]["chains"] = 10;
+      scenario::load_scenario_file(std::string(dir ? dir : ".") + "/scenarios/dataplane-two-pods.yaml");
+  spec.traffic.chatty[0].chains = 10;
   return spec;
 }
 
@@ -28,9 +28,9 @@ TEST_CASE("the constant lookup model is the default and does not time anything o
 
 TEST_CASE("the proportional lookup model charges per unit of lookup work, so calls get slower with it") {
   auto spec = two_pods();
-  spec.costs = YAML::Load("routeLookup: {perWork: {pod: 1us, node: 1us, azure: 1us}}");
+  spec.costs.profile.lookup_per_work.fill(sim::us(1));
   const auto constant = workload::run_scenario(spec);
-  spec.run["lookupCostModel"] = "proportional";
+  spec.run.lookup_cost_model = scenario::LookupCostModel::Proportional;
   const auto proportional = workload::run_scenario(spec);
   CHECK(proportional.lookup_cost_model == "proportional");
   // Every lookup does at least one unit of work: 4 lookups per packet at >= 1 us each, vs tens of ns.
@@ -39,7 +39,7 @@ TEST_CASE("the proportional lookup model charges per unit of lookup work, so cal
 
 TEST_CASE("the measured lookup model times each table on this machine and reports it in the host section") {
   workload::RunOptions options;
-  options.lookup_cost_model = dataplane::LookupCostModel::Measured;
+  options.lookup_cost_model = scenario::LookupCostModel::Measured;
   const auto r = workload::run_scenario(two_pods(), options);
   CHECK(r.lookup_cost_model == "measured");
   for (double ns : r.host.lookup_ns) CHECK(ns > 0.0);

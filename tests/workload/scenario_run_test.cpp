@@ -5,16 +5,16 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "models/cluster/diagnostics.hpp"
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/scenario_loader.hpp"
 
 using namespace cnisim;
 
 namespace {
 
-cluster::ScenarioSpec two_pods() {
+scenario::ScenarioSpec two_pods() {
   const char* dir = std::getenv("CNISIM_SOURCE_DIR");
-  return cluster::load_scenario_file(std::string(dir ? dir : ".") + "/scenarios/dataplane-two-pods.yaml");
+  return scenario::load_scenario_file(std::string(dir ? dir : ".") + "/scenarios/dataplane-two-pods.yaml");
 }
 
 }  // namespace
@@ -37,8 +37,8 @@ TEST_CASE("a closed-loop chatty run completes every chain of K calls and measure
 
 TEST_CASE("two runs with the same seed give byte-identical JSON results") {
   auto spec = two_pods();
-  spec.traffic["chatty"][0]["rate"] = 200000;  // open loop: Poisson arrivals use the seed
-  spec.traffic["chatty"][0]["concurrency"] = 4;
+  spec.traffic.chatty[0].rate_per_second = 200000;  // open loop: Poisson arrivals use the seed
+  spec.traffic.chatty[0].concurrency = 4;
   const auto a = dataplane::to_json_text(workload::run_scenario(spec));
   const auto b = dataplane::to_json_text(workload::run_scenario(spec));
   CHECK(a == b);
@@ -49,18 +49,18 @@ TEST_CASE("two runs with the same seed give byte-identical JSON results") {
 
 TEST_CASE("the same chatty calls take longer under kubenet than under azure, hop by hop") {
   workload::RunOptions kubenet, azure;
-  kubenet.plugin = cluster::PluginKind::Kubenet;
-  azure.plugin = cluster::PluginKind::AzureNodeSubnet;
+  kubenet.plugin = scenario::PluginKind::Kubenet;
+  azure.plugin = scenario::PluginKind::AzureNodeSubnet;
   const auto k = workload::run_scenario(two_pods(), kubenet);
   const auto a = workload::run_scenario(two_pods(), azure);
   CHECK(k.call_latency.mean_ps > a.call_latency.mean_ps);
   CHECK(k.hops_per_packet() > a.hops_per_packet());
-  CHECK(k.devices[static_cast<std::size_t>(cluster::DeviceKind::Bridge)].traversals > 0);
-  CHECK(a.devices[static_cast<std::size_t>(cluster::DeviceKind::Bridge)].traversals == 0);
+  CHECK(k.devices[static_cast<std::size_t>(scenario::DeviceKind::Bridge)].traversals > 0);
+  CHECK(a.devices[static_cast<std::size_t>(scenario::DeviceKind::Bridge)].traversals == 0);
 }
 
 TEST_CASE("a chatty item without clients or a stop condition is reported at its line") {
-  auto spec = cluster::load_scenario_string(R"(cluster:
+  const std::string yaml = R"(cluster:
   name: c
   kubernetesVersion: "1.29.7"
   networkProfile: {networkPlugin: kubenet}
@@ -70,10 +70,9 @@ traffic:
   chatty:
     - servers: {app: server}
       requestSize: big
-)",
-                                            "bad-traffic.yaml");
+)";
   REQUIRE_THROWS_WITH(
-      workload::parse_traffic(spec),
+      scenario::load_scenario_string(yaml, "bad-traffic.yaml"),
       Catch::Contains("bad-traffic.yaml:10:20: error: traffic.chatty[0].requestSize") &&
           Catch::Contains("bad-traffic.yaml:9:7: error: traffic.chatty[0]: missing clients") &&
           Catch::Contains("missing chains or duration"));
@@ -81,7 +80,6 @@ traffic:
 
 TEST_CASE("a chatty client selector that matches no pod names the labels") {
   auto spec = two_pods();
-  spec.traffic["chatty"][0]["clients"]["app"] = "nobody";
-  REQUIRE_THROWS_WITH(workload::run_scenario(spec),
-                      Catch::Contains("no pod has the client labels app=nobody"));
+  spec.traffic.chatty[0].clients["app"] = "nobody";
+  REQUIRE_THROWS_WITH(workload::run_scenario(spec), Catch::Contains("no pod has the labels app=nobody"));
 }

@@ -35,10 +35,9 @@ Subcommand trace_subcommand() {
           "trace needs FROM and TO, e.g. `cnisim trace pod/NAME svc/NAME`; see `cnisim trace --help`");
     }
     const auto spec = load_scenario(vm);
-    const auto run = workload::parse_run(spec);
     const auto profile = workload::effective_profile(spec);
-    const auto cluster = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table});
-    if (vm.count("show-profile")) std::cout << dataplane::format_profile(profile) << '\n';
+    const auto cluster = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table});
+    if (vm.count("show-profile")) std::cout << scenario::format_profile(profile) << '\n';
     try {
       const auto out = dataplane::trace(cluster, profile, ends[0], ends[1], vm["size"].as<std::uint32_t>());
       for (const auto& line : out.lines) std::cout << line << '\n';

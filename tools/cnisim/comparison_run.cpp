@@ -8,15 +8,15 @@
 #include <sstream>
 
 #include "models/cluster/plugin.hpp"
-#include "models/cluster/scenario_loader.hpp"
-#include "models/dataplane/quantity.hpp"
+#include "models/scenario/scenario_loader.hpp"
+#include "models/scenario/quantity.hpp"
 #include "models/report/csv_report.hpp"
 #include "models/report/html_report.hpp"
 #include "models/report/json_report.hpp"
 #include "models/report/parallel_runs.hpp"
 #include "models/report/text_report.hpp"
 #include "models/workload/scenario_run.hpp"
-#include "models/workload/traffic_spec.hpp"
+#include "models/scenario/traffic_spec.hpp"
 #include "tools/cnisim/progress_bar.hpp"
 #include "tools/cnisim/typical_path.hpp"
 
@@ -43,24 +43,16 @@ std::string_view mode_name(cluster::KubeProxyMode m) {
 }
 
 struct VariantSpec {
-  cluster::ScenarioSpec spec;  // plugin and kube-proxy mode applied; YAML sections deep-copied
+  scenario::ScenarioSpec spec;  // plugin and kube-proxy mode applied
   std::string label;
 };
 
-// yaml-cpp nodes share their memory between copies and are not safe to read from two threads, so
-// each variant gets its own clone of the sections the run parses.
-void detach_yaml(cluster::ScenarioSpec& spec) {
-  spec.traffic = YAML::Clone(spec.traffic);
-  spec.costs = YAML::Clone(spec.costs);
-  spec.run = YAML::Clone(spec.run);
-}
-
 // Expected simulated time of a run for the progress bar: run.duration, else the longest traffic
 // duration; 0 when only counts bound it.
-std::int64_t expected_ps(const cluster::ScenarioSpec& spec) {
-  const auto run = workload::parse_run(spec);
+std::int64_t expected_ps(const scenario::ScenarioSpec& spec) {
+  const auto& run = spec.run;
   if (run.duration) return run.duration->ps();
-  const auto traffic = workload::parse_traffic(spec);
+  const auto& traffic = spec.traffic;
   std::int64_t longest = 0;
   for (const auto& c : traffic.chatty) {
     if (c.duration && !c.chains) longest = std::max(longest, c.duration->ps());
@@ -125,9 +117,9 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
   if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
   if (vm.count("duration")) {
     const auto& text = vm["duration"].as<std::string>();
-    const auto t = dataplane::parse_duration(text);
+    const auto t = scenario::parse_duration(text);
     if (!t || *t <= sim::Time::zero()) throw UsageError("--duration '" + text + "' is not a positive duration: write e.g. 500us, 2ms or 1s");
-    o.duration = text;
+    o.duration = *t;
   }
   o.host_figures = vm.count("host-figures") > 0;
   o.typical_paths = format == "json" || vm.count("html") > 0;
@@ -144,11 +136,7 @@ report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::
       if (modes.size() > 1) v.label.append("/").append(mode_name(mode));
       if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
       v.spec.cluster.networkProfile.kubeProxyMode = mode;
-      detach_yaml(v.spec);
-      if (o.duration) {
-        if (!v.spec.run.IsMap()) v.spec.run = YAML::Node(YAML::NodeType::Map);
-        v.spec.run["duration"] = *o.duration;
-      }
+      if (o.duration) v.spec.run.duration = *o.duration;
       variants.push_back(std::move(v));
     }
   }
@@ -156,7 +144,7 @@ report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::
   workload::RunOptions run_options;
   run_options.seed = o.seed;
   run_options.measure_host = o.host_figures;
-  const std::uint64_t seed = o.seed.value_or(workload::parse_run(variants.front().spec).seed);
+  const std::uint64_t seed = o.seed.value_or(variants.front().spec.run.seed);
 
   std::vector<std::int64_t> totals;
   for (const auto& v : variants) totals.push_back(expected_ps(v.spec));

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/cluster/scenario_spec.hpp"
+#include "models/scenario/scenario_spec.hpp"
 #include "models/report/comparison.hpp"
 #include "tools/cnisim/subcommand.hpp"
 
@@ -18,7 +18,7 @@ struct ComparisonOptions {
   std::vector<cluster::PluginKind> plugins;          // empty: the scenario's own
   std::vector<cluster::KubeProxyMode> kube_proxy;    // empty: the scenario's own
   std::optional<std::uint64_t> seed;                 // overrides run.seed
-  std::optional<std::string> duration;               // overrides run.duration (e.g. a shorter golden run)
+  std::optional<sim::Time> duration;                 // overrides run.duration (e.g. a shorter golden run)
   std::size_t jobs = 1;
   bool host_figures = false;
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)

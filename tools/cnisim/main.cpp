@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-#include "models/cluster/diagnostics.hpp"
+#include "models/scenario/diagnostics.hpp"
 #include "tools/cnisim/subcommand.hpp"
 
 namespace po = boost::program_options;
@@ -86,7 +86,7 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
-  } catch (const cnisim::cluster::ScenarioError& e) {
+  } catch (const cnisim::scenario::ScenarioError& e) {
     std::cerr << e.what();
     if (std::string_view(e.what()).ends_with('\n') == false) std::cerr << '\n';
     return kExitBadInput;

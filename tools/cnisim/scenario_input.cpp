@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "models/cluster/plugin.hpp"
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/scenario_loader.hpp"
 
 namespace cnisim::cli {
 
@@ -31,15 +31,15 @@ std::string default_scenario_path() {
   return std::string(CNISIM_SOURCE_DIR) + "/scenarios/" + kDefaultScenario;
 }
 
-cluster::ScenarioSpec load_scenario(const po::variables_map& vm) {
+scenario::ScenarioSpec load_scenario(const po::variables_map& vm) {
   const std::string path = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
   spdlog::debug("loading scenario {}", path);
-  cluster::ScenarioSpec spec = cluster::load_scenario_file(path);
+  scenario::ScenarioSpec spec = scenario::load_scenario_file(path);
   if (vm.count("plugin")) {
     const auto& name = vm["plugin"].as<std::string>();
     const auto kind = cluster::plugin_from_string(name);
     if (!kind) throw UsageError("unknown plugin '" + name + "': expected one of " + plugin_names());
-    if (*kind != spec.plugin()) cluster::apply_plugin(spec, *kind);
+    if (*kind != spec.plugin()) scenario::apply_plugin(spec, *kind);
   }
   return spec;
 }

@@ -2,7 +2,7 @@
 // The options every subcommand that reads a scenario shares: -f FILE and --plugin P.
 #include <string>
 
-#include "models/cluster/scenario_spec.hpp"
+#include "models/scenario/scenario_spec.hpp"
 #include "tools/cnisim/subcommand.hpp"
 
 namespace cnisim::cli {
@@ -12,6 +12,6 @@ void add_scenario_options(po::options_description& options);
 // The default scenario: $CNISIM_SCENARIOS/seed-walkthrough.yaml, else the source tree's scenarios/.
 std::string default_scenario_path();
 // Loads -f (or the default) and applies --plugin when given. Throws ScenarioError or UsageError.
-cluster::ScenarioSpec load_scenario(const po::variables_map& vm);
+scenario::ScenarioSpec load_scenario(const po::variables_map& vm);
 
 }  // namespace cnisim::cli

@@ -5,7 +5,7 @@
 
 #include "models/cluster/builder.hpp"
 #include "models/dataplane/network.hpp"
-#include "models/workload/traffic_spec.hpp"
+#include "models/scenario/traffic_spec.hpp"
 #include "sim/simulator.hpp"
 
 namespace cnisim::cli {
@@ -49,9 +49,8 @@ std::string us(std::int64_t ps) {
 }  // namespace
 
 std::vector<std::string> typical_cross_node_path(const cluster::ScenarioSpec& spec, const workload::RunOptions& options) {
-  const workload::RunSpec run = workload::parse_run(spec);
-  const workload::TrafficSpec traffic = workload::parse_traffic(spec);
-  const cluster::Cluster c = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table});
+  const scenario::TrafficSpec& traffic = spec.traffic;
+  const cluster::Cluster c = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table});
 
   std::map<std::string, std::string> clients, servers;
   std::uint16_t port = 80;
@@ -70,7 +69,7 @@ std::vector<std::string> typical_cross_node_path(const cluster::ScenarioSpec& sp
 
   sim::Simulator sim;
   const dataplane::CostProfile profile = workload::effective_profile(spec, options);
-  dataplane::Network network(c, profile, sim, dataplane::NetworkOptions{options.seed.value_or(run.seed), false});
+  dataplane::Network network(c, profile, sim, dataplane::NetworkOptions{options.seed.value_or(spec.run.seed), false});
   Sink sink;
   network.set_handler(&sink);
   const dataplane::HostRef from{dataplane::HostRef::Kind::Pod, *client};

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "models/cluster/scenario_spec.hpp"
+#include "models/scenario/scenario_spec.hpp"
 #include "models/workload/scenario_run.hpp"
 
 namespace cnisim::cli {

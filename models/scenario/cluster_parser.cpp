@@ -1,0 +1,124 @@
+// The cluster section: name, version, networkProfile (ARM names), vnet.
+#include <algorithm>
+
+#include "models/scenario/aks_facts.hpp"
+#include "models/scenario/k8s_names.hpp"
+#include "models/scenario/scenario_parser.hpp"
+#include "models/scenario/section_parsers.hpp"
+
+namespace cnisim::scenario {
+
+namespace {
+
+constexpr std::string_view kClusterKeys[] = {"name", "kubernetesVersion", "networkProfile", "vnet"};
+constexpr std::string_view kNetworkProfileKeys[] = {"networkPlugin", "networkPluginMode", "networkDataplane",
+                                                    "networkPolicy", "podCidr",           "serviceCidr",
+                                                    "dnsServiceIP",  "outboundType",      "kubeProxyConfig"};
+constexpr std::string_view kKubeProxyKeys[] = {"mode"};
+constexpr std::string_view kVnetKeys[] = {"name", "addressSpace", "subnetName", "nodeSubnet", "podSubnet"};
+
+void parse_network_profile(FieldReader& r, const Field& field) {
+  auto fields = r.mapping(field, kNetworkProfileKeys, "the network profile (a mapping)");
+  if (!fields) return;
+  NetworkProfile& p = r.spec().cluster.networkProfile;
+  for (const Field& f : fields->entries) {
+    const std::string& key = f.key.Scalar();
+    if (key == "networkPlugin") {
+      if (auto v = r.choice<NetworkPlugin>(f, kNetworkPluginNames)) p.networkPlugin = *v;
+    } else if (key == "networkPluginMode") {
+      if (auto v = r.choice<NetworkPluginMode>(f, kNetworkPluginModeNames)) p.networkPluginMode = *v;
+    } else if (key == "networkDataplane") {
+      if (auto v = r.choice<NetworkDataplane>(f, kNetworkDataplaneNames)) p.networkDataplane = *v;
+    } else if (key == "networkPolicy") {
+      if (auto v = r.choice<NetworkPolicy>(f, kNetworkPolicyNames)) p.networkPolicy = *v;
+    } else if (key == "podCidr") {
+      if (auto v = r.cidr(f)) p.podCidr = *v;
+    } else if (key == "serviceCidr") {
+      if (auto v = r.cidr(f)) p.serviceCidr = *v;
+    } else if (key == "dnsServiceIP") {
+      if (auto v = r.address(f)) p.dnsServiceIP = *v;
+    } else if (key == "outboundType") {
+      if (auto v = r.choice<OutboundType>(f, kOutboundTypeNames)) p.outboundType = *v;
+    } else if (key == "kubeProxyConfig") {
+      auto proxy = r.mapping(f, kKubeProxyKeys, "the kube-proxy configuration (a mapping)");
+      if (!proxy) continue;
+      if (const Field* mode = proxy->find("mode")) {
+        if (auto v = r.choice<KubeProxyMode>(*mode, kKubeProxyModeNames)) p.kubeProxyMode = *v;
+      }
+    }
+  }
+}
+
+void parse_vnet(FieldReader& r, const Field& field) {
+  auto fields = r.mapping(field, kVnetKeys, "the virtual network (a mapping)");
+  if (!fields) return;
+  VnetSpec& v = r.spec().cluster.vnet;
+  for (const Field& f : fields->entries) {
+    const std::string& key = f.key.Scalar();
+    if (key == "name") {
+      if (auto s = r.text(f, "the VNet's name")) v.name = *s;
+    } else if (key == "subnetName") {
+      if (auto s = r.text(f, "the node subnet's name")) v.subnetName = *s;
+    } else if (key == "nodeSubnet") {
+      if (auto c = r.cidr(f)) v.nodeSubnet = *c;
+    } else if (key == "podSubnet") {
+      if (auto c = r.cidr(f)) v.podSubnet = *c;
+    } else if (key == "addressSpace") {
+      // ARM's addressSpace.addressPrefixes is a list; a single CIDR is accepted as a list of one.
+      if (f.value.IsScalar()) {
+        if (auto c = r.cidr(f, f.value, f.path + "[0]")) v.addressSpace.push_back(*c);
+        r.record(f.path, r.mark_of(f));
+        continue;
+      }
+      auto items = r.list(f, "CIDRs");
+      if (!items) continue;
+      for (std::size_t i = 0; i < items->size(); ++i) {
+        if (auto c = r.cidr(f, (*items)[i], item_path(f.path, i))) v.addressSpace.push_back(*c);
+      }
+    }
+  }
+  // A VNet of your own must say where the nodes go; only the AKS-managed one has defaults.
+  for (std::string_view required : {"addressSpace", "nodeSubnet"}) {
+    if (fields->find(required) == nullptr) {
+      r.error(field.path + "." + std::string(required), r.mark_of(field),
+              "a VNet of your own needs " + std::string(required),
+              required == "nodeSubnet" ? "nodeSubnet: a CIDR inside addressSpace, such as 10.1.0.0/22"
+                                       : "addressSpace: a list of CIDRs, such as [10.1.0.0/16]",
+              "add it, or remove the whole vnet section to use the AKS-managed VNet (10.224.0.0/12)");
+    }
+  }
+}
+
+}  // namespace
+
+void parse_cluster(FieldReader& r, const Field& field) {
+  auto fields = r.mapping(field, kClusterKeys, "the cluster description (a mapping)");
+  if (!fields) return;
+  ClusterSpec& c = r.spec().cluster;
+  for (const Field& f : fields->entries) {
+    const std::string& key = f.key.Scalar();
+    if (key == "name") {
+      auto s = r.text(f, "the cluster's name");
+      if (s && check_name(r, f, *s, cluster_name_problem(*s), "1-63 letters, digits, '-' or '_'",
+                          "AKS cluster names look like 'aks-demo'")) {
+        c.name = *s;
+      }
+    } else if (key == "kubernetesVersion") {
+      auto s = r.text(f, "a Kubernetes version such as 1.30 or 1.30.4");
+      if (!s) continue;
+      if (!kubernetes_minor(*s)) {
+        r.error(f.path, r.mark_of(f), "not a Kubernetes version: " + FieldReader::quoted(*s),
+                "MAJOR.MINOR or MAJOR.MINOR.PATCH with major version 1, such as 1.30 or 1.30.4",
+                "quote nothing, and write e.g. 1.29.7 (the plugin default depends on the minor version)");
+        continue;
+      }
+      c.kubernetesVersion = s->front() == 'v' ? s->substr(1) : *s;
+    } else if (key == "networkProfile") {
+      parse_network_profile(r, f);
+    } else if (key == "vnet") {
+      parse_vnet(r, f);
+    }
+  }
+}
+
+}  // namespace cnisim::scenario

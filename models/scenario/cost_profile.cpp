@@ -1,0 +1,354 @@
+// Reading cost profiles and a scenario's `costs` overrides with the scenario loader's FieldReader, so
+// that unknown keys, wrong types and bad quantities get the same file:line:col diagnostics. Both read
+// into CostOverrides; a profile file must set every number, a `costs` section any of them.
+#include "models/scenario/cost_profile.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "models/scenario/field_reader.hpp"
+#include "models/scenario/quantity.hpp"
+#include "models/scenario/quantity_reader.hpp"
+#include "models/scenario/section_parsers.hpp"
+#include "models/scenario/yaml_input_guard.hpp"
+
+namespace cnisim::scenario {
+namespace {
+
+// YAML keys, indexed by DeviceKind / LinkKind / TableKind.
+constexpr std::array<std::string_view, kDeviceKindCount> kDeviceKeys{
+    "podNamespace", "vethPodEnd", "vethHostEnd", "bridge",      "nodeStack",
+    "nic",          "vnetRouter", "externalVm",  "internetHost"};
+constexpr std::array<std::string_view, kLinkKindCount> kLinkKeys{"podInterface", "vethPair",    "bridgePort",
+                                                                 "bridgeToHost", "hostRouted",  "nodeNic",
+                                                                 "nicToVnet",    "vnetExternal"};
+constexpr std::array<std::string_view, kTableKindCount> kTableKeys{"pod", "node", "azure"};
+constexpr std::array<std::string_view, 2> kDeviceCostKeys{"fixed", "perByte"};
+constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queuePackets"};
+constexpr std::array<std::string_view, 3> kLookupKeys{"model", "constant", "perWork"};
+constexpr std::array<std::string_view, 5> kNetfilterKeys{"conntrackLookup", "conntrackCreate", "natRewrite",
+                                                         "iptablesPerRule", "serviceMapLookup"};
+constexpr std::array<std::string_view, 6> kProfileKeys{"name",        "devices",   "links",
+                                                       "routeLookup", "netfilter", "ttl"};
+constexpr std::array<std::string_view, 6> kCostsKeys{"profile",     "devices",   "links",
+                                                     "routeLookup", "netfilter", "ttl"};
+constexpr NamedValue<LookupCostModel> kLookupModels[] = {
+    {LookupCostModel::Constant, "constant"},
+    {LookupCostModel::Proportional, "proportional"},
+    {LookupCostModel::Measured, "measured"}};
+
+// Reads a mapping into overrides.
+class ProfileReader {
+ public:
+  explicit ProfileReader(FieldReader& reader) : r_(reader) {}
+
+  void duration(const Field& f, std::optional<sim::Time>& out) {
+    if (auto t = read_duration(r_, f)) out = *t;
+  }
+
+  void rate(const Field& f, std::optional<sim::DataRate>& out) {
+    if (auto v = read_rate(r_, f)) out = *v;
+  }
+
+  template <std::size_t N, class T, class Fn>
+  void keyed(const Field& section, const std::array<std::string_view, N>& keys, std::array<T, N>& out,
+             std::string_view what, Fn&& each) {
+    auto fields = r_.mapping(section, keys, what);
+    if (!fields) return;
+    for (const auto& f : fields->entries) {
+      const auto i =
+          static_cast<std::size_t>(std::find(keys.begin(), keys.end(), f.key.Scalar()) - keys.begin());
+      each(f, out[i]);
+    }
+  }
+
+  void device_cost(const Field& f, DeviceCostOverride& d) {
+    auto fields = r_.mapping(f, kDeviceCostKeys, "a device cost mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      if (c.key.Scalar() == "fixed")
+        duration(c, d.fixed);
+      else
+        duration(c, d.per_byte);
+    }
+  }
+
+  void link_cost(const Field& f, LinkCostOverride& l) {
+    auto fields = r_.mapping(f, kLinkCostKeys, "a link mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      if (c.key.Scalar() == "rate") {
+        rate(c, l.rate);
+      } else if (c.key.Scalar() == "delay") {
+        duration(c, l.delay);
+      } else if (auto n = r_.whole_number(c, 1, 1u << 24)) {
+        l.queue_packets = static_cast<std::uint32_t>(*n);
+      }
+    }
+  }
+
+  void lookup(const Field& f, CostOverrides& p) {
+    auto fields = r_.mapping(f, kLookupKeys, "the routeLookup mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      const std::string& k = c.key.Scalar();
+      if (k == "model") {
+        if (auto m = r_.choice<LookupCostModel>(c, kLookupModels)) p.lookup_model = *m;
+      } else {
+        auto& target = k == "constant" ? p.lookup_constant : p.lookup_per_work;
+        keyed(c, kTableKeys, target, "a mapping of tables (pod, node, azure) to durations",
+              [&](const Field& t, std::optional<sim::Time>& out) { duration(t, out); });
+      }
+    }
+  }
+
+  void netfilter(const Field& f, CostOverrides& p) {
+    auto fields = r_.mapping(f, kNetfilterKeys, "the netfilter mapping");
+    if (!fields) return;
+    std::optional<sim::Time>* targets[] = {&p.conntrack_lookup, &p.conntrack_create, &p.nat_rewrite, &p.iptables_per_rule,
+                            &p.service_map_lookup};
+    for (const auto& c : fields->entries) {
+      const auto i =
+          std::find(kNetfilterKeys.begin(), kNetfilterKeys.end(), c.key.Scalar()) - kNetfilterKeys.begin();
+      duration(c, *targets[i]);
+    }
+  }
+
+  // The sections a profile and a `costs` override share.
+  void section(const Field& f, CostOverrides& p) {
+    const std::string& k = f.key.Scalar();
+    if (k == "devices") {
+      keyed(f, kDeviceKeys, p.devices, "a mapping of device kinds",
+            [&](const Field& d, DeviceCostOverride& out) { device_cost(d, out); });
+    } else if (k == "links") {
+      keyed(f, kLinkKeys, p.links, "a mapping of link kinds",
+            [&](const Field& l, LinkCostOverride& out) { link_cost(l, out); });
+    } else if (k == "routeLookup") {
+      lookup(f, p);
+    } else if (k == "netfilter") {
+      netfilter(f, p);
+    } else if (k == "ttl") {
+      if (auto n = r_.whole_number(f, 1, 255)) p.initial_ttl = static_cast<std::uint32_t>(*n);
+    }
+  }
+
+ private:
+  FieldReader& r_;
+};
+
+// Calls fn(path, given) for every number of a profile: what a complete profile must give.
+template <class Fn>
+void each_leaf(const CostOverrides& o, Fn&& fn) {
+  fn("ttl", o.initial_ttl.has_value());
+  fn("routeLookup.model", o.lookup_model.has_value());
+  for (std::size_t i = 0; i < kDeviceKindCount; ++i) {
+    const std::string d = "devices." + std::string(kDeviceKeys[i]) + ".";
+    fn(d + "fixed", o.devices[i].fixed.has_value());
+    fn(d + "perByte", o.devices[i].per_byte.has_value());
+  }
+  for (std::size_t i = 0; i < kLinkKindCount; ++i) {
+    const std::string l = "links." + std::string(kLinkKeys[i]) + ".";
+    fn(l + "rate", o.links[i].rate.has_value());
+    fn(l + "delay", o.links[i].delay.has_value());
+    fn(l + "queuePackets", o.links[i].queue_packets.has_value());
+  }
+  for (std::size_t t = 0; t < kTableKindCount; ++t) {
+    fn("routeLookup.constant." + std::string(kTableKeys[t]), o.lookup_constant[t].has_value());
+    fn("routeLookup.perWork." + std::string(kTableKeys[t]), o.lookup_per_work[t].has_value());
+  }
+  const std::optional<sim::Time>* netfilter[] = {&o.conntrack_lookup, &o.conntrack_create, &o.nat_rewrite,
+                                                 &o.iptables_per_rule, &o.service_map_lookup};
+  for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
+    fn("netfilter." + std::string(kNetfilterKeys[i]), netfilter[i]->has_value());
+  }
+}
+
+// Reads a profile document; a complete profile when every number is given (else diagnostics).
+CostProfile parse_profile(const YAML::Node& root, const std::string& file, DiagnosticSink& sink) {
+  ScenarioSpec marks;  // FieldReader records marks here; only the file name matters
+  marks.sourceFile = file;
+  FieldReader reader(marks, sink);
+  ProfileReader pr(reader);
+  CostProfile p;
+  p.source = file;
+  CostOverrides values;
+  bool named = false;
+  auto fields = reader.mapping(root, "", reader.mark_of(root), kProfileKeys, "a cost profile mapping");
+  if (!fields) return p;
+  for (const auto& f : fields->entries) {
+    if (f.key.Scalar() == "name") {
+      if (auto n = reader.text(f, "the profile's name")) p.name = *n, named = true;
+    } else {
+      pr.section(f, values);
+    }
+  }
+  auto missing = [&](const std::string& leaf, bool given) {
+    if (given || !sink.usable(leaf)) return;
+    reader.error(leaf, reader.mark_of(root), "missing " + leaf, "every cost of every device and link in a profile",
+                 "a profile is complete on purpose: each number needs its source; copy the entry from "
+                 "aks-accelerated.yaml");
+  };
+  missing("name", named);
+  each_leaf(values, missing);
+  apply(values, p);
+  return p;
+}
+
+bool looks_like_path(std::string_view s) {
+  return s.find('/') != std::string_view::npos || s.ends_with(".yaml");
+}
+
+// Reads and parses a profile file through the input guard; diagnostics into sink. `named_at`: where
+// the profile was named (costs.profile), for a file that cannot be read.
+std::optional<CostProfile> read_profile(const std::string& path, DiagnosticSink& sink, const Diagnostic* named_at) {
+  const InputLimits limits;
+  const auto text = read_input_file(path, limits, kProfileInput, sink, named_at);
+  if (!text) return std::nullopt;
+  const auto root = parse_guarded_yaml(*text, path, limits, kProfileInput, sink);
+  if (!root) return std::nullopt;
+  const std::size_t before = sink.size();
+  CostProfile p = parse_profile(*root, path, sink);
+  if (sink.size() != before) return std::nullopt;
+  return p;
+}
+
+}  // namespace
+
+std::string_view to_string(LookupCostModel model) {
+  for (const auto& m : kLookupModels) {
+    if (m.value == model) return m.name;
+  }
+  return "?";
+}
+
+std::string default_profile_dir() { return CNISIM_PROFILE_DIR; }
+
+bool CostOverrides::empty() const {
+  bool any = false;
+  each_leaf(*this, [&](const std::string&, bool given) { any = any || given; });
+  return !any;
+}
+
+void apply(const CostOverrides& o, CostProfile& p) {
+  for (std::size_t i = 0; i < kDeviceKindCount; ++i) {
+    p.devices[i].fixed = o.devices[i].fixed.value_or(p.devices[i].fixed);
+    p.devices[i].per_byte = o.devices[i].per_byte.value_or(p.devices[i].per_byte);
+  }
+  for (std::size_t i = 0; i < kLinkKindCount; ++i) {
+    p.links[i].rate = o.links[i].rate.value_or(p.links[i].rate);
+    p.links[i].delay = o.links[i].delay.value_or(p.links[i].delay);
+    p.links[i].queue_packets = o.links[i].queue_packets.value_or(p.links[i].queue_packets);
+  }
+  p.lookup_model = o.lookup_model.value_or(p.lookup_model);
+  for (std::size_t t = 0; t < kTableKindCount; ++t) {
+    p.lookup_constant[t] = o.lookup_constant[t].value_or(p.lookup_constant[t]);
+    p.lookup_per_work[t] = o.lookup_per_work[t].value_or(p.lookup_per_work[t]);
+  }
+  p.conntrack_lookup = o.conntrack_lookup.value_or(p.conntrack_lookup);
+  p.conntrack_create = o.conntrack_create.value_or(p.conntrack_create);
+  p.nat_rewrite = o.nat_rewrite.value_or(p.nat_rewrite);
+  p.iptables_per_rule = o.iptables_per_rule.value_or(p.iptables_per_rule);
+  p.service_map_lookup = o.service_map_lookup.value_or(p.service_map_lookup);
+  p.initial_ttl = o.initial_ttl.value_or(p.initial_ttl);
+}
+
+std::string profile_path(const std::string& name_or_path, const std::string& relative_to) {
+  if (!looks_like_path(name_or_path)) return default_profile_dir() + "/" + name_or_path + ".yaml";
+  if (relative_to.empty() || std::filesystem::path(name_or_path).is_absolute()) return name_or_path;
+  return (std::filesystem::path(relative_to) / name_or_path).string();
+}
+
+CostProfile load_profile_string(std::string_view yaml, const std::string& name) {
+  DiagnosticSink sink;
+  const InputLimits limits;
+  if (const auto root = parse_guarded_yaml(yaml, name, limits, kProfileInput, sink)) {
+    CostProfile p = parse_profile(*root, name, sink);
+    sink.throw_if_any();
+    return p;
+  }
+  sink.throw_if_any();
+  return {};
+}
+
+CostProfile load_profile(const std::string& name_or_path) {
+  DiagnosticSink sink;
+  auto p = read_profile(profile_path(name_or_path), sink, nullptr);
+  sink.throw_if_any();
+  return *p;
+}
+
+void parse_costs(FieldReader& r, const Field& field) {
+  CostsSpec& costs = r.spec().costs;
+  auto fields = r.mapping(field, kCostsKeys, "the costs mapping");
+  if (!fields) return;
+  ProfileReader pr(r);
+  for (const auto& f : fields->entries) {
+    if (f.key.Scalar() == "profile") {
+      if (auto t = r.text(f, "a profile name (aks-accelerated) or the path of a profile .yaml file")) costs.base = *t;
+    } else {
+      pr.section(f, costs.overrides);
+    }
+  }
+}
+
+void resolve_costs(FieldReader& r) {
+  ScenarioSpec& spec = r.spec();
+  if (!r.sink().usable("costs.profile")) return;
+  CostsSpec& costs = spec.costs;
+  const std::string dir = std::filesystem::path(spec.sourceFile).parent_path().string();
+  costs.base_path = profile_path(costs.base, dir);
+  Diagnostic named_at;
+  const SourceMark m = spec.locate("costs.profile");
+  named_at.file = m.file.empty() ? spec.sourceFile : m.file;
+  named_at.line = std::max(1, m.line);
+  named_at.column = std::max(1, m.column);
+  named_at.path = "costs.profile";
+  if (auto p = read_profile(costs.base_path, r.sink(), &named_at)) {
+    costs.profile = std::move(*p);
+    if (!costs.overrides.empty()) {
+      apply(costs.overrides, costs.profile);
+      costs.profile.name += " (with the scenario's costs)";
+    }
+  }
+}
+
+std::string format_profile(const CostProfile& p) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << p.name;
+  out << YAML::Key << "devices" << YAML::Value << YAML::BeginMap;
+  for (std::size_t i = 0; i < kDeviceKindCount; ++i) {
+    out << YAML::Key << std::string(kDeviceKeys[i]) << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "fixed" << YAML::Value << format_duration(p.devices[i].fixed);
+    out << YAML::Key << "perByte" << YAML::Value << format_duration(p.devices[i].per_byte) << YAML::EndMap;
+  }
+  out << YAML::EndMap << YAML::Key << "links" << YAML::Value << YAML::BeginMap;
+  for (std::size_t i = 0; i < kLinkKindCount; ++i) {
+    out << YAML::Key << std::string(kLinkKeys[i]) << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "rate" << YAML::Value << format_rate(p.links[i].rate);
+    out << YAML::Key << "delay" << YAML::Value << format_duration(p.links[i].delay);
+    out << YAML::Key << "queuePackets" << YAML::Value << p.links[i].queue_packets << YAML::EndMap;
+  }
+  out << YAML::EndMap << YAML::Key << "routeLookup" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "model" << YAML::Value << std::string(to_string(p.lookup_model));
+  for (int which = 0; which < 2; ++which) {
+    const auto& costs = which == 0 ? p.lookup_constant : p.lookup_per_work;
+    out << YAML::Key << (which == 0 ? "constant" : "perWork") << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (std::size_t t = 0; t < kTableKindCount; ++t) {
+      out << YAML::Key << std::string(kTableKeys[t]) << YAML::Value << format_duration(costs[t]);
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap << YAML::Key << "netfilter" << YAML::Value << YAML::BeginMap;
+  const sim::Time values[] = {p.conntrack_lookup, p.conntrack_create, p.nat_rewrite, p.iptables_per_rule,
+                              p.service_map_lookup};
+  for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
+    out << YAML::Key << std::string(kNetfilterKeys[i]) << YAML::Value << format_duration(values[i]);
+  }
+  out << YAML::EndMap << YAML::Key << "ttl" << YAML::Value << p.initial_ttl << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace cnisim::scenario

@@ -1,0 +1,104 @@
+#pragma once
+// The cost profile: how long each device takes to do its work, and what each link is. Loaded from
+// models/profiles/<name>.yaml (every number there carries its source), then overridden by a
+// scenario's `costs` section. Service time at a device = fixed + perByte x size + the work actually
+// done (route lookups under the lookup-cost model, conntrack, NAT rewrites, iptables rules walked).
+//
+// Profiles are read here, at scenario load time, through the same input guard as the scenario (size
+// cap, regular files only, alias and nesting limits), and report their errors at their own
+// file:line:col.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "models/scenario/device_kinds.hpp"
+#include "sim/time.hpp"
+
+namespace cnisim::scenario {
+
+struct DeviceCost {
+  sim::Time fixed;
+  sim::Time per_byte;
+};
+
+struct LinkCost {
+  sim::DataRate rate;  // 0: no serialization delay (virtual links)
+  sim::Time delay;     // propagation
+  std::uint32_t queue_packets = 0;  // drop-tail limit of the sending side's queue (waiting + in service)
+};
+
+// How a route lookup is charged: a constant per table; per unit of the lookup's work measure
+// (entries examined / trie levels); or measured: the real lookup timed on this machine at start-up
+// (machine-dependent, so never the default: runs must be byte-identical everywhere).
+enum class LookupCostModel : std::uint8_t { Constant, Proportional, Measured };
+std::string_view to_string(LookupCostModel model);  // "constant", "proportional", "measured"
+
+struct CostProfile {
+  std::string name;
+  std::string source;  // the profile file
+  std::array<DeviceCost, kDeviceKindCount> devices{};
+  std::array<LinkCost, kLinkKindCount> links{};
+  LookupCostModel lookup_model = LookupCostModel::Constant;
+  std::array<sim::Time, kTableKindCount> lookup_constant{};
+  std::array<sim::Time, kTableKindCount> lookup_per_work{};
+  sim::Time conntrack_lookup;
+  sim::Time conntrack_create;
+  sim::Time nat_rewrite;
+  sim::Time iptables_per_rule;
+  sim::Time service_map_lookup;  // ipvs, nftables verdict map, eBPF service map: one lookup
+  std::uint32_t initial_ttl = 64;
+
+  const DeviceCost& device(DeviceKind k) const { return devices[static_cast<std::size_t>(k)]; }
+  const LinkCost& link(LinkKind k) const { return links[static_cast<std::size_t>(k)]; }
+};
+
+// Some of a profile's numbers: what a scenario's `costs` section sets on top of its base profile.
+struct DeviceCostOverride {
+  std::optional<sim::Time> fixed;
+  std::optional<sim::Time> per_byte;
+};
+struct LinkCostOverride {
+  std::optional<sim::DataRate> rate;
+  std::optional<sim::Time> delay;
+  std::optional<std::uint32_t> queue_packets;
+};
+struct CostOverrides {
+  std::array<DeviceCostOverride, kDeviceKindCount> devices{};
+  std::array<LinkCostOverride, kLinkKindCount> links{};
+  std::optional<LookupCostModel> lookup_model;
+  std::array<std::optional<sim::Time>, kTableKindCount> lookup_constant{};
+  std::array<std::optional<sim::Time>, kTableKindCount> lookup_per_work{};
+  std::optional<sim::Time> conntrack_lookup;
+  std::optional<sim::Time> conntrack_create;
+  std::optional<sim::Time> nat_rewrite;
+  std::optional<sim::Time> iptables_per_rule;
+  std::optional<sim::Time> service_map_lookup;
+  std::optional<std::uint32_t> initial_ttl;
+
+  bool empty() const;
+};
+
+// Sets every number the overrides give; names the result "<name> (with the scenario's costs)" when
+// there was any.
+void apply(const CostOverrides& overrides, CostProfile& profile);
+
+// The directory the shipped profiles live in (models/profiles in the source tree).
+std::string default_profile_dir();
+inline constexpr std::string_view kDefaultProfile = "aks-accelerated";
+
+// Where a profile named in a scenario or on the command line is: a shipped profile's name
+// ("aks-accelerated") or a path (relative paths from `relative_to`, a directory; empty = as given).
+std::string profile_path(const std::string& name_or_path, const std::string& relative_to = {});
+
+// Loads a complete profile: every key must be present. name_or_path: a shipped profile's name
+// or a path to a YAML file. Throws ScenarioError with file:line:col diagnostics on unreadable files
+// (missing, not a regular file, too large), YAML errors, unknown keys, wrong types and missing keys.
+CostProfile load_profile(const std::string& name_or_path);
+CostProfile load_profile_string(std::string_view yaml, const std::string& name);
+
+// The profile as YAML with the same keys the file uses (what `cnisim ... --show-profile` prints).
+std::string format_profile(const CostProfile& profile);
+
+}  // namespace cnisim::scenario

@@ -1,0 +1,140 @@
+#pragma once
+// ScenarioSpec: the plain structs a scenario YAML file is loaded into (after defaults and validation).
+// This header is the contract between the loader (scenario_loader.*, validation.*) and the builder.
+// Field names follow AKS's ARM networkProfile names where one exists.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/net/cidr.hpp"
+#include "models/net/ipv4.hpp"
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/traffic_spec.hpp"
+
+namespace cnisim::scenario {
+
+// Where a value came from in the scenario file (1-based line and column; 0 when it was defaulted).
+struct SourceMark {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+enum class NetworkPlugin { Kubenet, Azure, None };        // networkPlugin: kubenet | azure | none
+enum class NetworkPluginMode { Default, Overlay };         // networkPluginMode: (absent) | overlay
+enum class NetworkDataplane { Azure, Cilium };            // networkDataplane
+enum class NetworkPolicy { None, Calico, Azure, Cilium }; // networkPolicy
+enum class OutboundType { LoadBalancer, UserDefinedRouting, ManagedNATGateway, UserAssignedNATGateway, None };
+enum class KubeProxyMode { Iptables, Ipvs, Nftables };    // kubeProxyConfig.mode: IPTABLES | IPVS | NFTABLES
+
+// The plugin the builder instantiates, derived from plugin + mode + dataplane. Its short name is what
+// the command line's --plugin takes: kubenet, azure, overlay, cilium, none.
+enum class PluginKind { Kubenet, AzureNodeSubnet, AzureOverlay, Cilium, None };
+
+
+struct NetworkProfile {
+  NetworkPlugin networkPlugin = NetworkPlugin::Kubenet;
+  NetworkPluginMode networkPluginMode = NetworkPluginMode::Default;
+  NetworkDataplane networkDataplane = NetworkDataplane::Azure;
+  NetworkPolicy networkPolicy = NetworkPolicy::None;
+  net::Cidr podCidr;
+  net::Cidr serviceCidr;
+  net::Ipv4 dnsServiceIP;
+  OutboundType outboundType = OutboundType::LoadBalancer;
+  KubeProxyMode kubeProxyMode = KubeProxyMode::Iptables;
+};
+
+struct VnetSpec {
+  std::string name;
+  std::vector<net::Cidr> addressSpace;
+  std::string subnetName;
+  net::Cidr nodeSubnet;
+  std::optional<net::Cidr> podSubnet;  // Azure CNI "pod subnet" variant; absent = node subnet mode
+};
+
+struct ClusterSpec {
+  std::string name;
+  std::string kubernetesVersion;
+  NetworkProfile networkProfile;
+  VnetSpec vnet;
+};
+
+enum class OsType { Linux, Windows };
+enum class PoolMode { System, User };
+
+struct NodePoolSpec {
+  std::string name;
+  std::uint32_t count = 0;
+  std::string vmSize;
+  OsType osType = OsType::Linux;
+  PoolMode mode = PoolMode::User;
+  std::uint32_t maxPods = 0;   // resolved: the plugin's default when not given
+  std::uint32_t maxSurge = 1;  // nodes added during upgrade; counts in IP planning
+};
+
+enum class WorkloadKind { Deployment, DaemonSet };
+
+struct WorkloadSpec {
+  WorkloadKind kind = WorkloadKind::Deployment;
+  std::string namespace_ = "default";
+  std::string name;
+  std::uint32_t replicas = 1;  // Deployments only
+  std::string image;
+  std::map<std::string, std::string> labels;
+  bool hostNetwork = false;
+  std::optional<OsType> nodeOs;  // nodeSelector kubernetes.io/os; absent = Linux
+  bool system = false;           // added automatically (kube-proxy, CoreDNS, ...)
+};
+
+struct ServicePort {
+  std::string name;
+  std::string protocol = "TCP";
+  std::uint16_t port = 0;
+  std::uint16_t targetPort = 0;
+};
+
+struct ServiceSpec {
+  std::string namespace_ = "default";
+  std::string name;
+  std::map<std::string, std::string> selector;
+  std::vector<ServicePort> ports;
+  std::optional<net::Ipv4> clusterIP;  // fixed address (kube-dns takes dnsServiceIP)
+  bool system = false;
+};
+
+struct ScenarioSpec {
+  std::string sourceFile;
+  ClusterSpec cluster;
+  std::vector<NodePoolSpec> nodePools;
+  std::vector<WorkloadSpec> workloads;
+  std::vector<ServiceSpec> services;
+  TrafficSpec traffic;
+  CostsSpec costs;
+  RunSpec run;
+  // Settings the file gives that are accepted but not modelled (`--strict` makes them errors).
+  std::vector<Diagnostic> warnings;
+  // Source marks by field path, e.g. "cluster.networkProfile.podCidr", "nodePools[1].count".
+  std::map<std::string, SourceMark> marks;
+
+  PluginKind plugin() const;  // derived from cluster.networkProfile
+  // The mark recorded for exactly this path; line 0 when the value was defaulted or never recorded.
+  SourceMark mark(const std::string& path) const;
+  // True when the scenario file itself gave this field (not a default, not apply_plugin).
+  bool given(const std::string& path) const;
+  // The mark of the path or, when it was defaulted, of its nearest ancestor the file did give
+  // ("nodePools[1].maxPods" -> "nodePools[1]"): where an error about a defaulted value should point.
+  SourceMark locate(const std::string& path) const;
+  // Total nodes over all pools, and whether the plugin takes pod IPs from cluster.networkProfile.podCidr
+  // (kubenet, overlay, cilium in overlay mode, none) rather than from a VNet subnet.
+  std::uint64_t node_count() const;
+  bool uses_pod_cidr() const;
+};
+
+// Short plugin names as the command line's --plugin takes them: kubenet, azure, overlay, cilium, none.
+std::string_view to_string(PluginKind kind);
+std::optional<PluginKind> plugin_from_string(std::string_view name);
+
+}  // namespace cnisim::scenario

@@ -1,0 +1,167 @@
+// Reading the scenario's `traffic` and `run` sections (the `costs` section: cost_profile.cpp).
+#include <array>
+#include <string_view>
+
+#include "models/scenario/field_reader.hpp"
+#include "models/scenario/quantity_reader.hpp"
+#include "models/scenario/section_parsers.hpp"
+#include "models/scenario/traffic_spec.hpp"
+
+namespace cnisim::scenario {
+namespace {
+
+constexpr std::array<std::string_view, 3> kTrafficKeys{"ping", "chatty", "bulk"};
+constexpr std::array<std::string_view, 5> kPingKeys{"from", "to", "count", "interval", "size"};
+constexpr std::array<std::string_view, 16> kChattyKeys{
+    "name",       "clients",     "servers", "service",   "port",       "requestSize",          "responseSize",
+    "chainDepth", "concurrency", "rate",    "thinkTime", "serverTime", "newConnectionPerCall", "chains",
+    "duration",   "stopAfter"};
+constexpr std::array<std::string_view, 6> kBulkKeys{"from", "to", "rate", "packetSize", "duration", "port"};
+constexpr std::array<std::string_view, 5> kRunKeys{"seed", "duration", "plugin", "lookupCostModel",
+                                                   "routeTable"};
+constexpr NamedValue<PluginKind> kPlugins[] = {
+    {PluginKind::Kubenet, "kubenet"},
+    {PluginKind::AzureNodeSubnet, "azure"},
+    {PluginKind::AzureOverlay, "overlay"},
+    {PluginKind::Cilium, "cilium"},
+    {PluginKind::None, "none"}};
+constexpr NamedValue<LookupCostModel> kModels[] = {
+    {LookupCostModel::Constant, "constant"},
+    {LookupCostModel::Proportional, "proportional"},
+    {LookupCostModel::Measured, "measured"}};
+constexpr NamedValue<net::RouteTableKind> kTables[] = {{net::RouteTableKind::Linear, "linear"},
+                                                                {net::RouteTableKind::Poptrie, "poptrie"}};
+constexpr std::uint64_t kMaxPacket = 65535;  // one message is one IP packet
+
+// Reads each item of a list into out, then checks the whole item with `check` (what must be given).
+template <class T, std::size_t N, class Fn, class Check>
+void each_item(FieldReader& r, const Field& list, const std::array<std::string_view, N>& keys,
+               std::string_view what, std::vector<T>& out, Fn&& read, Check&& check) {
+  auto items = r.list(list, "a list of " + std::string(what) + "s");
+  if (!items) return;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const std::string path = item_path(list.path, i);
+    auto fields = r.mapping((*items)[i], path, r.mark_of((*items)[i]), keys, what);
+    if (!fields) continue;
+    T item;
+    for (const auto& f : fields->entries) read(f, item);
+    check(item, [&](bool ok, const std::string& missing, std::string hint) {
+      if (!ok) {
+        r.error(path, r.mark_of((*items)[i]), "missing " + missing, missing, std::move(hint));
+      }
+    });
+    out.push_back(std::move(item));
+  }
+}
+
+}  // namespace
+
+void parse_traffic(FieldReader& r, const Field& field) {
+  TrafficSpec& t = r.spec().traffic;
+  auto top = r.mapping(field, kTrafficKeys, "the traffic mapping");
+  if (!top) return;
+  for (const auto& section : top->entries) {
+    const std::string& k = section.key.Scalar();
+    if (k == "ping") {
+      each_item(r, section, kPingKeys, "ping mapping", t.ping, [&](const Field& f, PingSpec& p) {
+        const std::string& key = f.key.Scalar();
+        if (key == "from")
+          p.from = r.text(f, "an endpoint").value_or("");
+        else if (key == "to")
+          p.to = r.text(f, "an endpoint").value_or("");
+        else if (key == "count")
+          p.count = static_cast<std::uint32_t>(r.whole_number(f, 1, 100000000).value_or(1));
+        else if (key == "interval")
+          p.interval = read_duration(r, f).value_or(p.interval);
+        else
+          p.size = static_cast<std::uint32_t>(r.whole_number(f, 28, kMaxPacket).value_or(p.size));
+      }, [](const PingSpec& p, auto require) {
+        require(!p.from.empty() && !p.to.empty(), "from and to",
+                "name both ends, e.g. from: pod/client-0, to: pod/server-0");
+      });
+    } else if (k == "chatty") {
+      each_item(r, section, kChattyKeys, "chatty mapping", t.chatty, [&](const Field& f, ChattySpec& c) {
+        const std::string& key = f.key.Scalar();
+        auto number = [&](std::uint64_t lo, std::uint64_t hi, std::uint64_t fallback) {
+          return r.whole_number(f, lo, hi).value_or(fallback);
+        };
+        if (key == "name")
+          c.name = r.text(f, "a name").value_or(c.name);
+        else if (key == "clients")
+          c.clients = r.string_map(f, "pod labels").value_or(c.clients);
+        else if (key == "servers")
+          c.servers = r.string_map(f, "pod labels").value_or(c.servers);
+        else if (key == "service")
+          c.service = r.text(f, "a Service name").value_or("");
+        else if (key == "port")
+          c.port = static_cast<std::uint16_t>(number(1, 65535, c.port));
+        else if (key == "requestSize")
+          c.request_size = static_cast<std::uint32_t>(number(28, kMaxPacket, c.request_size));
+        else if (key == "responseSize")
+          c.response_size = static_cast<std::uint32_t>(number(28, kMaxPacket, c.response_size));
+        else if (key == "chainDepth")
+          c.chain_depth = static_cast<std::uint32_t>(number(1, 1000, c.chain_depth));
+        else if (key == "concurrency")
+          c.concurrency = static_cast<std::uint32_t>(number(1, 100000, c.concurrency));
+        else if (key == "rate")
+          c.rate_per_second = r.whole_number(f, 1, 1000000000000ull);
+        else if (key == "thinkTime")
+          c.think_time = read_duration(r, f).value_or(c.think_time);
+        else if (key == "serverTime")
+          c.server_time = read_duration(r, f).value_or(c.server_time);
+        else if (key == "newConnectionPerCall")
+          c.new_connection_per_call = r.flag(f).value_or(false);
+        else if (key == "chains" || key == "stopAfter")
+          c.chains = r.whole_number(f, 1, 1000000000000ull);
+        else
+          c.duration = read_positive_duration(r, f);
+      }, [](const ChattySpec& c, auto require) {
+        require(!c.clients.empty(), "clients (pod labels)", "e.g. clients: {app: client}");
+        require(c.servers.empty() != c.service.empty(), "servers (pod labels) or service",
+                "give exactly one: servers: {app: server} calls pods directly, service: NAME goes through the "
+                "Service");
+        require(c.chains || c.duration, "chains or duration (when to stop)", "e.g. chains: 10000 or duration: 10ms");
+      });
+    } else {
+      each_item(r, section, kBulkKeys, "bulk mapping", t.bulk, [&](const Field& f, BulkSpec& b) {
+        const std::string& key = f.key.Scalar();
+        if (key == "from")
+          b.from = r.text(f, "an endpoint").value_or("");
+        else if (key == "to")
+          b.to = r.text(f, "an endpoint").value_or("");
+        else if (key == "rate")
+          b.rate = read_rate(r, f).value_or(b.rate);
+        else if (key == "packetSize")
+          b.packet_size =
+              static_cast<std::uint32_t>(r.whole_number(f, 28, kMaxPacket).value_or(b.packet_size));
+        else if (key == "duration")
+          b.duration = read_positive_duration(r, f).value_or(b.duration);
+        else
+          b.port = static_cast<std::uint16_t>(r.whole_number(f, 1, 65535).value_or(b.port));
+      }, [](const BulkSpec& b, auto require) {
+        require(!b.from.empty() && !b.to.empty(), "from and to",
+                "name both ends, e.g. from: pod/client-0, to: pod/server-0");
+      });
+    }
+  }
+}
+void parse_run(FieldReader& r, const Field& field) {
+  RunSpec& run = r.spec().run;
+  if (auto fields = r.mapping(field, kRunKeys, "the run mapping")) {
+    for (const auto& f : fields->entries) {
+      const std::string& k = f.key.Scalar();
+      if (k == "seed")
+        run.seed = r.whole_number(f, 0, UINT64_MAX).value_or(run.seed);
+      else if (k == "duration")
+        run.duration = read_positive_duration(r, f);
+      else if (k == "plugin")
+        run.plugin = r.choice<PluginKind>(f, kPlugins);
+      else if (k == "lookupCostModel")
+        run.lookup_cost_model = r.choice<LookupCostModel>(f, kModels);
+      else
+        run.route_table = r.choice<net::RouteTableKind>(f, kTables).value_or(run.route_table);
+    }
+  }
+}
+
+}  // namespace cnisim::scenario

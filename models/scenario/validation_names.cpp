@@ -1,0 +1,65 @@
+// Names that must be unique, and names taken by the objects AKS creates itself.
+#include <map>
+#include <tuple>
+
+#include "models/scenario/validation_rules.hpp"
+
+namespace cnisim::scenario {
+
+void check_names(RuleContext& c) {
+  const ScenarioSpec& spec = c.spec();
+  std::map<std::string, std::size_t> pools;
+  for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
+    const std::string path = pool_path(i) + ".name";
+    if (spec.nodePools[i].name.empty() || !c.usable({path})) continue;
+    auto [it, inserted] = pools.emplace(spec.nodePools[i].name, i);
+    if (!inserted) {
+      c.report(path,
+               "node pool name '" + spec.nodePools[i].name + "' is already used by " + pool_path(it->second),
+               "a different name for each pool", "rename one of the pools");
+    }
+  }
+  // A Deployment and a Service are identified by namespace and name; system ones come after the file's.
+  using Key = std::tuple<WorkloadKind, std::string, std::string>;
+  std::map<Key, std::size_t> workloads;
+  for (std::size_t i = 0; i < spec.workloads.size(); ++i) {
+    const WorkloadSpec& w = spec.workloads[i];
+    const std::string path = workload_path(i) + ".name";
+    if (w.name.empty() || (!w.system && !c.usable({path, workload_path(i) + ".namespace"}))) continue;
+    auto [it, inserted] = workloads.emplace(Key{w.kind, w.namespace_, w.name}, i);
+    if (inserted) continue;
+    const WorkloadSpec& first = spec.workloads[it->second];
+    if (w.system && !first.system) {
+      c.report(workload_path(it->second) + ".name",
+               "'" + w.namespace_ + "/" + w.name + "' is a system workload AKS creates itself",
+               "a name not used by AKS's own workloads in " + w.namespace_,
+               "it is added automatically; remove it, or use another name or namespace");
+    } else if (!w.system) {
+      c.report(path,
+               "'" + w.namespace_ + "/" + w.name + "' is already defined by " + workload_path(it->second),
+               "a different name for each workload of a kind in a namespace", "rename one of them");
+    }
+  }
+  std::map<std::pair<std::string, std::string>, std::size_t> services;
+  for (std::size_t i = 0; i < spec.services.size(); ++i) {
+    const ServiceSpec& s = spec.services[i];
+    const std::string path = service_path(i) + ".name";
+    if (s.name.empty() || (!s.system && !c.usable({path, service_path(i) + ".namespace"}))) continue;
+    auto [it, inserted] = services.emplace(std::pair{s.namespace_, s.name}, i);
+    if (inserted) continue;
+    const ServiceSpec& first = spec.services[it->second];
+    if (s.system && !first.system) {
+      c.report(service_path(it->second) + ".name",
+               "'" + s.namespace_ + "/" + s.name + "' is a Service AKS creates itself",
+               "a name not used by the kubernetes, kube-dns and metrics-server Services",
+               "it is created automatically; remove it or choose another name");
+    } else if (!s.system) {
+      c.report(
+          path,
+          "Service '" + s.namespace_ + "/" + s.name + "' is already defined by " + service_path(it->second),
+          "a different name for each Service in a namespace", "rename one of them");
+    }
+  }
+}
+
+}  // namespace cnisim::scenario

@@ -1,0 +1,110 @@
+// Which plugin, mode, dataplane and policy go together, and which node OS each supports.
+#include "models/scenario/aks_facts.hpp"
+#include "models/scenario/spec_enum_names.hpp"
+#include "models/scenario/validation_rules.hpp"
+
+namespace cnisim::scenario {
+
+namespace {
+
+const std::string kProfile = "cluster.networkProfile.";
+
+std::string plugin_name(NetworkPlugin p) {
+  return std::string(name_of<NetworkPlugin>(p, kNetworkPluginNames));
+}
+
+void check_combinations(RuleContext& c) {
+  const NetworkProfile& np = c.spec().cluster.networkProfile;
+  const std::string plugin = kProfile + "networkPlugin";
+  // SPEC networkPluginMode: "overlay" is only valid with networkPlugin azure.
+  if (np.networkPluginMode == NetworkPluginMode::Overlay && np.networkPlugin != NetworkPlugin::Azure &&
+      c.usable({plugin, kProfile + "networkPluginMode"})) {
+    c.report(
+        kProfile + "networkPluginMode",
+        "overlay mode needs networkPlugin azure, but networkPlugin is " + plugin_name(np.networkPlugin),
+        "networkPluginMode: overlay only together with networkPlugin: azure",
+        np.networkPlugin == NetworkPlugin::Kubenet
+            ? "Azure CNI Overlay is the migration target for kubenet: set networkPlugin: azure, or remove "
+              "networkPluginMode to keep kubenet"
+            : "set networkPlugin: azure, or remove networkPluginMode");
+  }
+  // AKSDOCS azure-cni-powered-by-cilium: the cilium dataplane is Azure CNI's.
+  if (np.networkDataplane == NetworkDataplane::Cilium && np.networkPlugin != NetworkPlugin::Azure &&
+      c.usable({plugin, kProfile + "networkDataplane"})) {
+    c.report(
+        kProfile + "networkDataplane",
+        "the cilium dataplane needs networkPlugin azure, but networkPlugin is " +
+            plugin_name(np.networkPlugin),
+        "networkDataplane: cilium only together with networkPlugin: azure",
+        "set networkPlugin: azure and networkPluginMode: overlay (Azure CNI powered by Cilium), or remove "
+        "networkDataplane");
+  }
+  // SPEC networkPolicy: "cilium" requires networkDataplane cilium.
+  if (np.networkPolicy == NetworkPolicy::Cilium && np.networkDataplane != NetworkDataplane::Cilium &&
+      c.usable({kProfile + "networkPolicy", kProfile + "networkDataplane"})) {
+    c.report(kProfile + "networkPolicy",
+             "networkPolicy cilium needs the cilium dataplane, but networkDataplane is azure",
+             "networkPolicy: cilium only together with networkDataplane: cilium",
+             "set networkDataplane: cilium, or use networkPolicy: calico on this dataplane");
+  }
+  // AKSDOCS configure-kubenet: Azure Network Policy Manager is not supported with kubenet.
+  if (np.networkPolicy == NetworkPolicy::Azure && np.networkPlugin == NetworkPlugin::Kubenet &&
+      c.usable({kProfile + "networkPolicy", plugin})) {
+    c.report(kProfile + "networkPolicy", "Azure Network Policy Manager is not supported with kubenet",
+             "networkPolicy none or calico with kubenet", "kubenet clusters use Calico for network policy");
+  }
+}
+
+void check_pool_os(RuleContext& c) {
+  if (!c.plugin_known()) return;
+  const ScenarioSpec& spec = c.spec();
+  const PluginKind plugin = spec.plugin();
+  bool any_system = false;
+  for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
+    const NodePoolSpec& pool = spec.nodePools[i];
+    const std::string os = pool_path(i) + ".osType";
+    const std::string mode = pool_path(i) + ".mode";
+    if (pool.mode == PoolMode::System && c.usable({mode})) any_system = true;
+    if (pool.osType != OsType::Windows || !c.usable({os})) continue;
+    if (plugin == PluginKind::Kubenet) {
+      c.report(os, "kubenet does not support Windows node pools (pool '" + pool.name + "')",
+               "osType Linux with kubenet, or a plugin that supports Windows",
+               "use Azure CNI Overlay (networkPlugin: azure, networkPluginMode: overlay) for Windows nodes");
+    } else if (plugin == PluginKind::Cilium) {
+      c.report(os, "Azure CNI powered by Cilium runs on Linux nodes only (pool '" + pool.name + "')",
+               "osType Linux with the cilium dataplane",
+               "remove networkDataplane: cilium to run Windows pools");
+    } else if (pool.mode == PoolMode::System && c.usable({mode})) {
+      c.report(os, "a System pool must be Linux (pool '" + pool.name + "')", "osType Linux for mode System",
+               "make this a User pool (mode: User) and keep a Linux System pool for AKS's own pods");
+    }
+  }
+  // AKSDOCS use-system-pools: every cluster has at least one System pool, with at least one node.
+  if (!any_system && !spec.nodePools.empty() && c.usable({"nodePools"})) {
+    c.report("nodePools", "no node pool has mode System", "at least one pool with mode: System",
+             "AKS runs CoreDNS and metrics-server on System pools; set mode: System on a Linux pool");
+  }
+  if (spec.nodePools.empty() && c.usable({"nodePools"})) {
+    c.report(
+        "nodePools", "the cluster has no node pools", "at least one node pool",
+        "add a pool such as {name: nodepool1, count: 3, mode: System}, or remove nodePools for the default");
+  }
+  for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
+    const NodePoolSpec& pool = spec.nodePools[i];
+    if (pool.mode == PoolMode::System && pool.count < aks::kMinSystemPoolCount &&
+        c.usable({pool_path(i) + ".count", pool_path(i) + ".mode"})) {
+      c.report(pool_path(i) + ".count", "System pool '" + pool.name + "' has no nodes",
+               "count of at least 1 for a System pool (0 is allowed for User pools)",
+               "give the System pool at least one node");
+    }
+  }
+}
+
+}  // namespace
+
+void check_plugin_choice(RuleContext& c) {
+  check_combinations(c);
+  check_pool_os(c);
+}
+
+}  // namespace cnisim::scenario

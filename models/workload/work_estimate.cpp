@@ -1,0 +1,110 @@
+#include "models/workload/work_estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace cnisim::workload {
+namespace {
+
+// Assumed: the longest modelled path (pod to pod across nodes through bridges and a Service) has 23
+// devices and links; each hop is at most one engine event (measured: 0.66 events per hop on chatty).
+constexpr double kEventsPerPacket = 25;
+constexpr double kInfinite = std::numeric_limits<double>::infinity();
+
+double seconds(sim::Time t) { return static_cast<double>(t.ps()) * 1e-12; }
+
+// The cheapest round trip any call can take under this profile: pod to a pod on the same node over a
+// routed veth and back, with no queueing. A lower bound, so closed-loop call counts are upper bounds.
+double cheapest_round_trip_s(const scenario::CostProfile& p) {
+  using scenario::DeviceKind;
+  const double one_way = seconds(p.device(DeviceKind::PodNamespace).fixed) * 2 +
+                         seconds(p.device(DeviceKind::VethPodEnd).fixed) * 2 +
+                         seconds(p.device(DeviceKind::VethHostEnd).fixed) * 2 +
+                         seconds(p.device(DeviceKind::NodeStack).fixed);
+  return std::max(2 * one_way, 1e-9);  // a profile of zeros still bounds the rate at 1 call per ns
+}
+
+std::size_t pods_with(const cluster::Cluster& c, const std::map<std::string, std::string>& labels) {
+  std::size_t n = 0;
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+    const auto& w = c.workload(p).labels;
+    bool all = !labels.empty();
+    for (const auto& [k, v] : labels) {
+      const auto it = w.find(k);
+      all = all && it != w.end() && it->second == v;
+    }
+    n += all ? 1 : 0;
+  }
+  return n;
+}
+
+std::string scientific(double v) {
+  if (std::isinf(v)) return "unbounded";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g", v);
+  return buf;
+}
+
+}  // namespace
+
+WorkEstimate estimate_work(const cluster::Cluster& c, const scenario::ScenarioSpec& spec) {
+  WorkEstimate e;
+  double largest = -1;
+  const auto& run = spec.run;
+  const double run_limit = run.duration ? seconds(*run.duration) : kInfinite;
+  const double rtt = cheapest_round_trip_s(spec.costs.profile);
+  const auto count = [&](const std::string& path, double calls, double packets) {
+    e.calls += calls;
+    e.packets += packets;
+    if (packets > largest) largest = packets, e.largest = path;
+  };
+  for (std::size_t i = 0; i < spec.traffic.chatty.size(); ++i) {
+    const auto& s = spec.traffic.chatty[i];
+    const double clients = static_cast<double>(pods_with(c, s.clients));
+    const double limit = std::min(run_limit, s.duration ? seconds(*s.duration) : kInfinite);
+    const double by_count = s.chains ? static_cast<double>(*s.chains) : kInfinite;
+    double by_time = kInfinite;
+    if (s.rate_per_second) {
+      by_time = static_cast<double>(*s.rate_per_second) * limit * clients;
+    } else {
+      const double chain_s = s.chain_depth * (rtt + seconds(s.server_time)) + seconds(s.think_time);
+      by_time = clients * s.concurrency * (limit / chain_s + 1);
+    }
+    const double chains = std::min(by_count, by_time);
+    const double calls = chains * s.chain_depth;
+    count("traffic.chatty[" + std::to_string(i) + "]", calls, 2 * calls);
+  }
+  for (std::size_t i = 0; i < spec.traffic.ping.size(); ++i) {
+    const auto& s = spec.traffic.ping[i];
+    count("traffic.ping[" + std::to_string(i) + "]", 0, 2.0 * s.count);
+  }
+  for (std::size_t i = 0; i < spec.traffic.bulk.size(); ++i) {
+    const auto& s = spec.traffic.bulk[i];
+    const double gap = seconds(sim::serialization_time(s.packet_size, s.rate));
+    const double limit = std::min(run_limit, seconds(s.duration));
+    count("traffic.bulk[" + std::to_string(i) + "]", 0, gap > 0 ? limit / gap + 1 : kInfinite);
+  }
+  e.events = e.packets * kEventsPerPacket;
+  return e;
+}
+
+void check_work_budget(const WorkEstimate& e, const scenario::ScenarioSpec& spec, std::uint64_t max_events) {
+  if (!(e.events > static_cast<double>(max_events))) return;
+  const scenario::SourceMark m = spec.locate(e.largest);
+  scenario::Diagnostic d;
+  d.file = m.file.empty() ? spec.sourceFile : m.file;
+  d.line = std::max(1, m.line);
+  d.column = std::max(1, m.column);
+  d.path = e.largest;
+  d.message = "this traffic asks for about " + scientific(e.events) + " engine events (" + scientific(e.calls) +
+              " calls, " + scientific(e.packets) + " packets), more than the budget of " +
+              scientific(static_cast<double>(max_events)) + " events";
+  d.expected = "traffic that runs within the budget (the default is about 10 minutes on a 2-core machine)";
+  d.hint = "shorten duration, lower chains, rate, concurrency or clients, set run.duration, or raise the budget "
+           "with --max-events N";
+  throw scenario::ScenarioError({d});
+}
+
+}  // namespace cnisim::workload
