@@ -20,6 +20,11 @@ inline constexpr std::string_view kManagedNodeSubnet = "10.224.0.0/16";    // AK
 inline constexpr std::string_view kDefaultKubernetesVersion = "1.30.0";    // assumed: a version where overlay is the default
 // Default plugin: Azure CNI Overlay for Kubernetes >= 1.30, kubenet before (SPEC, AKSDOCS).
 inline constexpr int kOverlayDefaultFromMinor = 30;
+// AKSDOCS supported-kubernetes-versions: AKS supports the three newest GA minor versions, and Long Term
+// Support from 1.27 (two years per LTS minor). Oldest accepted: 1.27, the first LTS minor. Newest
+// accepted: 1.36 (assumed: upstream released 1.36 in 2026-04, the newest minor AKS can offer by 2026-12).
+inline constexpr int kOldestSupportedMinor = 27;
+inline constexpr int kNewestSupportedMinor = 36;
 
 // --- pods per node (LIMITS, AKSDOCS) ---
 inline constexpr std::uint32_t kKubenetDefaultMaxPods = 110;       // AKSDOCS configure-kubenet (CLI/ARM default)

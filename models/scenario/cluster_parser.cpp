@@ -112,6 +112,18 @@ void parse_cluster(FieldReader& r, const Field& field) {
                 "quote nothing, and write e.g. 1.29.7 (the plugin default depends on the minor version)");
         continue;
       }
+      if (const int minor = *kubernetes_minor(*s);
+          minor < aks::kOldestSupportedMinor || minor > aks::kNewestSupportedMinor) {
+        const std::string window = "1." + std::to_string(aks::kOldestSupportedMinor) + " to 1." +
+                                   std::to_string(aks::kNewestSupportedMinor);
+        r.error(f.path, r.mark_of(f), "Kubernetes " + FieldReader::quoted(*s) + " is outside the versions AKS supports",
+                "a version from " + window + " (AKS: the newest GA minors, and LTS from 1.27)",
+                minor < aks::kOldestSupportedMinor ? "AKS no longer runs it; use 1." +
+                                                         std::to_string(aks::kOldestSupportedMinor) + " or newer"
+                                                   : "AKS does not offer it yet; use 1." +
+                                                         std::to_string(aks::kNewestSupportedMinor) + " or older");
+        continue;
+      }
       c.kubernetesVersion = s->front() == 'v' ? s->substr(1) : *s;
     } else if (key == "networkProfile") {
       parse_network_profile(r, f);

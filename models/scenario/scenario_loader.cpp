@@ -54,6 +54,7 @@ ScenarioSpec load_scenario_string(std::string_view yaml, std::string name) {
   add_system_workloads(spec);
   validate_scenario(spec, sink);
   sink.throw_if_any();
+  spec.warnings = unmodelled_settings(spec);
   return spec;
 }
 
@@ -84,6 +85,7 @@ void apply_plugin(ScenarioSpec& spec, PluginKind kind) {
   DiagnosticSink sink;
   validate_scenario(spec, sink);
   sink.throw_if_any();
+  spec.warnings = unmodelled_settings(spec);
 }
 
 }  // namespace cnisim::scenario

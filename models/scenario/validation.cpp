@@ -58,6 +58,7 @@ void validate_scenario(const ScenarioSpec& spec, DiagnosticSink& sink) {
   check_address_ranges(c);
   check_sizes(c);
   check_scheduling(c);
+  check_traffic(c);
 }
 
 }  // namespace cnisim::scenario

@@ -10,4 +10,9 @@ namespace cnisim::scenario {
 
 void validate_scenario(const ScenarioSpec& spec, DiagnosticSink& sink);
 
+// The settings the file gives that are accepted but not modelled (networkPolicy, outboundType,
+// vmSize, a kube-proxy mode under cilium), each as a warning naming the field and what is not
+// modelled. The loader stores them in ScenarioSpec::warnings; `--strict` makes them errors.
+std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec);
+
 }  // namespace cnisim::scenario

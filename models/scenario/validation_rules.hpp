@@ -37,5 +37,6 @@ void check_address_ranges(RuleContext& c);  // validation_addresses.cpp: CIDRs, 
 void check_sizes(RuleContext& c);           // validation_sizes.cpp: node limits, maxPods, subnet, pod CIDR
 void check_scheduling(RuleContext& c);      // validation_scheduling.cpp: pods fit on the nodes
 void check_names(RuleContext& c);           // validation_names.cpp: unique and reserved names
+void check_traffic(RuleContext& c);         // validation_traffic.cpp: what traffic names exists, plugin none
 
 }  // namespace cnisim::scenario

@@ -22,6 +22,7 @@ Subcommand compare_subcommand() {
         "plugins to compare, the first is the baseline: kubenet, azure, overlay, cilium, none")(
         "jobs,j", po::value<std::size_t>()->value_name("N"), "runs at a time (default: the number of cores); output is the same for any N");
     add_report_options(o);
+    add_strict_option(o);
   };
   s.run = [](const po::variables_map& vm) {
     ComparisonOptions o;
@@ -30,7 +31,7 @@ Subcommand compare_subcommand() {
     o.jobs = vm.count("jobs") ? vm["jobs"].as<std::size_t>() : report::default_jobs();
     if (o.jobs == 0) throw UsageError("-j must be at least 1");
     read_report_options(vm, o);
-    const auto spec = load_scenario(vm);
+    const auto spec = load_scenario(vm, true);
     const std::string scenario = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
     return write_reports(run_comparison(spec, scenario, o), vm);
   };

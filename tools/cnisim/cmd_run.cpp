@@ -16,10 +16,11 @@ Subcommand run_subcommand() {
       "  cnisim run -f scenarios/chatty-app.yaml --html run.html  # a page with the latency CDF\n";
   s.options = [](po::options_description& o, po::positional_options_description&) {
     add_scenario_options(o);
+    add_strict_option(o);
     add_report_options(o);
   };
   s.run = [](const po::variables_map& vm) {
-    const auto spec = load_scenario(vm);  // applies --plugin
+    const auto spec = load_scenario(vm, true);  // applies --plugin
     ComparisonOptions o;
     o.command = "run";
     read_report_options(vm, o);

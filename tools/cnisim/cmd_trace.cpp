@@ -22,6 +22,7 @@ Subcommand trace_subcommand() {
       "  cnisim trace pod/nginx-xxxxx-aaaaa vm/vm-in-vnet              # masquerade to the node IP\n";
   s.options = [](po::options_description& o, po::positional_options_description& positional) {
     add_scenario_options(o);
+    add_strict_option(o);
     o.add_options()("size", po::value<std::uint32_t>()->default_value(64), "packet size in bytes")(
         "show-profile", "print the cost profile in use (YAML) before the trace")(
         "endpoints", po::value<std::vector<std::string>>()->composing(), "FROM TO");
@@ -34,7 +35,7 @@ Subcommand trace_subcommand() {
       throw UsageError(
           "trace needs FROM and TO, e.g. `cnisim trace pod/NAME svc/NAME`; see `cnisim trace --help`");
     }
-    const auto spec = load_scenario(vm);
+    const auto spec = load_scenario(vm, true);
     const auto profile = workload::effective_profile(spec);
     const auto cluster = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table});
     if (vm.count("show-profile")) std::cout << scenario::format_profile(profile) << '\n';

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -105,7 +106,10 @@ void add_report_options(po::options_description& options) {
       "stop every run at simulated time T (e.g. 2ms), overriding run.duration: a shorter run")(
       "host-figures", "add machine-dependent figures (wall time, events/s, measured ns per route lookup); "
                       "output then differs from run to run")(
-      "html", po::value<std::string>()->value_name("FILE"), "also write a self-contained HTML report to FILE");
+      "html", po::value<std::string>()->value_name("FILE"), "also write a self-contained HTML report to FILE")(
+      "max-events", po::value<std::string>()->value_name("N"),
+      "refuse a run whose traffic is estimated to need more than N engine events (default 6e9: about 10 "
+      "minutes on a 2-core machine)");
 }
 
 void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
@@ -121,19 +125,44 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
     if (!t || *t <= sim::Time::zero()) throw UsageError("--duration '" + text + "' is not a positive duration: write e.g. 500us, 2ms or 1s");
     o.duration = *t;
   }
+  if (vm.count("max-events")) {
+    const auto& text = vm["max-events"].as<std::string>();
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n == 0) {
+      throw UsageError("--max-events '" + text + "' is not a positive whole number of events: write e.g. --max-events 20000000000");
+    }
+    o.max_events = n;
+  }
   o.host_figures = vm.count("host-figures") > 0;
   o.typical_paths = format == "json" || vm.count("html") > 0;
 }
 
-report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
-  const auto plugins = o.plugins.empty() ? std::vector<cluster::PluginKind>{base.plugin()} : o.plugins;
-  const auto modes = o.kube_proxy.empty() ? std::vector<cluster::KubeProxyMode>{base.cluster.networkProfile.kubeProxyMode} : o.kube_proxy;
+report::Comparison run_comparison(const scenario::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
+  if (base.traffic.empty()) {
+    scenario::Diagnostic d;
+    d.file = base.sourceFile;
+    d.message = "the scenario has no traffic: there is nothing to " + o.command;
+    d.expected = "a traffic section with chatty, ping or bulk items";
+    d.hint = "add e.g. traffic: {chatty: [{clients: {app: web}, servers: {app: api}, chains: 1000}]}; see "
+             "docs/scenario-format.md (get, routes, plan and graph need no traffic)";
+    throw scenario::ScenarioError({d});
+  }
+  const auto plugins = o.plugins.empty() ? std::vector<scenario::PluginKind>{base.plugin()} : o.plugins;
+  const auto modes = o.kube_proxy.empty() ? std::vector<scenario::KubeProxyMode>{base.cluster.networkProfile.kubeProxyMode} : o.kube_proxy;
+  // Cilium replaces kube-proxy: its modes do not apply, so cilium runs once rather than as identical variants.
+  if (!o.kube_proxy.empty() && plugins == std::vector<scenario::PluginKind>{scenario::PluginKind::Cilium}) {
+    throw UsageError("--kube-proxy does not apply under cilium, which replaces kube-proxy with eBPF; compare "
+                     "kube-proxy modes under kubenet, azure or overlay (e.g. --plugins kubenet,cilium --kube-proxy iptables,nftables)");
+  }
 
   std::vector<VariantSpec> variants;
   for (auto plugin : plugins) {
+    const bool replaces_kube_proxy = plugin == scenario::PluginKind::Cilium;
     for (auto mode : modes) {
-      VariantSpec v{base, std::string(cluster::to_string(plugin))};
-      if (modes.size() > 1) v.label.append("/").append(mode_name(mode));
+      if (replaces_kube_proxy && mode != modes.front()) continue;
+      VariantSpec v{base, std::string(scenario::to_string(plugin))};
+      if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
       if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
       v.spec.cluster.networkProfile.kubeProxyMode = mode;
       if (o.duration) v.spec.run.duration = *o.duration;
@@ -144,6 +173,7 @@ report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::
   workload::RunOptions run_options;
   run_options.seed = o.seed;
   run_options.measure_host = o.host_figures;
+  run_options.max_events = o.max_events;
   const std::uint64_t seed = o.seed.value_or(variants.front().spec.run.seed);
 
   std::vector<std::int64_t> totals;
@@ -159,7 +189,9 @@ report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::
     report::Variant out;
     out.label = v.label;
     out.plugin = std::string(cluster::to_string(v.spec.plugin()));
-    out.kube_proxy = std::string(mode_name(v.spec.cluster.networkProfile.kubeProxyMode));
+    out.kube_proxy = v.spec.plugin() == scenario::PluginKind::Cilium
+                         ? std::string("none (eBPF)")
+                         : std::string(mode_name(v.spec.cluster.networkProfile.kubeProxyMode));
     out.results = workload::run_scenario(v.spec, options);
     out.results.scenario = scenario_arg;  // as given, so output does not depend on the working directory
     if (o.typical_paths) out.typical_path = typical_cross_node_path(v.spec, options);

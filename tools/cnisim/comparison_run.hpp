@@ -9,6 +9,7 @@
 
 #include "models/scenario/scenario_spec.hpp"
 #include "models/report/comparison.hpp"
+#include "models/workload/work_estimate.hpp"
 #include "tools/cnisim/subcommand.hpp"
 
 namespace cnisim::cli {
@@ -20,6 +21,7 @@ struct ComparisonOptions {
   std::optional<std::uint64_t> seed;                 // overrides run.seed
   std::optional<sim::Time> duration;                 // overrides run.duration (e.g. a shorter golden run)
   std::size_t jobs = 1;
+  std::uint64_t max_events = workload::kDefaultMaxEvents;  // the work budget of each run
   bool host_figures = false;
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
 };

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <iostream>
 
 #include "models/cluster/plugin.hpp"
 #include "models/scenario/scenario_loader.hpp"
@@ -19,6 +20,10 @@ std::string plugin_names() {
 }
 }  // namespace
 
+void add_strict_option(po::options_description& options) {
+  options.add_options()("strict", "treat warnings (settings accepted but not modelled) as errors: exit 2");
+}
+
 void add_scenario_options(po::options_description& options) {
   options.add_options()("file,f", po::value<std::string>()->value_name("FILE"),
                         ("scenario YAML file (default: scenarios/" + std::string(kDefaultScenario) + ")").c_str())(
@@ -31,7 +36,7 @@ std::string default_scenario_path() {
   return std::string(CNISIM_SOURCE_DIR) + "/scenarios/" + kDefaultScenario;
 }
 
-scenario::ScenarioSpec load_scenario(const po::variables_map& vm) {
+scenario::ScenarioSpec load_scenario(const po::variables_map& vm, bool runs_traffic) {
   const std::string path = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
   spdlog::debug("loading scenario {}", path);
   scenario::ScenarioSpec spec = scenario::load_scenario_file(path);
@@ -40,6 +45,19 @@ scenario::ScenarioSpec load_scenario(const po::variables_map& vm) {
     const auto kind = cluster::plugin_from_string(name);
     if (!kind) throw UsageError("unknown plugin '" + name + "': expected one of " + plugin_names());
     if (*kind != spec.plugin()) scenario::apply_plugin(spec, *kind);
+  }
+  if (!runs_traffic) return spec;  // the views show the settings as given; the warnings concern results
+  if (vm.count("strict") && !spec.warnings.empty()) {
+    std::vector<scenario::Diagnostic> errors = spec.warnings;
+    for (auto& d : errors) {
+      d.severity = scenario::Severity::Error;
+      d.hint += d.hint.empty() ? "" : "; ";
+      d.hint += "--strict makes this an error: leave --strict out to run with the setting unmodelled";
+    }
+    throw scenario::ScenarioError(std::move(errors));
+  }
+  if (spdlog::get_level() <= spdlog::level::warn) {
+    for (const auto& d : spec.warnings) std::cerr << scenario::format_diagnostic(d);
   }
   return spec;
 }

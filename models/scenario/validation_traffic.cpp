@@ -1,0 +1,145 @@
+// Rules on the traffic section that need the rest of the scenario: the pods a selector picks and the
+// Service a call names exist, and there is a network to carry the traffic at all. Also the list of
+// settings that are accepted but not modelled (warnings).
+#include <algorithm>
+
+#include "models/scenario/spec_enum_names.hpp"
+#include "models/scenario/validation.hpp"
+#include "models/scenario/validation_rules.hpp"
+
+namespace cnisim::scenario {
+namespace {
+
+std::string labels_text(const std::map<std::string, std::string>& labels) {
+  std::string s;
+  for (const auto& [k, v] : labels) s.append(s.empty() ? "" : ",").append(k).append("=").append(v);
+  return s;
+}
+
+bool selects(const std::map<std::string, std::string>& selector, const WorkloadSpec& w) {
+  if (selector.empty()) return false;
+  return std::all_of(selector.begin(), selector.end(), [&](const auto& kv) {
+    const auto it = w.labels.find(kv.first);
+    return it != w.labels.end() && it->second == kv.second;
+  });
+}
+
+// "{app=api}, {app=web}, ...": the label sets the workloads give their pods, for "what does exist".
+std::string label_sets(const ScenarioSpec& spec) {
+  std::vector<std::string> sets;
+  for (const auto& w : spec.workloads) {
+    if (w.system) continue;
+    std::string text(1, '{');
+    text.append(labels_text(w.labels)).push_back('}');
+    if (std::find(sets.begin(), sets.end(), text) == sets.end()) sets.push_back(text);
+  }
+  if (sets.empty()) return "no workloads of your own";
+  std::string out;
+  constexpr std::size_t kShown = 8;
+  for (std::size_t i = 0; i < sets.size() && i < kShown; ++i) out.append(i ? ", " : "").append(sets[i]);
+  if (sets.size() > kShown) out.append(", ... (").append(std::to_string(sets.size())).append(" in all)");
+  return out;
+}
+
+std::string service_names(const ScenarioSpec& spec) {
+  std::string out;
+  for (const auto& s : spec.services) {
+    if (s.system) continue;
+    out.append(out.empty() ? "" : ", ").append(s.namespace_ == "default" ? s.name : s.namespace_ + "/" + s.name);
+  }
+  return out.empty() ? "no Services of your own" : out;
+}
+
+bool names_service(const ScenarioSpec& spec, const std::string& text) {
+  const auto slash = text.find('/');
+  const std::string ns = slash == std::string::npos ? "default" : text.substr(0, slash);
+  const std::string name = slash == std::string::npos ? text : text.substr(slash + 1);
+  return std::any_of(spec.services.begin(), spec.services.end(),
+                     [&](const ServiceSpec& s) { return s.namespace_ == ns && s.name == name; });
+}
+
+Diagnostic warning_at(const ScenarioSpec& spec, const std::string& path, std::string message, std::string hint) {
+  const SourceMark m = spec.locate(path);
+  Diagnostic d;
+  d.severity = Severity::Warning;
+  d.file = spec.sourceFile;
+  d.line = std::max(1, m.line);
+  d.column = std::max(1, m.column);
+  d.path = path;
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  return d;
+}
+
+}  // namespace
+
+void check_traffic(RuleContext& c) {
+  const ScenarioSpec& spec = c.spec();
+  const TrafficSpec& t = spec.traffic;
+  if (t.empty()) return;
+  if (c.plugin_known() && spec.plugin() == PluginKind::None) {
+    c.report("traffic",
+             "traffic cannot run under networkPlugin none: AKS installs no CNI in that mode, so pods have no "
+             "network until one is installed",
+             "a cluster with a network plugin: kubenet, azure, overlay or cilium",
+             "run it under another plugin (--plugin kubenet); bring-your-own CNIs are not modelled yet");
+    return;
+  }
+  if (!c.usable({"workloads", "services"})) return;
+  for (std::size_t i = 0; i < t.chatty.size(); ++i) {
+    const auto& s = t.chatty[i];
+    const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
+    const auto check_selector = [&](const std::string& key, const std::map<std::string, std::string>& selector) {
+      if (selector.empty() || !c.usable({path + "." + key})) return;
+      if (std::any_of(spec.workloads.begin(), spec.workloads.end(),
+                      [&](const WorkloadSpec& w) { return selects(selector, w); })) {
+        return;
+      }
+      c.report(path + "." + key, "no pod has the labels " + labels_text(selector),
+               "labels of a workload's pods; the workloads here give " + label_sets(spec),
+               "a workload's pods carry its labels (default app: NAME); `cnisim get pods -A --show-labels`");
+    };
+    check_selector("clients", s.clients);
+    check_selector("servers", s.servers);
+    if (!s.service.empty() && c.usable({path + ".service"}) && !names_service(spec, s.service)) {
+      c.report(path + ".service", "no Service named '" + s.service + "'",
+               "NAME or NAMESPACE/NAME of a Service in the scenario: " + service_names(spec),
+               "add it under services:, or check the spelling and the namespace (default: default)");
+    }
+  }
+}
+
+std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
+  std::vector<Diagnostic> out;
+  const NetworkProfile& np = spec.cluster.networkProfile;
+  const std::string p = "cluster.networkProfile.";
+  if (np.networkPolicy != NetworkPolicy::None) {
+    out.push_back(warning_at(spec, p + "networkPolicy",
+                             "network policy enforcement is not modelled: no policy filters packets and none is "
+                             "charged its cost",
+                             "leave it out to compare plugins alone; results are as if networkPolicy were none"));
+  }
+  if (spec.given(p + "outboundType")) {
+    out.push_back(warning_at(spec, p + "outboundType",
+                             "egress through the load balancer, a NAT gateway or a user-defined route is not "
+                             "modelled: traffic leaving the VNet is SNATed to its node and leaves directly",
+                             "results for pod-to-pod and pod-to-Service traffic do not depend on it"));
+  }
+  for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
+    const std::string path = "nodePools[" + std::to_string(i) + "].vmSize";
+    if (!spec.given(path)) continue;
+    out.push_back(warning_at(spec, path,
+                             "the VM size's vCPUs and network bandwidth are not modelled: every node gets the "
+                             "cost profile's NIC rate and one queue per device",
+                             "set links.nicToVnet.rate in costs to model a slower NIC"));
+  }
+  if (spec.plugin() == PluginKind::Cilium && spec.given(p + "kubeProxyConfig.mode")) {
+    out.push_back(warning_at(spec, p + "kubeProxyConfig.mode",
+                             "has no effect under the cilium dataplane, which replaces kube-proxy (Services are "
+                             "resolved by eBPF)",
+                             "leave it out with networkDataplane cilium"));
+  }
+  return out;
+}
+
+}  // namespace cnisim::scenario
