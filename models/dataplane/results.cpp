@@ -130,6 +130,7 @@ json::value to_json(const Results& r, bool include_host) {
   calls["started"] = r.calls_started;
   calls["completed"] = r.calls_completed;
   calls["failed"] = r.calls_failed;
+  calls["cutOff"] = r.calls_cut_off;
   calls["chainsCompleted"] = r.chains_completed;
   calls["bulkBytesDelivered"] = r.bulk_bytes_delivered;
   o["calls"] = std::move(calls);

@@ -104,6 +104,7 @@ struct Results {
   std::uint64_t calls_started = 0;
   std::uint64_t calls_completed = 0;
   std::uint64_t calls_failed = 0;  // a request or response was dropped
+  std::uint64_t calls_cut_off = 0;  // still in flight when the run stopped (run.duration or --duration)
   std::uint64_t chains_completed = 0;
   std::uint64_t bulk_bytes_delivered = 0;
 

@@ -33,6 +33,7 @@ std::vector<Metric> build(bool host) {
   const std::string calls = "Calls";
   m.push_back({"calls.completed", calls, "completed", "count", [](const Results& r) { return static_cast<double>(r.calls_completed); }, true});
   m.push_back({"calls.failed", calls, "failed", "count", [](const Results& r) { return static_cast<double>(r.calls_failed); }, true});
+  m.push_back({"calls.cutOff", calls, "cut off by the run's end", "count", [](const Results& r) { return static_cast<double>(r.calls_cut_off); }, true});
   m.push_back({"calls.chainsCompleted", calls, "chains completed", "count", [](const Results& r) { return static_cast<double>(r.chains_completed); }, true});
   m.push_back({"calls.bulkBytesDelivered", calls, "bulk bytes delivered", "count", [](const Results& r) { return static_cast<double>(r.bulk_bytes_delivered); }, true});
 

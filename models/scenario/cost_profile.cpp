@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <vector>
 
 #include "models/scenario/field_reader.hpp"
 #include "models/scenario/quantity.hpp"
@@ -185,14 +186,26 @@ CostProfile parse_profile(const YAML::Node& root, const std::string& file, Diagn
       pr.section(f, values);
     }
   }
-  auto missing = [&](const std::string& leaf, bool given) {
-    if (given || !sink.usable(leaf)) return;
-    reader.error(leaf, reader.mark_of(root), "missing " + leaf, "every cost of every device and link in a profile",
-                 "a profile is complete on purpose: each number needs its source; copy the entry from "
-                 "aks-accelerated.yaml");
+  // One diagnostic for all that is missing (a profile missing everything would otherwise bury the rest).
+  std::vector<std::string> missing;
+  const auto note = [&](const std::string& leaf, bool given) {
+    if (!given && sink.usable(leaf)) missing.push_back(leaf);
   };
-  missing("name", named);
-  each_leaf(values, missing);
+  note("name", named);
+  each_leaf(values, note);
+  if (!missing.empty()) {
+    std::string list;
+    constexpr std::size_t kShown = 6;
+    for (std::size_t i = 1; i < missing.size() && i <= kShown; ++i) list.append(i > 1 ? ", " : "").append(missing[i]);
+    std::string message = "missing " + missing.front();
+    if (missing.size() > 1) {
+      message += " and " + std::to_string(missing.size() - 1) + " more number" + (missing.size() > 2 ? "s" : "") +
+                 " (" + list + (missing.size() - 1 > kShown ? ", ..." : "") + ")";
+    }
+    reader.error(missing.front(), reader.mark_of(root), message, "every cost of every device and link in a profile",
+                 "a profile is complete on purpose: each number needs its source; copy the entries from "
+                 "aks-accelerated.yaml");
+  }
   apply(values, p);
   return p;
 }
@@ -306,6 +319,16 @@ void resolve_costs(FieldReader& r) {
   named_at.line = std::max(1, m.line);
   named_at.column = std::max(1, m.column);
   named_at.path = "costs.profile";
+  std::string shipped;
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(default_profile_dir(), ec)) {
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) shipped.append(shipped.empty() ? "" : ", ").append(n);
+  named_at.hint = "name a shipped profile (" + shipped + ") or give a path ending in .yaml (relative paths are "
+                  "taken from the scenario's folder)";
   if (auto p = read_profile(costs.base_path, r.sink(), &named_at)) {
     costs.profile = std::move(*p);
     if (!costs.overrides.empty()) {

@@ -45,10 +45,10 @@ void each_item(FieldReader& r, const Field& list, const std::array<std::string_v
     if (!fields) continue;
     T item;
     for (const auto& f : fields->entries) read(f, item);
-    check(item, [&](bool ok, const std::string& missing, std::string hint) {
-      if (!ok) {
-        r.error(path, r.mark_of((*items)[i]), "missing " + missing, missing, std::move(hint));
-      }
+    // given(key): the file wrote the key, even with a bad value (reported already, not "missing").
+    const auto given = [&](std::string_view key) { return fields->find(key) != nullptr; };
+    check(item, given, [&](bool ok, const std::string& missing, std::string hint) {
+      if (!ok) r.error(path, r.mark_of((*items)[i]), "missing " + missing, missing, std::move(hint));
     });
     out.push_back(std::move(item));
   }
@@ -75,8 +75,8 @@ void parse_traffic(FieldReader& r, const Field& field) {
           p.interval = read_duration(r, f).value_or(p.interval);
         else
           p.size = static_cast<std::uint32_t>(r.whole_number(f, 28, kMaxPacket).value_or(p.size));
-      }, [](const PingSpec& p, auto require) {
-        require(!p.from.empty() && !p.to.empty(), "from and to",
+      }, [](const PingSpec& p, auto given, auto require) {
+        require((!p.from.empty() || given("from")) && (!p.to.empty() || given("to")), "from and to",
                 "name both ends, e.g. from: pod/client-0, to: pod/server-0");
       });
     } else if (k == "chatty") {
@@ -115,12 +115,13 @@ void parse_traffic(FieldReader& r, const Field& field) {
           c.chains = r.whole_number(f, 1, 1000000000000ull);
         else
           c.duration = read_positive_duration(r, f);
-      }, [](const ChattySpec& c, auto require) {
-        require(!c.clients.empty(), "clients (pod labels)", "e.g. clients: {app: client}");
-        require(c.servers.empty() != c.service.empty(), "servers (pod labels) or service",
+      }, [](const ChattySpec& c, auto given, auto require) {
+        require(!c.clients.empty() || given("clients"), "clients (pod labels)", "e.g. clients: {app: client}");
+        require(given("servers") != given("service"), "servers (pod labels) or service",
                 "give exactly one: servers: {app: server} calls pods directly, service: NAME goes through the "
                 "Service");
-        require(c.chains || c.duration, "chains or duration (when to stop)", "e.g. chains: 10000 or duration: 10ms");
+        require(given("chains") || given("stopAfter") || given("duration"), "chains or duration (when to stop)",
+                "e.g. chains: 10000 or duration: 10ms");
       });
     } else {
       each_item(r, section, kBulkKeys, "bulk mapping", t.bulk, [&](const Field& f, BulkSpec& b) {
@@ -138,8 +139,8 @@ void parse_traffic(FieldReader& r, const Field& field) {
           b.duration = read_positive_duration(r, f).value_or(b.duration);
         else
           b.port = static_cast<std::uint16_t>(r.whole_number(f, 1, 65535).value_or(b.port));
-      }, [](const BulkSpec& b, auto require) {
-        require(!b.from.empty() && !b.to.empty(), "from and to",
+      }, [](const BulkSpec& b, auto given, auto require) {
+        require((!b.from.empty() || given("from")) && (!b.to.empty() || given("to")), "from and to",
                 "name both ends, e.g. from: pod/client-0, to: pod/server-0");
       });
     }

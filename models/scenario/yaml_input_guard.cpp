@@ -312,7 +312,7 @@ std::optional<std::string> read_input_file(const std::string& path, const InputL
     Diagnostic d = named_at ? *named_at : at(path, 1, 1);
     d.message = named_at ? "cannot read the " + noun + " '" + path + "': " + message : std::move(message);
     d.expected = "a readable " + noun + " .yaml file (a regular file)";
-    d.hint = std::move(hint);
+    d.hint = named_at && !named_at->hint.empty() ? named_at->hint : std::move(hint);
     sink.add(std::move(d));
     return std::nullopt;
   };

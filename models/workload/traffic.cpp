@@ -62,8 +62,19 @@ class TrafficErrors {
     try {
       return dataplane::resolve_endpoint(c, text);
     } catch (const std::invalid_argument& e) {
-      add(path, e.what(), "pod/NAME, pod/NAMESPACE/NAME, node/NAME, vm/NAME, svc/NAME or an address in the cluster",
-          "`cnisim get pods -A` and `cnisim get nodes` list the names");
+      // resolve_endpoint's text: "what\n  expected: ...\n  hint: ..."
+      std::string message = e.what(), expected, hint;
+      const auto part = [&](std::string_view label) {
+        const auto at = message.find(label);
+        if (at == std::string::npos) return std::string();
+        const auto end = message.find('\n', at + label.size());
+        return message.substr(at + label.size(), end == std::string::npos ? std::string::npos : end - at - label.size());
+      };
+      expected = part("\n  expected: ");
+      hint = part("\n  hint: ");
+      message = message.substr(0, message.find('\n'));
+      add(path, message, expected.empty() ? "pod/NAME, node/NAME, vm/NAME, svc/NAME or an address in the cluster" : expected,
+          hint.empty() ? "`cnisim get pods -A` and `cnisim get nodes` list the names" : hint);
       return std::nullopt;
     }
   }
@@ -345,6 +356,7 @@ void Traffic::add_to(dataplane::Results& r) const {
   r.calls_started += calls_started_;
   r.calls_completed += calls_completed_;
   r.calls_failed += calls_failed_;
+  r.calls_cut_off += calls_started_ - calls_completed_ - calls_failed_;
   r.chains_completed += chains_completed_;
   r.bulk_bytes_delivered += bulk_bytes_;
 }
