@@ -1,8 +1,11 @@
 // cnisim compare: the same cluster, traffic, seed and pod placement under several plugins (and
 // kube-proxy modes), run side by side on a thread pool, with differences and ratios.
 #include "models/report/parallel_runs.hpp"
+#include <algorithm>
+
 #include "tools/cnisim/comparison_run.hpp"
 #include "tools/cnisim/scenario_input.hpp"
+#include "tools/cnisim/strict_parse.hpp"
 
 namespace cnisim::cli {
 
@@ -20,15 +23,17 @@ Subcommand compare_subcommand() {
     o.add_options()("file,f", po::value<std::string>()->value_name("FILE"), "scenario YAML file (default: scenarios/seed-walkthrough.yaml)")(
         "plugins", po::value<std::string>()->default_value("kubenet,azure")->value_name("LIST"),
         "plugins to compare, the first is the baseline: kubenet, azure, overlay, cilium, none")(
-        "jobs,j", po::value<std::size_t>()->value_name("N"), "runs at a time (default: the number of cores); output is the same for any N");
+        "jobs,j", po::value<std::string>()->value_name("N"),
+        ("runs at a time, 1 to " + std::to_string(kMaxJobs) +
+         " (default: the number of cores, at most " + std::to_string(kMaxJobs) + "); output is the same for any N").c_str());
     add_report_options(o);
   };
   s.run = [](const po::variables_map& vm) {
     ComparisonOptions o;
     o.command = "compare";
     o.plugins = parse_plugin_list(vm["plugins"].as<std::string>());
-    o.jobs = vm.count("jobs") ? vm["jobs"].as<std::size_t>() : report::default_jobs();
-    if (o.jobs == 0) throw UsageError("-j must be at least 1");
+    o.jobs = vm.count("jobs") ? parse_whole_number(vm["jobs"].as<std::string>(), 1, kMaxJobs, "-j", "-j 4")
+                              : std::min(report::default_jobs(), kMaxJobs);
     read_report_options(vm, o);
     const auto spec = load_scenario(vm);
     const std::string scenario = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();

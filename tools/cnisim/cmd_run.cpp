@@ -8,7 +8,7 @@ Subcommand run_subcommand() {
   Subcommand s;
   s.name = "run";
   s.summary = "run a scenario's traffic and report latency, hops, lookups, NAT and drops";
-  s.usage = "cnisim run [-f FILE] [--plugin P] [-o table|json|csv] [--seed N] [--html FILE]";
+  s.usage = "cnisim run [-f FILE] [--plugin P] [-o table|json|csv] [--seed N] [--duration DURATION] [--html FILE]";
   s.examples =
       "  cnisim run -f scenarios/chatty-app.yaml                  # the scenario's own plugin\n"
       "  cnisim run -f scenarios/chatty-app.yaml --plugin azure -o json > azure.json\n"

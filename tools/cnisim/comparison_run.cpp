@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/scenario_loader.hpp"
@@ -18,20 +17,12 @@
 #include "models/workload/scenario_run.hpp"
 #include "models/workload/traffic_spec.hpp"
 #include "tools/cnisim/progress_bar.hpp"
+#include "tools/cnisim/strict_parse.hpp"
 #include "tools/cnisim/typical_path.hpp"
 
 namespace cnisim::cli {
 
 namespace {
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
 
 std::string_view mode_name(cluster::KubeProxyMode m) {
   switch (m) {
@@ -73,7 +64,7 @@ std::int64_t expected_ps(const cluster::ScenarioSpec& spec) {
 
 std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text) {
   std::vector<cluster::PluginKind> out;
-  for (const auto& name : split_list(text)) {
+  for (const auto& name : split_list(text, "--plugins", "--plugins kubenet,azure")) {
     const auto kind = cluster::plugin_from_string(name);
     if (!kind) {
       std::string names;
@@ -84,13 +75,12 @@ std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text) {
     if (std::find(out.begin(), out.end(), *kind) != out.end()) throw UsageError("plugin '" + name + "' is listed twice in --plugins");
     out.push_back(*kind);
   }
-  if (out.empty()) throw UsageError("--plugins needs at least one plugin, e.g. --plugins kubenet,azure");
   return out;
 }
 
 std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& text) {
   std::vector<cluster::KubeProxyMode> out;
-  for (const auto& name : split_list(text)) {
+  for (const auto& name : split_list(text, "--kube-proxy", "--kube-proxy iptables,nftables")) {
     std::optional<cluster::KubeProxyMode> mode;
     for (auto m : {cluster::KubeProxyMode::Iptables, cluster::KubeProxyMode::Ipvs, cluster::KubeProxyMode::Nftables}) {
       if (mode_name(m) == name) mode = m;
@@ -99,7 +89,6 @@ std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& tex
     if (std::find(out.begin(), out.end(), *mode) != out.end()) throw UsageError("kube-proxy mode '" + name + "' is listed twice in --kube-proxy");
     out.push_back(*mode);
   }
-  if (out.empty()) throw UsageError("--kube-proxy needs at least one mode, e.g. --kube-proxy iptables,nftables");
   return out;
 }
 
@@ -108,9 +97,10 @@ void add_report_options(po::options_description& options) {
                         "table | json | csv (schema: docs/output-format.md)")(
       "kube-proxy", po::value<std::string>()->value_name("MODES"),
       "kube-proxy mode(s): iptables, ipvs, nftables; a comma-separated list runs each (default: the scenario's)")(
-      "seed", po::value<std::uint64_t>()->value_name("N"), "random seed (default: the scenario's run.seed)")(
-      "duration", po::value<std::string>()->value_name("T"),
-      "stop every run at simulated time T (e.g. 2ms), overriding run.duration: a shorter run")(
+      "seed", po::value<std::string>()->value_name("N"),
+      "random seed, a whole number from 0 to 2^64-1 (default: the scenario's run.seed)")(
+      "duration", po::value<std::string>()->value_name("DURATION"),
+      "stop every run at this simulated time, e.g. 2ms, 500us or 1s (overrides run.duration): a shorter run")(
       "host-figures", "add machine-dependent figures (wall time, events/s, measured ns per route lookup); "
                       "output then differs from run to run")(
       "html", po::value<std::string>()->value_name("FILE"), "also write a self-contained HTML report to FILE");
@@ -122,7 +112,7 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
     throw UsageError("unknown output format '" + format + "': expected table, json or csv (e.g. -o json)");
   }
   if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
-  if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("seed")) o.seed = parse_whole_number(vm["seed"].as<std::string>(), 0, UINT64_MAX, "--seed", "--seed 42");
   if (vm.count("duration")) {
     const auto& text = vm["duration"].as<std::string>();
     const auto t = dataplane::parse_duration(text);

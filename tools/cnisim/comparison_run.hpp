@@ -24,6 +24,9 @@ struct ComparisonOptions {
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
 };
 
+// The highest -j: more threads than this would only wait for each other on any machine we target.
+inline constexpr std::size_t kMaxJobs = 256;
+
 // Adds -o, --seed, --duration, --host-figures and --html (every option both commands take besides
 // -f, --plugin/--plugins and -j).
 void add_report_options(po::options_description& options);
