@@ -24,7 +24,8 @@ Subcommand run_subcommand() {
     o.command = "run";
     read_report_options(vm, o);
     const std::string scenario = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
-    return write_reports(run_comparison(spec, scenario, o), vm);
+    const auto run = run_comparison(spec, scenario, o);
+    return write_reports(run, vm);
   };
   return s;
 }

@@ -123,7 +123,7 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
   o.typical_paths = format == "json" || vm.count("html") > 0;
 }
 
-report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
+ComparisonRun run_comparison(const cluster::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
   const auto plugins = o.plugins.empty() ? std::vector<cluster::PluginKind>{base.plugin()} : o.plugins;
   const auto modes = o.kube_proxy.empty() ? std::vector<cluster::KubeProxyMode>{base.cluster.networkProfile.kubeProxyMode} : o.kube_proxy;
 
@@ -168,7 +168,8 @@ report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::
     spdlog::debug("{}: {} events, {} packets", v.label, out.results.events, out.results.packets_sent);
     return out;
   };
-  report::Comparison c;
+  ComparisonRun run;
+  report::Comparison& c = run.comparison;
   c.command = o.command;
   c.scenario = scenario_arg;
   c.seed = seed;
@@ -178,10 +179,12 @@ report::Comparison run_comparison(const cluster::ScenarioSpec& base, const std::
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());  // traffic naming nothing in the cluster: bad input
   }
-  return c;
+  for (const auto& v : variants) run.chatty.push_back(!workload::parse_traffic(v.spec).chatty.empty());
+  return run;
 }
 
-int write_reports(const report::Comparison& c, const po::variables_map& vm) {
+int write_reports(const ComparisonRun& run, const po::variables_map& vm) {
+  const report::Comparison& c = run.comparison;
   const auto& format = vm["output"].as<std::string>();
   if (format == "json") std::cout << report::to_json_text(c);
   else if (format == "csv") std::cout << report::to_csv(c);
@@ -195,7 +198,15 @@ int write_reports(const report::Comparison& c, const po::variables_map& vm) {
     if (!out.flush()) throw std::runtime_error("writing the HTML report to '" + path + "' failed");
     spdlog::info("wrote {}", path);
   }
-  return 0;
+  int exit_code = 0;
+  for (std::size_t i = 0; i < c.variants.size(); ++i) {
+    const auto& r = c.variants[i].results;
+    if (!run.chatty[i] || r.calls_completed > 0) continue;
+    std::cerr << "cnisim: no call completed under " << c.variants[i].label << " (" << r.calls_started << " started, " << r.calls_failed
+              << " failed, " << r.packets_dropped << " packets dropped): its call latency is empty; see the report's Calls and Drops\n";
+    exit_code = 1;
+  }
+  return exit_code;
 }
 
 }  // namespace cnisim::cli
