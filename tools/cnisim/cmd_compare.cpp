@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "tools/cnisim/comparison_run.hpp"
+#include "tools/cnisim/interrupt.hpp"
 #include "tools/cnisim/scenario_input.hpp"
 #include "tools/cnisim/strict_parse.hpp"
 
@@ -18,7 +19,8 @@ Subcommand compare_subcommand() {
       "  cnisim compare -f scenarios/chatty-app.yaml                       # kubenet vs azure\n"
       "  cnisim compare -f scenarios/chatty-app.yaml --plugins kubenet,azure,overlay,cilium --html report.html\n"
       "  cnisim compare -f scenarios/service-heavy.yaml --plugins kubenet --kube-proxy iptables,nftables\n"
-      "  cnisim compare -f scenarios/hop-overhead.yaml -o csv -j 1 > hops.csv\n";
+      "  cnisim compare -f scenarios/hop-overhead.yaml -o csv -j 1 > hops.csv\n"
+      "Ctrl-C stops the runs: the results so far are printed, marked partial, and cnisim exits 130.\n";
   s.options = [](po::options_description& o, po::positional_options_description&) {
     o.add_options()("file,f", po::value<std::string>()->value_name("FILE"), "scenario YAML file (default: scenarios/seed-walkthrough.yaml)")(
         "plugins", po::value<std::string>()->default_value("kubenet,azure")->value_name("LIST"),
@@ -29,8 +31,10 @@ Subcommand compare_subcommand() {
     add_report_options(o);
   };
   s.run = [](const po::variables_map& vm) {
+    const InterruptHandling interrupts;  // before loading: a Ctrl-C from now on gives a partial report
     ComparisonOptions o;
     o.command = "compare";
+    o.stop = interrupts.flag();
     o.plugins = parse_plugin_list(vm["plugins"].as<std::string>());
     o.jobs = vm.count("jobs") ? parse_whole_number(vm["jobs"].as<std::string>(), 1, kMaxJobs, "-j", "-j 4")
                               : std::min(report::default_jobs(), kMaxJobs);
@@ -38,7 +42,7 @@ Subcommand compare_subcommand() {
     const auto spec = load_scenario(vm);
     const std::string scenario = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
     const auto run = run_comparison(spec, scenario, o);
-    return write_reports(run, vm);
+    return write_reports(run, vm, interrupts.signal());
   };
   return s;
 }

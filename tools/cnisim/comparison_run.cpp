@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 
@@ -146,6 +147,7 @@ ComparisonRun run_comparison(const cluster::ScenarioSpec& base, const std::strin
   workload::RunOptions run_options;
   run_options.seed = o.seed;
   run_options.measure_host = o.host_figures;
+  run_options.stop = o.stop;
   const std::uint64_t seed = o.seed.value_or(workload::parse_run(variants.front().spec).seed);
 
   std::vector<std::int64_t> totals;
@@ -183,7 +185,7 @@ ComparisonRun run_comparison(const cluster::ScenarioSpec& base, const std::strin
   return run;
 }
 
-int write_reports(const ComparisonRun& run, const po::variables_map& vm) {
+int write_reports(const ComparisonRun& run, const po::variables_map& vm, int interrupt_signal) {
   const report::Comparison& c = run.comparison;
   const auto& format = vm["output"].as<std::string>();
   if (format == "json") std::cout << report::to_json_text(c);
@@ -197,6 +199,17 @@ int write_reports(const ComparisonRun& run, const po::variables_map& vm) {
     out << report::to_html(c);
     if (!out.flush()) throw std::runtime_error("writing the HTML report to '" + path + "' failed");
     spdlog::info("wrote {}", path);
+  }
+  if (interrupt_signal != 0) {
+    std::string where;
+    for (const auto& v : c.variants) {
+      if (!v.results.partial) continue;
+      where += (where.empty() ? "stopped at simulated time " : ", ") +
+               dataplane::format_duration(sim::Time::from_ps(v.results.stopped_at_ps)) + " under " + v.label;
+    }
+    std::cerr << "cnisim: interrupted by " << (interrupt_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM") << ": "
+              << (where.empty() ? "the runs had ended; the report is complete" : "the report is partial, " + where) << "\n";
+    return 128 + interrupt_signal;
   }
   int exit_code = 0;
   for (std::size_t i = 0; i < c.variants.size(); ++i) {

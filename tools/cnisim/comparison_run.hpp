@@ -2,6 +2,7 @@
 // What `cnisim run` and `cnisim compare` share: turning a scenario and the command line into
 // variants (plugin x kube-proxy mode), running them on a thread pool, and writing the report in the
 // chosen format (table, JSON, CSV) plus the optional HTML page.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct ComparisonOptions {
   std::size_t jobs = 1;
   bool host_figures = false;
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
+  const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C): every run stops at its next slice, partial
 };
 
 // A comparison as run, and per variant what the exit code depends on.
@@ -45,8 +47,9 @@ ComparisonRun run_comparison(const cluster::ScenarioSpec& spec, const std::strin
                              const ComparisonOptions& o);
 
 // Writes the report to stdout in -o's format and the HTML page to --html's file, then returns the
-// exit code: 1 when a variant with chatty traffic completed no call at all (said on stderr), else 0.
-int write_reports(const ComparisonRun& run, const po::variables_map& vm);
+// exit code: 128 + interrupt_signal when the runs were interrupted (their results are partial), else
+// 1 when a variant with chatty traffic completed no call at all (said on stderr), else 0.
+int write_reports(const ComparisonRun& run, const po::variables_map& vm, int interrupt_signal);
 
 // "kubenet,azure" -> plugins; "iptables,nftables" -> modes. Throw UsageError naming what is accepted.
 std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text);

@@ -1,6 +1,6 @@
 // cnisim: the command-line program. Global options (-h, -v, -q, --version), then a subcommand from
 // the table in subcommands.cpp with its own options, parsed strictly (strict_parse.hpp). Exit codes:
-// 0 ok, 1 runtime failure, 2 bad input.
+// 0 ok, 1 runtime failure, 2 bad input, 128 + signal when a run was interrupted (130 for Ctrl-C).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
