@@ -58,6 +58,9 @@ TEST_CASE("a mistyped option exits 2 and names the closest option, written eithe
     CHECK(r.exitCode == 2);
     CHECK(r.err == "cnisim: unknown option '--plugn' (did you mean '--plugin'?); run `cnisim get --help` for the options\n");
   }
+  const auto dash = run_cnisim("get nodes -plugin azure");  // a long name with one dash
+  CHECK(dash.exitCode == 2);
+  CHECK(dash.err == "cnisim: unknown option '-plugin' (did you mean '--plugin'?); run `cnisim get --help` for the options\n");
   const auto r = run_cnisim("--verison");
   CHECK(r.exitCode == 2);
   CHECK(r.err == "cnisim: unknown option '--verison' (did you mean '--version'?); run `cnisim --help` for the options\n");

@@ -74,9 +74,8 @@ std::string unknown_option_message(const std::string& option, const std::vector<
                                    const std::string& help) {
   const std::string shown = option.substr(0, option.find('='));
   std::string message = "unknown option '" + shown + "'";
-  // A single letter (-x) is too short to guess from.
-  const bool long_form = shown.size() > 2 && shown.compare(0, 2, "--") == 0;
-  if (long_form) {
+  // A single letter (-x) is too short to guess from; a long name with one dash (-plugin) is not.
+  if (shown.size() > 2) {
     std::vector<std::string> plain;
     for (const auto& c : candidates) plain.push_back(without_dashes(c));
     if (const auto close = did_you_mean(without_dashes(shown), plain)) message += " (did you mean '--" + *close + "'?)";
