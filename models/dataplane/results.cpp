@@ -119,6 +119,8 @@ json::value to_json(const Results& r, bool include_host) {
   o["profile"] = r.profile;
   o["lookupCostModel"] = r.lookup_cost_model;
   o["seed"] = r.seed;
+  o["partial"] = r.partial;
+  if (r.partial) o["stoppedAt_ps"] = r.stopped_at_ps;
 
   json::object latency;
   latency["call"] = latency_json(r.call_latency);

@@ -128,6 +128,10 @@ struct Results {
   // The engine.
   std::int64_t simulated_ps = 0;
   std::uint64_t events = 0;
+  // The run was stopped early (RunOptions::stop, e.g. Ctrl-C) at simulated time stopped_at_ps: every
+  // figure covers only the time before it. Not a function of the scenario: when the stop came.
+  bool partial = false;
+  std::int64_t stopped_at_ps = 0;  // 0 unless partial
 
   HostFigures host;
 

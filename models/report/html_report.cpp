@@ -1,6 +1,7 @@
 #include "models/report/html_report.hpp"
 
 #include "models/report/metrics.hpp"
+#include "models/report/notes.hpp"
 #include "models/report/number_format.hpp"
 #include "models/report/visible_rows.hpp"
 
@@ -13,6 +14,7 @@ h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #c
 table{border-collapse:collapse;font-size:.9em}th,td{padding:.2em .7em;border-bottom:1px solid #eee}
 td:first-child{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}th{text-align:right;background:#f4f4f4}th:first-child{text-align:left}
 tr.section th{text-align:left;background:#e8eef6}.headline{font-size:1.1em;background:#f6f8fa;padding:.8em;border-left:4px solid #0072B2}
+.warning{background:#fff4e0;padding:.6em .8em;border-left:4px solid #D55E00}
 ol.path li{font-family:ui-monospace,monospace;font-size:.85em;margin:.2em 0}svg{max-width:100%;height:auto}
 .chart-title{font-size:15px;font-weight:600}.axis-label{font-size:13px}
 )";
@@ -108,6 +110,9 @@ std::string to_html(const Comparison& c) {
     const auto& r = c.variants.front().results;
     s += "<p>Cluster <b>" + h(r.cluster) + "</b>, seed " + std::to_string(c.seed) + ", cost profile " + h(r.profile) +
          ", route lookups charged " + h(r.lookup_cost_model) + ". Every variant ran the same cluster, traffic, seed and pod placement.</p>\n";
+  }
+  for (const auto& v : c.variants) {
+    for (const auto& note : variant_notes(v)) s += "<p class=\"warning\">[" + h(v.label) + "] " + h(note) + "</p>\n";
   }
   s += "<p class=\"headline\">" + headline(c) + "</p>\n";
   s += "<h2>Comparison</h2>\n" + comparison_table(c);

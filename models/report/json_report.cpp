@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "models/report/metrics.hpp"
+#include "models/report/notes.hpp"
 
 namespace cnisim::report {
 
@@ -60,6 +61,7 @@ json::value to_json(const Comparison& c) {
   o["scenario"] = c.scenario;
   o["seed"] = c.seed;
   o["hostFigures"] = c.host_figures;
+  o["partial"] = any_partial(c);
   o["baseline"] = c.variants.empty() ? "" : c.variants.front().label;
 
   json::array variants;
@@ -68,6 +70,9 @@ json::value to_json(const Comparison& c) {
     vo["label"] = v.label;
     vo["plugin"] = v.plugin;
     vo["kubeProxyMode"] = v.kube_proxy;
+    json::array notes;
+    for (const auto& note : variant_notes(v)) notes.push_back(json::string(note));
+    vo["notes"] = std::move(notes);
     vo["results"] = dataplane::to_json(v.results, c.host_figures);
     json::array path;
     for (const auto& line : v.typical_path) path.push_back(json::string(line));

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "models/report/metrics.hpp"
+#include "models/report/notes.hpp"
 #include "models/report/number_format.hpp"
 #include "models/report/visible_rows.hpp"
 
@@ -47,6 +48,9 @@ std::string format_table(const Comparison& c) {
   out << "cluster " << base.results.cluster << ", cost profile " << base.results.profile << ", route lookups charged "
       << base.results.lookup_cost_model << "\n";
   if (variants.size() > 1) out << "differences and ratios are against " << base.label << "\n";
+  for (const auto& v : variants) {
+    for (const auto& note : variant_notes(v)) out << "[" << v.label << "] " << note << "\n";
+  }
 
   // One table for every section, so columns line up down the whole report.
   AlignedTable t;

@@ -37,11 +37,16 @@ dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const Ru
 
   const auto wall_start = std::chrono::steady_clock::now();
   const sim::Time limit = run.duration.value_or(sim::Time::max());
-  if (options.progress) {
+  bool stopped = false;
+  if (options.progress || options.stop) {
     while (sim.pending() > 0 && sim.now() < limit) {
+      if (options.stop && options.stop->load(std::memory_order_relaxed)) {
+        stopped = true;
+        break;
+      }
       const sim::Time step = std::min(limit - sim.now(), options.progress_every);
       sim.run_until(sim.now() + step);
-      options.progress(sim.now(), sim.events_executed());
+      if (options.progress) options.progress(sim.now(), sim.events_executed());
     }
   } else if (run.duration) {
     sim.run_until(limit);
@@ -61,6 +66,8 @@ dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const Ru
   network.add_to(r);
   r.simulated_ps = generators.last_activity().ps();
   r.events = sim.events_executed();
+  r.partial = stopped;
+  r.stopped_at_ps = stopped ? sim.now().ps() : 0;
   r.host.filled = true;
   r.host.wall_seconds = wall.count();
   r.host.events_per_second = wall.count() > 0 ? static_cast<double>(r.events) / wall.count() : 0;

@@ -1,6 +1,8 @@
 #pragma once
 // One run of a scenario: build the cluster under its plugin, push its traffic through the data path,
-// and return the Results. A pure function of (scenario, options) apart from Results::host.
+// and return the Results. A pure function of (scenario, options) apart from Results::host (and, when
+// RunOptions::stop cut the run short, from when it did).
+#include <atomic>
 #include <functional>
 #include <optional>
 
@@ -20,6 +22,9 @@ struct RunOptions {
   // Called every progress_every of simulated time (for a progress bar): (simulated now, events so far).
   std::function<void(sim::Time, std::uint64_t)> progress;
   sim::Time progress_every = sim::ms(1);
+  // When set, checked before every progress slice (the run then always goes in slices): once true,
+  // the run stops there and its Results are partial (Results::partial, stopped_at_ps).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Throws scenario::ScenarioError (the plugin does not fit, traffic naming nothing in the cluster,

@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 
 #include "models/report/csv_report.hpp"
+#include "models/report/html_report.hpp"
 #include "models/report/json_report.hpp"
 #include "models/report/metrics.hpp"
+#include "models/report/notes.hpp"
 #include "models/report/number_format.hpp"
 #include "models/report/text_report.hpp"
 #include "tests/report/sample_results.hpp"
@@ -84,4 +86,87 @@ TEST_CASE("the JSON keeps its key order and a ratio of a zero baseline is null")
     if (row.at("metric") == "lookups.perPacket.azure") CHECK(row.at("ratios").as_array()[1].as_double() == 0.0);
   }
   CHECK(found_null_ratio);  // no SNAT in either variant: 0 / 0 has no ratio
+}
+
+TEST_CASE("a failed-call percentage is never shown as 0 for some failures nor as 100 for fewer than all") {
+  CHECK(report::percent_text(0, 10) == "0");
+  CHECK(report::percent_text(0, 0) == "0");
+  CHECK(report::percent_text(1, 2) == "50");
+  CHECK(report::percent_text(1, 3) == "33");
+  CHECK(report::percent_text(1, 40) == "2.5");
+  CHECK(report::percent_text(1, 400) == "0.25");
+  CHECK(report::percent_text(1, 1000000) == "<0.01");
+  CHECK(report::percent_text(995, 1000) == "99.5");
+  CHECK(report::percent_text(999999, 1000000) == ">99.9");
+  CHECK(report::percent_text(7, 7) == "100");
+}
+
+TEST_CASE("a variant with failed calls is flagged in the table, CSV, JSON and HTML") {
+  auto c = testing::sample_comparison();
+  auto& azure = c.variants[1].results;
+  azure.calls_started = 250;
+  azure.calls_failed = 50;  // 200 completed: 20% of the 250 that ended failed
+  const std::string note = "20% of calls failed: latency covers only the rest";
+  CHECK(report::variant_notes(c.variants[1]) == std::vector<std::string>{note});
+  CHECK(report::variant_notes(c.variants[0]).empty());
+
+  const std::string table = report::format_table(c);
+  CHECK(table.find("[azure] " + note + "\n") != std::string::npos);
+  CHECK(table.find("[kubenet]") == std::string::npos);
+
+  const std::string csv = report::to_csv(c);
+  const auto row = [&](const std::string& start) {
+    const auto at = csv.find("\n" + start);
+    REQUIRE(at != std::string::npos);
+    return csv.substr(at + 1, csv.find('\n', at + 1) - at - 1);
+  };
+  CHECK_THAT(row("azure,azure,iptables,latency.call.p99,"), Catch::EndsWith("," + note));
+  CHECK_THAT(row("azure,azure,iptables,latency.chain.mean,"), Catch::EndsWith("," + note));
+  CHECK_THAT(row("azure,azure,iptables,latency.ping.p50,"), Catch::EndsWith(","));  // pings are not calls
+  CHECK_THAT(row("kubenet,kubenet,iptables,latency.call.p99,"), Catch::EndsWith(","));
+
+  const auto doc = boost::json::parse(report::to_json_text(c));
+  CHECK(doc.at("variants").as_array()[1].at("notes").as_array()[0].as_string() == note);
+  CHECK(doc.at("variants").as_array()[0].at("notes").as_array().empty());
+
+  const std::string html = report::to_html(c);
+  CHECK(html.find("<p class=\"warning\">[azure] " + note + "</p>") != std::string::npos);
+}
+
+TEST_CASE("a partial variant is marked in every format, on every CSV row, before the failed-call note") {
+  auto c = testing::sample_comparison();
+  auto& kubenet = c.variants[0].results;
+  kubenet.partial = true;
+  kubenet.stopped_at_ps = 2'500'000'000;  // 2.5 ms
+  kubenet.calls_failed = 200;             // as many as completed
+  const std::string partial = "partial: interrupted at simulated time 2.5ms";
+  const std::string failed = "50% of calls failed: latency covers only the rest";
+  CHECK(report::variant_notes(c.variants[0]) == std::vector<std::string>{partial, failed});
+  CHECK(report::any_partial(c));
+
+  const std::string table = report::format_table(c);
+  CHECK(table.find("[kubenet] " + partial + "\n[kubenet] " + failed + "\n") != std::string::npos);
+
+  const std::string csv = report::to_csv(c);
+  std::size_t kubenet_rows = 0;
+  for (std::size_t at = csv.find("\nkubenet,"); at != std::string::npos; at = csv.find("\nkubenet,", at + 1)) {
+    const std::string line = csv.substr(at + 1, csv.find('\n', at + 1) - at - 1);
+    INFO(line);
+    ++kubenet_rows;
+    if (line.find(",latency.call.") != std::string::npos || line.find(",latency.chain.") != std::string::npos) CHECK_THAT(line, Catch::EndsWith("," + partial + "; " + failed));
+    else CHECK_THAT(line, Catch::EndsWith("," + partial));
+  }
+  CHECK(kubenet_rows == report::metrics(false).size());
+  std::size_t marked = 0;  // azure's rows are not
+  for (auto at = csv.find(partial); at != std::string::npos; at = csv.find(partial, at + 1)) ++marked;
+  CHECK(marked == kubenet_rows);
+
+  const auto doc = boost::json::parse(report::to_json_text(c));
+  CHECK(doc.at("partial").as_bool());
+  const auto& results = doc.at("variants").as_array()[0].at("results");
+  CHECK(results.at("partial").as_bool());
+  CHECK(results.at("stoppedAt_ps").as_int64() == 2'500'000'000);
+  CHECK_FALSE(doc.at("variants").as_array()[1].at("results").as_object().contains("stoppedAt_ps"));
+
+  CHECK(report::to_html(c).find("<p class=\"warning\">[kubenet] " + partial + "</p>") != std::string::npos);
 }

@@ -1,5 +1,6 @@
 // cnisim run: one scenario under one plugin, the figures of issue 6 in a table, JSON or CSV.
 #include "tools/cnisim/comparison_run.hpp"
+#include "tools/cnisim/interrupt.hpp"
 #include "tools/cnisim/scenario_input.hpp"
 
 namespace cnisim::cli {
@@ -8,24 +9,28 @@ Subcommand run_subcommand() {
   Subcommand s;
   s.name = "run";
   s.summary = "run a scenario's traffic and report latency, hops, lookups, NAT and drops";
-  s.usage = "cnisim run [-f FILE] [--plugin P] [-o table|json|csv] [--seed N] [--html FILE]";
+  s.usage = "cnisim run [-f FILE] [--plugin P] [-o table|json|csv] [--seed N] [--duration DURATION] [--html FILE]";
   s.examples =
       "  cnisim run -f scenarios/chatty-app.yaml                  # the scenario's own plugin\n"
       "  cnisim run -f scenarios/chatty-app.yaml --plugin azure -o json > azure.json\n"
       "  cnisim run -f scenarios/hop-overhead.yaml -o csv --seed 42\n"
-      "  cnisim run -f scenarios/chatty-app.yaml --html run.html  # a page with the latency CDF\n";
+      "  cnisim run -f scenarios/chatty-app.yaml --html run.html  # a page with the latency CDF\n"
+      "Ctrl-C stops the run: the results so far are printed, marked partial, and cnisim exits 130.\n";
   s.options = [](po::options_description& o, po::positional_options_description&) {
     add_scenario_options(o);
     add_strict_option(o);
     add_report_options(o);
   };
   s.run = [](const po::variables_map& vm) {
+    const InterruptHandling interrupts;  // before loading: a Ctrl-C from now on gives a partial report
     const auto spec = load_scenario(vm, true);  // applies --plugin
     ComparisonOptions o;
     o.command = "run";
+    o.stop = interrupts.flag();
     read_report_options(vm, o);
     const std::string scenario = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
-    return write_reports(run_comparison(spec, scenario, o), vm);
+    const auto run = run_comparison(spec, scenario, o);
+    return write_reports(run, vm, interrupts.signal());
   };
   return s;
 }

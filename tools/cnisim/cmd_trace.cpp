@@ -6,6 +6,7 @@
 #include "models/dataplane/trace.hpp"
 #include "models/workload/scenario_run.hpp"
 #include "tools/cnisim/scenario_input.hpp"
+#include "tools/cnisim/strict_parse.hpp"
 
 namespace cnisim::cli {
 
@@ -23,7 +24,7 @@ Subcommand trace_subcommand() {
   s.options = [](po::options_description& o, po::positional_options_description& positional) {
     add_scenario_options(o);
     add_strict_option(o);
-    o.add_options()("size", po::value<std::uint32_t>()->default_value(64), "packet size in bytes")(
+    o.add_options()("size", po::value<std::string>()->value_name("BYTES"), "packet size in bytes, 1 to 65535 (default: 64)")(
         "show-profile", "print the cost profile in use (YAML) before the trace")(
         "endpoints", po::value<std::vector<std::string>>()->composing(), "FROM TO");
     positional.add("endpoints", 2);
@@ -35,12 +36,15 @@ Subcommand trace_subcommand() {
       throw UsageError(
           "trace needs FROM and TO, e.g. `cnisim trace pod/NAME svc/NAME`; see `cnisim trace --help`");
     }
+    const auto size = vm.count("size")
+                          ? static_cast<std::uint32_t>(parse_whole_number(vm["size"].as<std::string>(), 1, 65535, "--size", "--size 1500"))
+                          : 64u;
     const auto spec = load_scenario(vm, true);
     const auto profile = workload::effective_profile(spec);
     const auto cluster = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table});
     if (vm.count("show-profile")) std::cout << scenario::format_profile(profile) << '\n';
     try {
-      const auto out = dataplane::trace(cluster, profile, ends[0], ends[1], vm["size"].as<std::uint32_t>());
+      const auto out = dataplane::trace(cluster, profile, ends[0], ends[1], size);
       for (const auto& line : out.lines) std::cout << line << '\n';
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());

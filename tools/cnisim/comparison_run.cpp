@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <csignal>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "models/cluster/plugin.hpp"
 #include "models/scenario/scenario_loader.hpp"
@@ -19,20 +19,12 @@
 #include "models/workload/scenario_run.hpp"
 #include "models/scenario/traffic_spec.hpp"
 #include "tools/cnisim/progress_bar.hpp"
+#include "tools/cnisim/strict_parse.hpp"
 #include "tools/cnisim/typical_path.hpp"
 
 namespace cnisim::cli {
 
 namespace {
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
 
 std::string_view mode_name(cluster::KubeProxyMode m) {
   switch (m) {
@@ -66,7 +58,7 @@ std::int64_t expected_ps(const scenario::ScenarioSpec& spec) {
 
 std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text) {
   std::vector<cluster::PluginKind> out;
-  for (const auto& name : split_list(text)) {
+  for (const auto& name : split_list(text, "--plugins", "--plugins kubenet,azure")) {
     const auto kind = cluster::plugin_from_string(name);
     if (!kind) {
       std::string names;
@@ -77,13 +69,12 @@ std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text) {
     if (std::find(out.begin(), out.end(), *kind) != out.end()) throw UsageError("plugin '" + name + "' is listed twice in --plugins");
     out.push_back(*kind);
   }
-  if (out.empty()) throw UsageError("--plugins needs at least one plugin, e.g. --plugins kubenet,azure");
   return out;
 }
 
 std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& text) {
   std::vector<cluster::KubeProxyMode> out;
-  for (const auto& name : split_list(text)) {
+  for (const auto& name : split_list(text, "--kube-proxy", "--kube-proxy iptables,nftables")) {
     std::optional<cluster::KubeProxyMode> mode;
     for (auto m : {cluster::KubeProxyMode::Iptables, cluster::KubeProxyMode::Ipvs, cluster::KubeProxyMode::Nftables}) {
       if (mode_name(m) == name) mode = m;
@@ -92,7 +83,6 @@ std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& tex
     if (std::find(out.begin(), out.end(), *mode) != out.end()) throw UsageError("kube-proxy mode '" + name + "' is listed twice in --kube-proxy");
     out.push_back(*mode);
   }
-  if (out.empty()) throw UsageError("--kube-proxy needs at least one mode, e.g. --kube-proxy iptables,nftables");
   return out;
 }
 
@@ -101,9 +91,10 @@ void add_report_options(po::options_description& options) {
                         "table | json | csv (schema: docs/output-format.md)")(
       "kube-proxy", po::value<std::string>()->value_name("MODES"),
       "kube-proxy mode(s): iptables, ipvs, nftables; a comma-separated list runs each (default: the scenario's)")(
-      "seed", po::value<std::uint64_t>()->value_name("N"), "random seed (default: the scenario's run.seed)")(
-      "duration", po::value<std::string>()->value_name("T"),
-      "stop every run at simulated time T (e.g. 2ms), overriding run.duration: a shorter run")(
+      "seed", po::value<std::string>()->value_name("N"),
+      "random seed, a whole number from 0 to 2^64-1 (default: the scenario's run.seed)")(
+      "duration", po::value<std::string>()->value_name("DURATION"),
+      "stop every run at this simulated time, e.g. 2ms, 500us or 1s (overrides run.duration): a shorter run")(
       "host-figures", "add machine-dependent figures (wall time, events/s, measured ns per route lookup); "
                       "output then differs from run to run")(
       "html", po::value<std::string>()->value_name("FILE"), "also write a self-contained HTML report to FILE")(
@@ -118,7 +109,7 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
     throw UsageError("unknown output format '" + format + "': expected table, json or csv (e.g. -o json)");
   }
   if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
-  if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("seed")) o.seed = parse_whole_number(vm["seed"].as<std::string>(), 0, UINT64_MAX, "--seed", "--seed 42");
   if (vm.count("duration")) {
     const auto& text = vm["duration"].as<std::string>();
     const auto t = scenario::parse_duration(text);
@@ -138,7 +129,7 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
   o.typical_paths = format == "json" || vm.count("html") > 0;
 }
 
-report::Comparison run_comparison(const scenario::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
+ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
   if (base.traffic.empty()) {
     scenario::Diagnostic d;
     d.file = base.sourceFile;
@@ -174,6 +165,7 @@ report::Comparison run_comparison(const scenario::ScenarioSpec& base, const std:
   run_options.seed = o.seed;
   run_options.measure_host = o.host_figures;
   run_options.max_events = o.max_events;
+  run_options.stop = o.stop;
   const std::uint64_t seed = o.seed.value_or(variants.front().spec.run.seed);
 
   std::vector<std::int64_t> totals;
@@ -198,7 +190,8 @@ report::Comparison run_comparison(const scenario::ScenarioSpec& base, const std:
     spdlog::debug("{}: {} events, {} packets", v.label, out.results.events, out.results.packets_sent);
     return out;
   };
-  report::Comparison c;
+  ComparisonRun run;
+  report::Comparison& c = run.comparison;
   c.command = o.command;
   c.scenario = scenario_arg;
   c.seed = seed;
@@ -208,10 +201,12 @@ report::Comparison run_comparison(const scenario::ScenarioSpec& base, const std:
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());  // traffic naming nothing in the cluster: bad input
   }
-  return c;
+  for (const auto& v : variants) run.chatty.push_back(!v.spec.traffic.chatty.empty());
+  return run;
 }
 
-int write_reports(const report::Comparison& c, const po::variables_map& vm) {
+int write_reports(const ComparisonRun& run, const po::variables_map& vm, int interrupt_signal) {
+  const report::Comparison& c = run.comparison;
   const auto& format = vm["output"].as<std::string>();
   if (format == "json") std::cout << report::to_json_text(c);
   else if (format == "csv") std::cout << report::to_csv(c);
@@ -225,7 +220,26 @@ int write_reports(const report::Comparison& c, const po::variables_map& vm) {
     if (!out.flush()) throw std::runtime_error("writing the HTML report to '" + path + "' failed");
     spdlog::info("wrote {}", path);
   }
-  return 0;
+  if (interrupt_signal != 0) {
+    std::string where;
+    for (const auto& v : c.variants) {
+      if (!v.results.partial) continue;
+      where += (where.empty() ? "stopped at simulated time " : ", ") +
+               scenario::format_duration(sim::Time::from_ps(v.results.stopped_at_ps)) + " under " + v.label;
+    }
+    std::cerr << "cnisim: interrupted by " << (interrupt_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM") << ": "
+              << (where.empty() ? "the runs had ended; the report is complete" : "the report is partial, " + where) << "\n";
+    return 128 + interrupt_signal;
+  }
+  int exit_code = 0;
+  for (std::size_t i = 0; i < c.variants.size(); ++i) {
+    const auto& r = c.variants[i].results;
+    if (!run.chatty[i] || r.calls_completed > 0) continue;
+    std::cerr << "cnisim: no call completed under " << c.variants[i].label << " (" << r.calls_started << " started, " << r.calls_failed
+              << " failed, " << r.packets_dropped << " packets dropped): its call latency is empty; see the report's Calls and Drops\n";
+    exit_code = 1;
+  }
+  return exit_code;
 }
 
 }  // namespace cnisim::cli

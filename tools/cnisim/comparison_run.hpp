@@ -2,6 +2,7 @@
 // What `cnisim run` and `cnisim compare` share: turning a scenario and the command line into
 // variants (plugin x kube-proxy mode), running them on a thread pool, and writing the report in the
 // chosen format (table, JSON, CSV) plus the optional HTML page.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,7 +25,17 @@ struct ComparisonOptions {
   std::uint64_t max_events = workload::kDefaultMaxEvents;  // the work budget of each run
   bool host_figures = false;
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
+  const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C): every run stops at its next slice, partial
 };
+
+// A comparison as run, and per variant what the exit code depends on.
+struct ComparisonRun {
+  report::Comparison comparison;
+  std::vector<bool> chatty;  // per variant: its traffic has chatty items (calls)
+};
+
+// The highest -j: more threads than this would only wait for each other on any machine we target.
+inline constexpr std::size_t kMaxJobs = 256;
 
 // Adds -o, --seed, --duration, --host-figures and --html (every option both commands take besides
 // -f, --plugin/--plugins and -j).
@@ -34,11 +45,13 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o);
 
 // Runs every variant of spec, each with its own cluster, network and simulator, on o.jobs threads.
 // Results come back in variant order whatever the thread count.
-report::Comparison run_comparison(const cluster::ScenarioSpec& spec, const std::string& scenario_arg,
-                                  const ComparisonOptions& o);
+ComparisonRun run_comparison(const cluster::ScenarioSpec& spec, const std::string& scenario_arg,
+                             const ComparisonOptions& o);
 
-// Writes the report to stdout in -o's format and the HTML page to --html's file; returns the exit code.
-int write_reports(const report::Comparison& comparison, const po::variables_map& vm);
+// Writes the report to stdout in -o's format and the HTML page to --html's file, then returns the
+// exit code: 128 + interrupt_signal when the runs were interrupted (their results are partial), else
+// 1 when a variant with chatty traffic completed no call at all (said on stderr), else 0.
+int write_reports(const ComparisonRun& run, const po::variables_map& vm, int interrupt_signal);
 
 // "kubenet,azure" -> plugins; "iptables,nftables" -> modes. Throw UsageError naming what is accepted.
 std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text);

@@ -48,7 +48,7 @@ std::string us(std::int64_t ps) {
 
 }  // namespace
 
-std::vector<std::string> typical_cross_node_path(const cluster::ScenarioSpec& spec, const workload::RunOptions& options) {
+std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& spec, const workload::RunOptions& options) {
   const scenario::TrafficSpec& traffic = spec.traffic;
   const cluster::Cluster c = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table});
 

@@ -12,6 +12,6 @@ namespace cnisim::cli {
 
 // One line per hop: "<device> (<kind>) t=<in>..<out> us: <what it did>". Empty when the cluster has
 // no two pods on different nodes. spec must already carry the variant's plugin and kube-proxy mode.
-std::vector<std::string> typical_cross_node_path(const cluster::ScenarioSpec& spec, const workload::RunOptions& options);
+std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& spec, const workload::RunOptions& options);
 
 }  // namespace cnisim::cli
