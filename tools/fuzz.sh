@@ -62,7 +62,7 @@ work="$build_dir/fuzz"
 targets=(scenario_fuzz profile_fuzz)
 # The seed folders of each target (their *.yaml files), besides its checked-in tests/fuzz/corpus/TARGET.
 declare -A seeds=(
-  [scenario_fuzz]="scenarios tests/cluster/bad"
+  [scenario_fuzz]="scenarios tests/scenario/bad"
   [profile_fuzz]="models/profiles"
 )
 declare -A dicts=([scenario_fuzz]=scenario.dict [profile_fuzz]=profile.dict)

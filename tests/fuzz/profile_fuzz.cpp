@@ -8,23 +8,23 @@
 #include <string>
 #include <string_view>
 
-#include "models/cluster/diagnostics.hpp"
-#include "models/dataplane/cost_profile.hpp"
+#include "models/scenario/diagnostics.hpp"
+#include "models/scenario/cost_profile.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cnisim;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  dataplane::CostProfile profile;
+  scenario::CostProfile profile;
   try {
-    profile = dataplane::load_profile_string(text, "fuzz.yaml");
-  } catch (const cluster::ScenarioError& e) {
+    profile = scenario::load_profile_string(text, "fuzz.yaml");
+  } catch (const scenario::ScenarioError& e) {
     if (e.diagnostics().empty() || std::string_view(e.what()).empty()) std::abort();
     return 0;
   }
   // The printed profile is exact (durations in whole picoseconds, rates in bits per second), so
   // loading it again must print the same text; the loader must not reject its own printer's output.
-  const std::string printed = dataplane::format_profile(profile);
-  const dataplane::CostProfile again = dataplane::load_profile_string(printed, "printed.yaml");
-  if (dataplane::format_profile(again) != printed) std::abort();
+  const std::string printed = scenario::format_profile(profile);
+  const scenario::CostProfile again = scenario::load_profile_string(printed, "printed.yaml");
+  if (scenario::format_profile(again) != printed) std::abort();
   return 0;
 }

@@ -6,19 +6,19 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "models/cluster/scenario_loader.hpp"
+#include "models/scenario/scenario_loader.hpp"
 
 namespace {
 
 // A ScenarioError with nothing in it would print an empty message and exit 2: a loader bug.
-void check_error(const cnisim::cluster::ScenarioError& e) {
+void check_error(const cnisim::scenario::ScenarioError& e) {
   if (e.diagnostics().empty() || std::string_view(e.what()).empty()) std::abort();
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace cnisim::cluster;
+  using namespace cnisim::scenario;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   ScenarioSpec spec;
   try {
