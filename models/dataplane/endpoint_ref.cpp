@@ -1,6 +1,9 @@
 #include "models/dataplane/endpoint_ref.hpp"
 
 #include <stdexcept>
+#include <vector>
+
+#include "models/scenario/spelling.hpp"
 
 namespace cnisim::dataplane {
 namespace {
@@ -32,6 +35,19 @@ std::string describe(const cluster::Cluster& c, HostRef h) {
   return "?";
 }
 
+// "did you mean 'web-5d8f7-abcde'? pods in default: web-..., api-... (12 in all)": what does exist.
+std::string what_exists(const std::vector<std::string>& names, const std::string& wanted, std::string_view what) {
+  if (names.empty()) return "there are no " + std::string(what);
+  std::string out;
+  const std::vector<std::string_view> views(names.begin(), names.end());
+  if (const auto close = scenario::closest_match(wanted, views)) out = "did you mean '" + *close + "'? ";
+  out += std::string(what) + ": ";
+  constexpr std::size_t kShown = 5;
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) out.append(i ? ", " : "").append(names[i]);
+  if (names.size() > kShown) out += ", ... (" + std::to_string(names.size()) + " in all)";
+  return out;
+}
+
 }  // namespace
 
 ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view text) {
@@ -59,8 +75,14 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
   if (kind == "pod") {
     const auto [ns, name] = split_namespace(rest);
     const auto pod = c.find_pod(ns, name);
-    if (!pod)
-      fail(text, "no pod " + ns + "/" + name, "`cnisim get pods -A` lists the pods and their namespaces");
+    if (!pod) {
+      std::vector<std::string> names;
+      for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+        if (c.pod_namespace(p) == ns) names.push_back(c.pod_name(p));
+      }
+      fail(text, "no pod " + ns + "/" + name,
+           what_exists(names, name, "pods in " + ns) + "; `cnisim get pods -A` lists them all");
+    }
     r.host = HostRef{HostRef::Kind::Pod, *pod};
     r.ip = c.pods()[*pod].ip;
   } else if (kind == "svc") {
@@ -79,7 +101,11 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
     return r;
   } else if (kind == "node") {
     const auto node = c.find_node(rest);
-    if (!node) fail(text, "no node " + std::string(rest), "`cnisim get nodes` lists the nodes");
+    if (!node) {
+      std::vector<std::string> names;
+      for (const auto& n : c.nodes()) names.push_back(n.name);
+      fail(text, "no node " + std::string(rest), what_exists(names, std::string(rest), "nodes"));
+    }
     r.host = HostRef{HostRef::Kind::Node, *node};
     r.ip = c.nodes()[*node].ip;
   } else if (kind == "vm") {

@@ -1,0 +1,88 @@
+// Bad input as a new user gives it to the program: every file of the bad-scenario corpus, through
+// `cnisim run`, exits 2 with FILE:LINE:COL in under a second and under 100 MB; and the scenario
+// rules that only the command line can show (--strict, --max-events, cilium and kube-proxy modes).
+#include <catch2/catch.hpp>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <regex>
+
+#include "tests/tools/run_cnisim.hpp"
+
+using cnisim::testing::run_cnisim;
+
+TEST_CASE("every bad scenario of the corpus exits 2 with file:line:col in under a second and 100 MB") {
+  const auto dir = std::filesystem::path(cnisim::testing::source_dir()) / "tests" / "scenario" / "bad";
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 60);
+  const std::regex located(R"(^[^:\n]+\.yaml:[0-9]+:[0-9]+: error: )");
+  for (const auto& file : files) {
+    INFO(file.filename().string());
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_cnisim("run -f tests/scenario/bad/" + file.filename().string());
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    INFO(r.err);
+    CHECK(r.exitCode == 2);
+    CHECK(r.out.empty());
+    CHECK(std::regex_search(r.err, located));
+    CHECK(elapsed.count() < 1.0);
+  }
+  // The largest resident set of any cnisim above (children are reaped by pclose).
+  rusage usage{};
+  REQUIRE(getrusage(RUSAGE_CHILDREN, &usage) == 0);
+  CHECK(usage.ru_maxrss < 100 * 1024);  // kilobytes
+}
+
+TEST_CASE("the strict flag turns a warning about an unmodelled setting into an error with exit 2") {
+  const std::string path = "/tmp/cnisim-strict-test.yaml";
+  {
+    std::string text = cnisim::testing::read_file(cnisim::testing::source_dir() + "/scenarios/dataplane-two-pods.yaml");
+    text.replace(text.find("    networkPlugin: kubenet\n"), 26, "    networkPlugin: kubenet\n    networkPolicy: calico\n");
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  const auto warned = run_cnisim("run -f " + path + " -o csv");
+  CHECK(warned.exitCode == 0);
+  CHECK_THAT(warned.err, Catch::StartsWith(path + ":8:20: warning: cluster.networkProfile.networkPolicy: network "
+                                           "policy enforcement is not modelled"));
+  const auto strict = run_cnisim("run -f " + path + " --strict");
+  CHECK(strict.exitCode == 2);
+  CHECK(strict.out.empty());
+  CHECK_THAT(strict.err, Catch::StartsWith(path + ":8:20: error: cluster.networkProfile.networkPolicy:"));
+  CHECK_THAT(strict.err, Catch::Contains("--strict makes this an error"));
+  const auto quiet = run_cnisim("-q run -f " + path + " -o csv");
+  CHECK(quiet.err.empty());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a budget given with --max-events refuses a run over the budget and says how to raise it") {
+  const auto r = run_cnisim("run -f scenarios/dataplane-two-pods.yaml --max-events 1000");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("scenarios/dataplane-two-pods.yaml:35:7: error: traffic.chatty[0]: this traffic "
+                                      "asks for about 1.5e+04 engine events"));
+  CHECK_THAT(r.err, Catch::Contains("--max-events N"));
+  CHECK(run_cnisim("run -f scenarios/dataplane-two-pods.yaml --max-events 0").exitCode == 2);
+  CHECK(run_cnisim("run -f scenarios/dataplane-two-pods.yaml --max-events lots").exitCode == 2);
+  CHECK(run_cnisim("run -f scenarios/dataplane-two-pods.yaml --max-events 100000 -o csv").exitCode == 0);
+}
+
+TEST_CASE("kube-proxy modes do not make distinct cilium variants: cilium runs once, and alone it is refused") {
+  const auto both = run_cnisim("compare -f scenarios/dataplane-two-pods.yaml --plugins kubenet,cilium "
+                               "--kube-proxy iptables,nftables -o csv");
+  CHECK(both.exitCode == 0);
+  CHECK_THAT(both.out, Catch::Contains("kubenet/iptables,kubenet,iptables,"));
+  CHECK_THAT(both.out, Catch::Contains("kubenet/nftables,kubenet,nftables,"));
+  CHECK_THAT(both.out, Catch::Contains("cilium/ebpf,cilium,none (eBPF),"));
+  CHECK_THAT(both.out, !Catch::Contains("cilium/nftables") && !Catch::Contains("cilium/iptables"));
+  const auto alone = run_cnisim("compare -f scenarios/dataplane-two-pods.yaml --plugins cilium --kube-proxy ipvs");
+  CHECK(alone.exitCode == 2);
+  CHECK_THAT(alone.err, Catch::Contains("--kube-proxy does not apply under cilium"));
+}
