@@ -6,6 +6,7 @@
 #include <set>
 
 #include "models/scenario/aks_facts.hpp"
+#include "models/scenario/labels.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/pod_naming.hpp"
 #include "models/cluster/scheduler.hpp"
@@ -41,14 +42,6 @@ void group_pods_by_node(ClusterState& state) {
   for (PodIndex p = 0; p < state.pods.size(); ++p) state.podsByNode[fill[state.pods[p].node]++] = p;
 }
 
-bool selects(const std::map<std::string, std::string>& selector, const WorkloadSpec& w) {
-  if (selector.empty()) return false;  // a Service without selector has no automatic endpoints
-  return std::all_of(selector.begin(), selector.end(), [&](const auto& kv) {
-    const auto it = w.labels.find(kv.first);
-    return it != w.labels.end() && it->second == kv.second;
-  });
-}
-
 void add_services(ClusterState& state) {
   const auto& profile = state.spec.cluster.networkProfile;
   const auto& cidr = profile.serviceCidr;
@@ -81,7 +74,7 @@ void add_services(ClusterState& state) {
       used.insert(svc.clusterIP.value);
     }
     for (PodIndex p = 0; p < state.pods.size(); ++p) {
-      if (selects(s.selector, state.spec.workloads[state.pods[p].workload])) svc.endpoints.push_back(p);
+      if (scenario::selects(s.selector, state.spec.workloads[state.pods[p].workload].labels)) svc.endpoints.push_back(p);
     }
     state.services.push_back(std::move(svc));
   }

@@ -1,6 +1,8 @@
 // ScenarioSpec's derived views: the plugin kind, source marks, counts.
 #include "models/scenario/scenario_spec.hpp"
 
+#include <algorithm>
+
 #include "models/scenario/spec_enum_names.hpp"
 
 namespace cnisim::scenario {
@@ -39,6 +41,21 @@ SourceMark ScenarioSpec::locate(const std::string& path) const {
     p.resize(cut);
   }
   return SourceMark{sourceFile, 0, 0};
+}
+
+Diagnostic ScenarioSpec::diagnostic(const std::string& path, std::string message, std::string expected,
+                                    std::string hint, Severity severity) const {
+  const SourceMark where = locate(path);
+  Diagnostic d;
+  d.severity = severity;
+  d.file = where.file.empty() ? sourceFile : where.file;
+  d.line = std::max(1, where.line);
+  d.column = std::max(1, where.column);
+  d.path = path;
+  d.message = std::move(message);
+  d.expected = std::move(expected);
+  d.hint = std::move(hint);
+  return d;
 }
 
 std::uint64_t ScenarioSpec::node_count() const {

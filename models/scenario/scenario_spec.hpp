@@ -127,6 +127,9 @@ struct ScenarioSpec {
   // The mark of the path or, when it was defaulted, of its nearest ancestor the file did give
   // ("nodePools[1].maxPods" -> "nodePools[1]"): where an error about a defaulted value should point.
   SourceMark locate(const std::string& path) const;
+  // A diagnostic about the field at path, located as locate() does (line 1 when nothing is given).
+  Diagnostic diagnostic(const std::string& path, std::string message, std::string expected, std::string hint,
+                        Severity severity = Severity::Error) const;
   // Total nodes over all pools, and whether the plugin takes pod IPs from cluster.networkProfile.podCidr
   // (kubenet, overlay, cilium in overlay mode, none) rather than from a VNet subnet.
   std::uint64_t node_count() const;

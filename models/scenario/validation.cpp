@@ -34,16 +34,7 @@ std::string RuleContext::plugin_title() const {
 
 void RuleContext::report(const std::string& path, std::string message, std::string expected,
                          std::string hint) {
-  const SourceMark where = spec_.locate(path);
-  Diagnostic d;
-  d.file = spec_.sourceFile;
-  d.line = where.line > 0 ? where.line : 1;
-  d.column = where.column > 0 ? where.column : 1;
-  d.path = path;
-  d.message = std::move(message);
-  d.expected = std::move(expected);
-  d.hint = std::move(hint);
-  sink_.add(std::move(d));
+  sink_.add(spec_.diagnostic(path, std::move(message), std::move(expected), std::move(hint)));
 }
 
 std::string pool_path(std::size_t i) { return "nodePools[" + std::to_string(i) + "]"; }

@@ -3,43 +3,13 @@
 // settings that are accepted but not modelled (warnings).
 #include <algorithm>
 
+#include "models/scenario/labels.hpp"
 #include "models/scenario/spec_enum_names.hpp"
 #include "models/scenario/validation.hpp"
 #include "models/scenario/validation_rules.hpp"
 
 namespace cnisim::scenario {
 namespace {
-
-std::string labels_text(const std::map<std::string, std::string>& labels) {
-  std::string s;
-  for (const auto& [k, v] : labels) s.append(s.empty() ? "" : ",").append(k).append("=").append(v);
-  return s;
-}
-
-bool selects(const std::map<std::string, std::string>& selector, const WorkloadSpec& w) {
-  if (selector.empty()) return false;
-  return std::all_of(selector.begin(), selector.end(), [&](const auto& kv) {
-    const auto it = w.labels.find(kv.first);
-    return it != w.labels.end() && it->second == kv.second;
-  });
-}
-
-// "{app=api}, {app=web}, ...": the label sets the workloads give their pods, for "what does exist".
-std::string label_sets(const ScenarioSpec& spec) {
-  std::vector<std::string> sets;
-  for (const auto& w : spec.workloads) {
-    if (w.system) continue;
-    std::string text(1, '{');
-    text.append(labels_text(w.labels)).push_back('}');
-    if (std::find(sets.begin(), sets.end(), text) == sets.end()) sets.push_back(text);
-  }
-  if (sets.empty()) return "no workloads of your own";
-  std::string out;
-  constexpr std::size_t kShown = 8;
-  for (std::size_t i = 0; i < sets.size() && i < kShown; ++i) out.append(i ? ", " : "").append(sets[i]);
-  if (sets.size() > kShown) out.append(", ... (").append(std::to_string(sets.size())).append(" in all)");
-  return out;
-}
 
 std::string service_names(const ScenarioSpec& spec) {
   std::string out;
@@ -58,17 +28,9 @@ bool names_service(const ScenarioSpec& spec, const std::string& text) {
                      [&](const ServiceSpec& s) { return s.namespace_ == ns && s.name == name; });
 }
 
-Diagnostic warning_at(const ScenarioSpec& spec, const std::string& path, std::string message, std::string hint) {
-  const SourceMark m = spec.locate(path);
-  Diagnostic d;
-  d.severity = Severity::Warning;
-  d.file = spec.sourceFile;
-  d.line = std::max(1, m.line);
-  d.column = std::max(1, m.column);
-  d.path = path;
-  d.message = std::move(message);
-  d.hint = std::move(hint);
-  return d;
+
+Diagnostic warning(const ScenarioSpec& spec, const std::string& path, std::string message, std::string hint) {
+  return spec.diagnostic(path, std::move(message), "", std::move(hint), Severity::Warning);
 }
 
 }  // namespace
@@ -92,7 +54,7 @@ void check_traffic(RuleContext& c) {
     const auto check_selector = [&](const std::string& key, const std::map<std::string, std::string>& selector) {
       if (selector.empty() || !c.usable({path + "." + key})) return;
       if (std::any_of(spec.workloads.begin(), spec.workloads.end(),
-                      [&](const WorkloadSpec& w) { return selects(selector, w); })) {
+                      [&](const WorkloadSpec& w) { return selects(selector, w.labels); })) {
         return;
       }
       c.report(path + "." + key, "no pod has the labels " + labels_text(selector),
@@ -114,13 +76,13 @@ std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
   const NetworkProfile& np = spec.cluster.networkProfile;
   const std::string p = "cluster.networkProfile.";
   if (np.networkPolicy != NetworkPolicy::None) {
-    out.push_back(warning_at(spec, p + "networkPolicy",
-                             "network policy enforcement is not modelled: no policy filters packets and none is "
-                             "charged its cost",
-                             "leave it out to compare plugins alone; results are as if networkPolicy were none"));
+    out.push_back(warning(spec, p + "networkPolicy",
+                          "network policy enforcement is not modelled: no policy filters packets and none is "
+                          "charged its cost",
+                          "leave it out to compare plugins alone; results are as if networkPolicy were none"));
   }
   if (spec.given(p + "outboundType")) {
-    out.push_back(warning_at(spec, p + "outboundType",
+    out.push_back(warning(spec, p + "outboundType",
                              "egress through the load balancer, a NAT gateway or a user-defined route is not "
                              "modelled: traffic leaving the VNet is SNATed to its node and leaves directly",
                              "results for pod-to-pod and pod-to-Service traffic do not depend on it"));
@@ -128,13 +90,13 @@ std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
   for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
     const std::string path = "nodePools[" + std::to_string(i) + "].vmSize";
     if (!spec.given(path)) continue;
-    out.push_back(warning_at(spec, path,
+    out.push_back(warning(spec, path,
                              "the VM size's vCPUs and network bandwidth are not modelled: every node gets the "
                              "cost profile's NIC rate and one queue per device",
                              "set links.nicToVnet.rate in costs to model a slower NIC"));
   }
   if (spec.plugin() == PluginKind::Cilium && spec.given(p + "kubeProxyConfig.mode")) {
-    out.push_back(warning_at(spec, p + "kubeProxyConfig.mode",
+    out.push_back(warning(spec, p + "kubeProxyConfig.mode",
                              "has no effect under the cilium dataplane, which replaces kube-proxy (Services are "
                              "resolved by eBPF)",
                              "leave it out with networkDataplane cilium"));

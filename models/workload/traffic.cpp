@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "models/dataplane/endpoint_ref.hpp"
+#include "models/scenario/labels.hpp"
 
 namespace cnisim::workload {
 
@@ -17,26 +18,12 @@ namespace {
 constexpr std::uint16_t kEphemeralFirst = 32768;  // Linux net.ipv4.ip_local_port_range default start
 constexpr std::uint16_t kEphemeralCount = 28232;  // ... up to 60999
 
-bool selects(const std::map<std::string, std::string>& selector, const scenario::WorkloadSpec& w) {
-  for (const auto& [k, v] : selector) {
-    const auto it = w.labels.find(k);
-    if (it == w.labels.end() || it->second != v) return false;
-  }
-  return !selector.empty();
-}
-
 std::vector<HostRef> pods_with(const cluster::Cluster& c, const std::map<std::string, std::string>& labels) {
   std::vector<HostRef> out;
   for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
-    if (selects(labels, c.workload(p))) out.push_back(HostRef{HostRef::Kind::Pod, p});
+    if (scenario::selects(labels, c.workload(p).labels)) out.push_back(HostRef{HostRef::Kind::Pod, p});
   }
   return out;
-}
-
-std::string labels_text(const std::map<std::string, std::string>& labels) {
-  std::string s;
-  for (const auto& [k, v] : labels) s += (s.empty() ? "" : ",") + k + "=" + v;
-  return s;
 }
 
 // Problems with what the traffic names, each at its field's place in the scenario file.
@@ -45,16 +32,7 @@ class TrafficErrors {
   explicit TrafficErrors(const scenario::ScenarioSpec& spec) : spec_(spec) {}
 
   void add(const std::string& path, std::string message, std::string expected, std::string hint) {
-    const scenario::SourceMark m = spec_.locate(path);
-    scenario::Diagnostic d;
-    d.file = m.file.empty() ? spec_.sourceFile : m.file;
-    d.line = std::max(1, m.line);
-    d.column = std::max(1, m.column);
-    d.path = path;
-    d.message = std::move(message);
-    d.expected = std::move(expected);
-    d.hint = std::move(hint);
-    sink_.add(std::move(d));
+    sink_.add(spec_.diagnostic(path, std::move(message), std::move(expected), std::move(hint)));
   }
 
   std::optional<dataplane::ResolvedEndpoint> resolve(const cluster::Cluster& c, const std::string& text,
@@ -86,21 +64,6 @@ class TrafficErrors {
   scenario::DiagnosticSink sink_;
 };
 
-// The label sets the pods of the cluster have, for "what does exist" ("{app=api}, {app=web}, ...").
-std::string existing_labels(const cluster::Cluster& c) {
-  std::vector<std::string> sets;
-  for (const auto& w : c.spec().workloads) {
-    std::string text(1, '{');
-    text.append(labels_text(w.labels)).push_back('}');
-    if (std::find(sets.begin(), sets.end(), text) == sets.end()) sets.push_back(text);
-  }
-  std::string out;
-  constexpr std::size_t kShown = 8;
-  for (std::size_t i = 0; i < sets.size() && i < kShown; ++i) out.append(i ? ", " : "").append(sets[i]);
-  if (sets.size() > kShown) out += ", ... (" + std::to_string(sets.size()) + " label sets)";
-  return out;
-}
-
 }  // namespace
 
 Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scenario, std::uint64_t seed)
@@ -110,8 +73,8 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
   const sim::RandomStreams streams(seed);
   TrafficErrors errors(scenario);
   const auto no_pod = [&](const std::string& path, const std::map<std::string, std::string>& labels) {
-    errors.add(path, "no pod has the labels " + labels_text(labels),
-               "labels of a workload's pods; the pods here have " + existing_labels(c),
+    errors.add(path, "no pod has the labels " + scenario::labels_text(labels),
+               "labels of a workload's pods; the workloads here give " + scenario::label_sets(c.spec()),
                "`cnisim get pods -A --show-labels` lists the pods; labels come from the workloads");
   };
   for (std::size_t i = 0; i < spec.chatty.size(); ++i) {

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "models/scenario/labels.hpp"
+
 namespace cnisim::workload {
 namespace {
 
@@ -28,15 +30,7 @@ double cheapest_round_trip_s(const scenario::CostProfile& p) {
 
 std::size_t pods_with(const cluster::Cluster& c, const std::map<std::string, std::string>& labels) {
   std::size_t n = 0;
-  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
-    const auto& w = c.workload(p).labels;
-    bool all = !labels.empty();
-    for (const auto& [k, v] : labels) {
-      const auto it = w.find(k);
-      all = all && it != w.end() && it->second == v;
-    }
-    n += all ? 1 : 0;
-  }
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) n += scenario::selects(labels, c.workload(p).labels) ? 1 : 0;
   return n;
 }
 
@@ -92,19 +86,14 @@ WorkEstimate estimate_work(const cluster::Cluster& c, const scenario::ScenarioSp
 
 void check_work_budget(const WorkEstimate& e, const scenario::ScenarioSpec& spec, std::uint64_t max_events) {
   if (!(e.events > static_cast<double>(max_events))) return;
-  const scenario::SourceMark m = spec.locate(e.largest);
-  scenario::Diagnostic d;
-  d.file = m.file.empty() ? spec.sourceFile : m.file;
-  d.line = std::max(1, m.line);
-  d.column = std::max(1, m.column);
-  d.path = e.largest;
-  d.message = "this traffic asks for about " + scientific(e.events) + " engine events (" + scientific(e.calls) +
-              " calls, " + scientific(e.packets) + " packets), more than the budget of " +
-              scientific(static_cast<double>(max_events)) + " events";
-  d.expected = "traffic that runs within the budget (the default is about 10 minutes on a 2-core machine)";
-  d.hint = "shorten duration, lower chains, rate, concurrency or clients, set run.duration, or raise the budget "
-           "with --max-events N";
-  throw scenario::ScenarioError({d});
+  throw scenario::ScenarioError({spec.diagnostic(
+      e.largest,
+      "this traffic asks for about " + scientific(e.events) + " engine events (" + scientific(e.calls) + " calls, " +
+          scientific(e.packets) + " packets), more than the budget of " +
+          scientific(static_cast<double>(max_events)) + " events",
+      "traffic that runs within the budget (the default is about 10 minutes on a 2-core machine)",
+      "shorten duration, lower chains, rate, concurrency or clients, set run.duration, or raise the budget "
+      "with --max-events N")});
 }
 
 }  // namespace cnisim::workload
