@@ -109,7 +109,7 @@ std::string to_html(const Comparison& c) {
   if (!c.variants.empty()) {
     const auto& r = c.variants.front().results;
     s += "<p>Cluster <b>" + h(r.cluster) + "</b>, seed " + std::to_string(c.seed) + ", cost profile " + h(r.profile) +
-         ", route lookups charged " + h(r.lookup_cost_model) + ". Every variant ran the same cluster, traffic, seed and pod placement.</p>\n";
+         ", route lookups charged " + h(lookup_model_text(r.lookup_cost_model)) + ". Every variant ran the same cluster, traffic, seed and pod placement.</p>\n";
   }
   for (const auto& v : c.variants) {
     for (const auto& note : variant_notes(v)) s += "<p class=\"warning\">[" + h(v.label) + "] " + h(note) + "</p>\n";

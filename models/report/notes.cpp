@@ -45,4 +45,13 @@ bool any_partial(const Comparison& c) {
   return false;
 }
 
+std::string lookup_model_text(const std::string& model) {
+  if (model == "proportional") {
+    return "proportional (a what-if: each lookup charged per route-table entry examined; Azure's SDN caches "
+           "each flow, so its real per-packet cost does not grow with the table)";
+  }
+  if (model == "measured") return "measured (the lookups timed on this machine)";
+  return model;
+}
+
 }  // namespace cnisim::report

@@ -21,6 +21,10 @@ std::optional<std::string> failed_calls_note(const dataplane::Results& results);
 // Both, partial first.
 std::vector<std::string> variant_notes(const Variant& variant);
 
+// How route lookups were charged, as the report's header says it: "constant"; "proportional (a
+// what-if: ...)", since no real router scans Azure's route table per packet; "measured (...)".
+std::string lookup_model_text(const std::string& model);
+
 // Some variant's run was interrupted.
 bool any_partial(const Comparison& comparison);
 

@@ -46,7 +46,7 @@ std::string format_table(const Comparison& c) {
   if (variants.empty()) return out.str();
   const auto& base = variants.front();
   out << "cluster " << base.results.cluster << ", cost profile " << base.results.profile << ", route lookups charged "
-      << base.results.lookup_cost_model << "\n";
+      << lookup_model_text(base.results.lookup_cost_model) << "\n";
   if (variants.size() > 1) out << "differences and ratios are against " << base.label << "\n";
   for (const auto& v : variants) {
     for (const auto& note : variant_notes(v)) out << "[" << v.label << "] " << note << "\n";

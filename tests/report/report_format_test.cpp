@@ -170,3 +170,14 @@ TEST_CASE("a partial variant is marked in every format, on every CSV row, before
 
   CHECK(report::to_html(c).find("<p class=\"warning\">[kubenet] " + partial + "</p>") != std::string::npos);
 }
+
+TEST_CASE("the proportional lookup model is labelled a what-if in the table and the HTML page") {
+  auto c = cnisim::testing::sample_comparison();
+  for (auto& v : c.variants) v.results.lookup_cost_model = "proportional";
+  const std::string what_if = "route lookups charged proportional (a what-if: each lookup charged per route-table "
+                              "entry examined; Azure's SDN caches each flow";
+  CHECK_THAT(format_table(c), Catch::Contains(what_if));
+  CHECK_THAT(to_html(c), Catch::Contains("route lookups charged proportional (a what-if:"));
+  auto constant = cnisim::testing::sample_comparison();
+  CHECK_THAT(format_table(constant), Catch::Contains("route lookups charged constant\n"));
+}
