@@ -228,6 +228,13 @@ std::optional<CostProfile> read_profile(const std::string& path, DiagnosticSink&
   return p;
 }
 
+// The scenario's own numbers on top of the base profile just read.
+void apply_scenario_overrides(CostsSpec& costs) {
+  if (costs.overrides.empty()) return;
+  apply(costs.overrides, costs.profile);
+  costs.profile.name += " (with the scenario's costs)";
+}
+
 }  // namespace
 
 std::string_view to_string(LookupCostModel model) {
@@ -331,11 +338,16 @@ void resolve_costs(FieldReader& r) {
                   "taken from the scenario's folder)";
   if (auto p = read_profile(costs.base_path, r.sink(), &named_at)) {
     costs.profile = std::move(*p);
-    if (!costs.overrides.empty()) {
-      apply(costs.overrides, costs.profile);
-      costs.profile.name += " (with the scenario's costs)";
-    }
+    apply_scenario_overrides(costs);
   }
+}
+
+void use_profile(ScenarioSpec& spec, const std::string& name_or_path) {
+  CostsSpec& costs = spec.costs;
+  costs.base = name_or_path;
+  costs.base_path = profile_path(name_or_path);
+  costs.profile = load_profile(name_or_path);
+  apply_scenario_overrides(costs);
 }
 
 std::string format_profile(const CostProfile& p) {

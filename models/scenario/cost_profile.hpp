@@ -98,6 +98,12 @@ std::string profile_path(const std::string& name_or_path, const std::string& rel
 CostProfile load_profile(const std::string& name_or_path);
 CostProfile load_profile_string(std::string_view yaml, const std::string& name);
 
+struct ScenarioSpec;
+// Runs the scenario with another base profile (`--profile FILE`): a shipped name or a path (relative to
+// the current directory), read through the input guard; the scenario's own `costs` overrides are applied
+// on top again. Throws ScenarioError.
+void use_profile(ScenarioSpec& spec, const std::string& name_or_path);
+
 // The profile as YAML with the same keys the file uses (what `cnisim ... --show-profile` prints).
 std::string format_profile(const CostProfile& profile);
 

@@ -86,3 +86,29 @@ TEST_CASE("kube-proxy modes do not make distinct cilium variants: cilium runs on
   CHECK(alone.exitCode == 2);
   CHECK_THAT(alone.err, Catch::Contains("--kube-proxy does not apply under cilium"));
 }
+
+TEST_CASE("a profile given with --profile replaces the scenario's base profile and a bad one exits 2") {
+  const std::string path = "/tmp/cnisim-profile-option-test.yaml";
+  {
+    std::string text = cnisim::testing::read_file(cnisim::testing::source_dir() + "/models/profiles/aks-accelerated.yaml");
+    const std::string from = "name: aks-accelerated";
+    text.replace(text.find(from), from.size(), "name: slow-bridge");
+    const std::string bridge = "bridge: {fixed: 400ns, perByte: 0}";
+    REQUIRE(text.find(bridge) != std::string::npos);
+    text.replace(text.find(bridge), bridge.size(), "bridge: {fixed: 40us, perByte: 0}");
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+  const auto base = run_cnisim("run -f scenarios/dataplane-two-pods.yaml -o json");
+  const auto slow = run_cnisim("run -f scenarios/dataplane-two-pods.yaml -o json --profile " + path);
+  CHECK(base.exitCode == 0);
+  CHECK(slow.exitCode == 0);
+  CHECK_THAT(slow.out, Catch::Contains("\"profile\": \"slow-bridge\""));
+  CHECK(slow.out != base.out);
+  const auto bad = run_cnisim("run -f scenarios/dataplane-two-pods.yaml --profile /dev/zero");
+  CHECK(bad.exitCode == 2);
+  CHECK_THAT(bad.err, Catch::StartsWith("/dev/zero:1:1: error: is a character device, not a regular file"));
+  std::remove(path.c_str());
+}

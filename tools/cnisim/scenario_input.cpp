@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "models/cluster/plugin.hpp"
+#include "models/scenario/cost_profile.hpp"
 #include "models/scenario/scenario_loader.hpp"
 
 namespace cnisim::cli {
@@ -21,7 +22,10 @@ std::string plugin_names() {
 }  // namespace
 
 void add_strict_option(po::options_description& options) {
-  options.add_options()("strict", "treat warnings (settings accepted but not modelled) as errors: exit 2");
+  options.add_options()("strict", "treat warnings (settings accepted but not modelled) as errors: exit 2")(
+      "profile", po::value<std::string>()->value_name("FILE"),
+      "cost profile to run with instead of the scenario's costs.profile: a shipped name (aks-accelerated) or "
+      "a .yaml path, e.g. one written by a calibration; the scenario's own costs still apply on top");
 }
 
 void add_scenario_options(po::options_description& options) {
@@ -47,6 +51,7 @@ scenario::ScenarioSpec load_scenario(const po::variables_map& vm, bool runs_traf
     if (*kind != spec.plugin()) scenario::apply_plugin(spec, *kind);
   }
   if (!runs_traffic) return spec;  // the views show the settings as given; the warnings concern results
+  if (vm.count("profile")) scenario::use_profile(spec, vm["profile"].as<std::string>());
   if (vm.count("strict") && !spec.warnings.empty()) {
     std::vector<scenario::Diagnostic> errors = spec.warnings;
     for (auto& d : errors) {
