@@ -1,6 +1,7 @@
 #include "models/report/html_report.hpp"
 
 #include "models/report/metrics.hpp"
+#include "models/report/answer.hpp"
 #include "models/report/notes.hpp"
 #include "models/report/number_format.hpp"
 #include "models/report/visible_rows.hpp"
@@ -115,6 +116,7 @@ std::string to_html(const Comparison& c) {
     for (const auto& note : variant_notes(v)) s += "<p class=\"warning\">[" + h(v.label) + "] " + h(note) + "</p>\n";
   }
   s += "<p class=\"headline\">" + headline(c) + "</p>\n";
+  if (const auto answer = answer_text(c)) s += "<p class=\"answer\"><b>Answer.</b> " + h(*answer) + "</p>\n";
   s += "<h2>Comparison</h2>\n" + comparison_table(c);
 
   s += "<h2>Latency distribution</h2>\n";
@@ -134,6 +136,16 @@ std::string to_html(const Comparison& c) {
 
   s += "<h2>Where the time goes, per packet</h2>\n<figure>\n" +
        stacked_bars_svg("Mean time per packet by device kind", "time per packet (us)", hop_breakdown_bars(c)) + "</figure>\n";
+
+  if (c.sensitivity && c.variants.size() > 1) {
+    const auto& sens = *c.sensitivity;
+    std::vector<TornadoRow> rows;
+    for (const auto& r : sens.rows) rows.push_back({r.cost, r.low_us, r.high_us});
+    s += "<h2>Sensitivity to the assumed costs</h2>\n<p>" + h(c.variants[0].label) + " minus " + h(c.variants[1].label) +
+         " per request (mean), with each assumed cost " + std::to_string(sens.percent) +
+         "% lower and higher, one at a time; the line is the profile as it is.</p>\n<figure>\n" +
+         tornado_svg("What moves the difference most", "difference per request (us)", sens.base_us, rows) + "</figure>\n";
+  }
 
   s += "<h2>The path of a typical cross-node packet</h2>\n";
   for (const auto& v : c.variants) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "models/report/metrics.hpp"
+#include "models/report/answer.hpp"
 #include "models/report/notes.hpp"
 
 namespace cnisim::report {
@@ -101,6 +102,23 @@ json::value to_json(const Comparison& c) {
     rows.push_back(std::move(row));
   }
   o["comparison"] = std::move(rows);
+  const auto answer = answer_text(c);
+  o["answer"] = answer ? json::value(*answer) : json::value(nullptr);
+  if (c.sensitivity) {
+    json::object sens;
+    sens["percent"] = c.sensitivity->percent;
+    sens["baseDifferenceUs"] = c.sensitivity->base_us;
+    sens["minDifferenceUs"] = c.sensitivity->min_us;
+    sens["maxDifferenceUs"] = c.sensitivity->max_us;
+    json::array srows;
+    for (const auto& r : c.sensitivity->rows) {
+      srows.push_back(json::object{{"cost", r.cost}, {"lowDifferenceUs", r.low_us}, {"highDifferenceUs", r.high_us}});
+    }
+    sens["rows"] = std::move(srows);
+    o["sensitivity"] = std::move(sens);
+  } else {
+    o["sensitivity"] = nullptr;
+  }
   return o;
 }
 

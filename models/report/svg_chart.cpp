@@ -192,4 +192,48 @@ std::string stacked_bars_svg(const std::string& title, const std::string& x_labe
   return s + "</svg>\n";
 }
 
+std::string tornado_svg(const std::string& title, const std::string& x_label, double base,
+                        const std::vector<TornadoRow>& rows) {
+  Frame f;
+  f.left = 230;
+  const double bar_h = 18, gap = 8;
+  f.height = f.top + static_cast<double>(std::max<std::size_t>(rows.size(), 1)) * (bar_h + gap) + f.bottom + 24;
+  std::string s = svg_open(f, title);
+  double lo = base, hi = base;
+  for (const auto& r : rows) {
+    if (std::isfinite(r.low)) lo = std::min({lo, r.low, r.high});
+    if (std::isfinite(r.high)) hi = std::max({hi, r.low, r.high});
+  }
+  const auto ticks = axis_ticks(lo, hi, 6);
+  const double x_min = ticks.front(), x_max = ticks.back();
+  const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
+  const double plot_bottom = f.top + static_cast<double>(std::max<std::size_t>(rows.size(), 1)) * (bar_h + gap);
+  auto px = [&](double x) { return f.left + f.plot_w() * ((x - x_min) / (x_max - x_min)); };
+  s += "<g class=\"axis\" font-size=\"12\">\n";
+  for (double t : ticks) {
+    s += "<line x1=\"" + num(px(t)) + "\" y1=\"" + num(f.top) + "\" x2=\"" + num(px(t)) + "\" y2=\"" + num(plot_bottom) + "\" stroke=\"#ddd\"/>\n";
+    s += "<text x=\"" + num(px(t)) + "\" y=\"" + num(plot_bottom + 16) + "\" text-anchor=\"middle\">" + xml_escape(tick_label(t, step)) + "</text>\n";
+  }
+  s += "<text class=\"axis-label\" x=\"" + num(f.left + f.plot_w() / 2) + "\" y=\"" + num(plot_bottom + 36) + "\" text-anchor=\"middle\">" + xml_escape(x_label) + "</text>\n</g>\n";
+  if (rows.empty()) s += "<text x=\"" + num(f.left + 10) + "\" y=\"" + num(f.top + 14) + "\" font-size=\"13\">no input moved the result</text>\n";
+  const char* kLow = kPalette[0];
+  const char* kHigh = kPalette[1 % kPaletteSize];
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    const double y = f.top + static_cast<double>(i) * (bar_h + gap);
+    s += "<g class=\"tornado-row\" data-input=\"" + xml_escape(r.label) + "\">\n<text x=\"" + num(f.left - 8) + "\" y=\"" + num(y + bar_h / 2 + 4) + "\" text-anchor=\"end\" font-size=\"12\">" + xml_escape(r.label) + "</text>\n";
+    for (int end = 0; end < 2; ++end) {
+      const double v = end == 0 ? r.low : r.high;
+      const double x0 = std::min(px(base), px(v)), x1 = std::max(px(base), px(v));
+      s += "<rect x=\"" + num(x0) + "\" y=\"" + num(y) + "\" width=\"" + num(x1 - x0) + "\" height=\"" + num(bar_h) + "\" fill=\"" + (end == 0 ? kLow : kHigh) + "\"><title>" + xml_escape(r.label + (end == 0 ? " low: " : " high: ") + format_fixed(v, 3)) + "</title></rect>\n";
+    }
+    s += "</g>\n";
+  }
+  s += "<line class=\"base\" x1=\"" + num(px(base)) + "\" y1=\"" + num(f.top - 4) + "\" x2=\"" + num(px(base)) + "\" y2=\"" + num(plot_bottom) + "\" stroke=\"#222\"/>\n";
+  const double ly = plot_bottom + 50;
+  s += "<g class=\"legend\"><rect x=\"" + num(f.left) + "\" y=\"" + num(ly) + "\" width=\"12\" height=\"12\" fill=\"" + kLow + "\"/><text x=\"" + num(f.left + 18) + "\" y=\"" + num(ly + 10) + "\" font-size=\"12\">cost lower</text>";
+  s += "<rect x=\"" + num(f.left + 140) + "\" y=\"" + num(ly) + "\" width=\"12\" height=\"12\" fill=\"" + kHigh + "\"/><text x=\"" + num(f.left + 158) + "\" y=\"" + num(ly + 10) + "\" font-size=\"12\">cost higher</text></g>\n";
+  return s + "</svg>\n";
+}
+
 }  // namespace cnisim::report

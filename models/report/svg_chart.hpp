@@ -29,6 +29,16 @@ struct Bar {
 // One row per bar, segments stacked left to right (zero segments drawn not at all), a legend.
 std::string stacked_bars_svg(const std::string& title, const std::string& x_label, const std::vector<Bar>& bars);
 
+struct TornadoRow {
+  std::string label;
+  double low = 0;   // the value with the input at its low end
+  double high = 0;  // ... at its high end
+};
+// A tornado chart: one row per input (in the given order, widest first by convention), a bar from low
+// to high around a vertical line at base; low ends in one colour, high ends in another, a legend.
+std::string tornado_svg(const std::string& title, const std::string& x_label, double base,
+                        const std::vector<TornadoRow>& rows);
+
 // Round axis ticks covering [0, max]: 0, step, 2 step, ... with step 1, 2 or 5 x 10^k.
 std::vector<double> axis_ticks(double max, int target_count = 5);
 // Round ticks covering [min, max] (a multiple of the step at or below min first); {0, 1} when the

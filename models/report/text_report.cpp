@@ -1,9 +1,11 @@
 #include "models/report/text_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "models/report/metrics.hpp"
+#include "models/report/answer.hpp"
 #include "models/report/notes.hpp"
 #include "models/report/number_format.hpp"
 #include "models/report/visible_rows.hpp"
@@ -51,6 +53,7 @@ std::string format_table(const Comparison& c) {
   for (const auto& v : variants) {
     for (const auto& note : variant_notes(v)) out << "[" << v.label << "] " << note << "\n";
   }
+  if (const auto answer = answer_text(c)) out << "answer: " << *answer << "\n";
 
   // One table for every section, so columns line up down the whole report.
   AlignedTable t;
@@ -77,6 +80,19 @@ std::string format_table(const Comparison& c) {
   }
   t.write(out);
   if (!c.host_figures) out << "\n(machine-dependent figures such as the measured cost of a route lookup: add --host-figures)\n";
+  if (c.sensitivity) {
+    const auto& sens = *c.sensitivity;
+    out << "\nSensitivity: " << variants[0].label << " minus " << variants[1].label
+        << " per request (mean, us) with each assumed cost " << sens.percent << "% lower / higher\n";
+    AlignedTable st;
+    st.row({"  cost", "lower", "higher", "swing"});
+    st.row({"  (all as in the profile)", format_fixed(sens.base_us, 3), format_fixed(sens.base_us, 3), "0.000"});
+    for (const auto& r : sens.rows) {
+      st.row({"  " + r.cost, format_fixed(r.low_us, 3), format_fixed(r.high_us, 3),
+              format_fixed(std::abs(r.high_us - r.low_us), 3)});
+    }
+    st.write(out);
+  }
   return out.str();
 }
 

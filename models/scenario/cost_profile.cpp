@@ -14,6 +14,7 @@
 #include "models/scenario/quantity.hpp"
 #include "models/scenario/quantity_reader.hpp"
 #include "models/scenario/section_parsers.hpp"
+#include "models/scenario/spelling.hpp"
 #include "models/scenario/yaml_input_guard.hpp"
 
 namespace cnisim::scenario {
@@ -32,8 +33,8 @@ constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queueP
 constexpr std::array<std::string_view, 3> kLookupKeys{"model", "constant", "perWork"};
 constexpr std::array<std::string_view, 5> kNetfilterKeys{"conntrackLookup", "conntrackCreate", "natRewrite",
                                                          "iptablesPerRule", "serviceMapLookup"};
-constexpr std::array<std::string_view, 6> kProfileKeys{"name",        "devices",   "links",
-                                                       "routeLookup", "netfilter", "ttl"};
+constexpr std::array<std::string_view, 7> kProfileKeys{"name",      "devices", "links", "routeLookup",
+                                                       "netfilter", "ttl",     "measured"};
 constexpr std::array<std::string_view, 6> kCostsKeys{"profile",     "devices",   "links",
                                                      "routeLookup", "netfilter", "ttl"};
 constexpr NamedValue<LookupCostModel> kLookupModels[] = {
@@ -167,6 +168,29 @@ void each_leaf(const CostOverrides& o, Fn&& fn) {
   }
 }
 
+// `measured: [devices.bridge.fixed, ...]`: each a leaf path of a number that prices work.
+void read_measured(FieldReader& reader, const Field& f, CostProfile& p) {
+  auto items = reader.list(f, "leaf paths of measured numbers, such as devices.bridge.fixed");
+  if (!items) return;
+  CostProfile scratch;
+  std::vector<std::string> known;
+  for (const auto& k : cost_knobs(scratch)) known.push_back(k.path);
+  const std::vector<std::string_view> views(known.begin(), known.end());
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const Field item{item_path(f.path, i), f.key, (*items)[i]};
+    auto path = reader.text(item, "a leaf path such as devices.bridge.fixed");
+    if (!path) continue;
+    if (std::find(known.begin(), known.end(), *path) == known.end()) {
+      const auto close = closest_match(*path, views);
+      reader.error(item.path, reader.mark_of(item), "not a number of the profile that prices work: " + FieldReader::quoted(*path),
+                   "a leaf path such as devices.bridge.fixed, links.nicToVnet.delay or netfilter.conntrackLookup",
+                   close ? "did you mean '" + *close + "'?" : "write the path of a device, link, routeLookup or netfilter number");
+      continue;
+    }
+    if (!p.is_measured(*path)) p.measured.push_back(*path);
+  }
+}
+
 // Reads a profile document; a complete profile when every number is given (else diagnostics).
 CostProfile parse_profile(const YAML::Node& root, const std::string& file, DiagnosticSink& sink) {
   ScenarioSpec marks;  // FieldReader records marks here; only the file name matters
@@ -182,6 +206,8 @@ CostProfile parse_profile(const YAML::Node& root, const std::string& file, Diagn
   for (const auto& f : fields->entries) {
     if (f.key.Scalar() == "name") {
       if (auto n = reader.text(f, "the profile's name")) p.name = *n, named = true;
+    } else if (f.key.Scalar() == "measured") {
+      read_measured(reader, f, p);
     } else {
       pr.section(f, values);
     }
@@ -245,6 +271,34 @@ std::string_view to_string(LookupCostModel model) {
 }
 
 std::string default_profile_dir() { return CNISIM_PROFILE_DIR; }
+
+bool CostProfile::is_measured(std::string_view path) const {
+  return std::find(measured.begin(), measured.end(), path) != measured.end();
+}
+
+std::vector<CostKnob> cost_knobs(CostProfile& p) {
+  std::vector<CostKnob> out;
+  for (std::size_t i = 0; i < kDeviceKindCount; ++i) {
+    const std::string d = "devices." + std::string(kDeviceKeys[i]) + ".";
+    out.push_back({d + "fixed", &p.devices[i].fixed, nullptr});
+    out.push_back({d + "perByte", &p.devices[i].per_byte, nullptr});
+  }
+  for (std::size_t i = 0; i < kLinkKindCount; ++i) {
+    const std::string l = "links." + std::string(kLinkKeys[i]) + ".";
+    out.push_back({l + "rate", nullptr, &p.links[i].rate});
+    out.push_back({l + "delay", &p.links[i].delay, nullptr});
+  }
+  for (std::size_t t = 0; t < kTableKindCount; ++t) {
+    out.push_back({"routeLookup.constant." + std::string(kTableKeys[t]), &p.lookup_constant[t], nullptr});
+    out.push_back({"routeLookup.perWork." + std::string(kTableKeys[t]), &p.lookup_per_work[t], nullptr});
+  }
+  sim::Time* netfilter[] = {&p.conntrack_lookup, &p.conntrack_create, &p.nat_rewrite, &p.iptables_per_rule,
+                            &p.service_map_lookup};
+  for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
+    out.push_back({"netfilter." + std::string(kNetfilterKeys[i]), netfilter[i], nullptr});
+  }
+  return out;
+}
 
 bool CostOverrides::empty() const {
   bool any = false;
@@ -382,7 +436,10 @@ std::string format_profile(const CostProfile& p) {
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out << YAML::Key << std::string(kNetfilterKeys[i]) << YAML::Value << format_duration(values[i]);
   }
-  out << YAML::EndMap << YAML::Key << "ttl" << YAML::Value << p.initial_ttl << YAML::EndMap;
+  out << YAML::EndMap << YAML::Key << "ttl" << YAML::Value << p.initial_ttl;
+  out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& m : p.measured) out << m;
+  out << YAML::EndSeq << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
 

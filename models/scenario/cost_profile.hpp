@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/scenario/device_kinds.hpp"
 #include "sim/time.hpp"
@@ -49,7 +50,12 @@ struct CostProfile {
   sim::Time iptables_per_rule;
   sim::Time service_map_lookup;  // ipvs, nftables verdict map, eBPF service map: one lookup
   std::uint32_t initial_ttl = 64;
+  // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
+  // paths such as "devices.bridge.fixed"; every other number is assumed or published, and is what
+  // `compare --sensitivity` varies.
+  std::vector<std::string> measured;
 
+  bool is_measured(std::string_view path) const;
   const DeviceCost& device(DeviceKind k) const { return devices[static_cast<std::size_t>(k)]; }
   const LinkCost& link(LinkKind k) const { return links[static_cast<std::size_t>(k)]; }
 };
@@ -79,6 +85,16 @@ struct CostOverrides {
 
   bool empty() const;
 };
+
+// One number of a profile that prices work (a device's fixed or per-byte cost, a link's delay or rate,
+// a route lookup, a netfilter step), by its leaf path; exactly one of time and rate is set.
+struct CostKnob {
+  std::string path;  // "devices.bridge.fixed"
+  sim::Time* time = nullptr;
+  sim::DataRate* rate = nullptr;
+};
+// Every such number of the profile, in the profile file's order (not ttl or queue lengths).
+std::vector<CostKnob> cost_knobs(CostProfile& profile);
 
 // Sets every number the overrides give; names the result "<name> (with the scenario's costs)" when
 // there was any.

@@ -28,6 +28,10 @@ Subcommand compare_subcommand() {
         "jobs,j", po::value<std::string>()->value_name("N"),
         ("runs at a time, 1 to " + std::to_string(kMaxJobs) +
          " (default: the number of cores, at most " + std::to_string(kMaxJobs) + "); output is the same for any N").c_str());
+    o.add_options()("sensitivity", po::value<std::string>()->implicit_value("50")->value_name("PCT"),
+                    "also rerun the first two plugins with each assumed (not measured) cost PCT% lower and higher, "
+                    "one at a time (PCT 1 to 99, default 50): the range of the difference per request and the "
+                    "costs that move it most (a table section, JSON, and a tornado chart in --html)");
     add_report_options(o);
     add_strict_option(o);
   };
@@ -37,6 +41,11 @@ Subcommand compare_subcommand() {
     o.command = "compare";
     o.stop = interrupts.flag();
     o.plugins = parse_plugin_list(vm["plugins"].as<std::string>());
+    if (vm.count("sensitivity")) {
+      o.sensitivity_percent = static_cast<int>(
+          parse_whole_number(vm["sensitivity"].as<std::string>(), 1, 99, "--sensitivity", "--sensitivity 50"));
+      if (o.plugins.size() < 2) throw UsageError("--sensitivity compares two plugins: give at least two, e.g. --plugins kubenet,azure");
+    }
     o.jobs = vm.count("jobs") ? parse_whole_number(vm["jobs"].as<std::string>(), 1, kMaxJobs, "-j", "-j 4")
                               : std::min(report::default_jobs(), kMaxJobs);
     read_report_options(vm, o);

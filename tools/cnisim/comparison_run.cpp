@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "models/report/csv_report.hpp"
 #include "models/report/html_report.hpp"
 #include "models/report/json_report.hpp"
+#include "models/report/answer.hpp"
 #include "models/report/parallel_runs.hpp"
 #include "models/report/text_report.hpp"
 #include "models/workload/scenario_run.hpp"
@@ -52,6 +54,54 @@ std::int64_t expected_ps(const scenario::ScenarioSpec& spec) {
   }
   for (const auto& b : traffic.bulk) longest = std::max(longest, b.duration.ps());
   return longest;
+}
+
+// One cost of the profile scaled by factor (1 - pct/100 or 1 + pct/100), rounded to whole ps or bps.
+void scale(scenario::CostKnob& k, double factor) {
+  if (k.time) *k.time = sim::Time::from_ps(static_cast<std::int64_t>(std::llround(static_cast<double>(k.time->ps()) * factor)));
+  if (k.rate) *k.rate = sim::DataRate::from_bps(static_cast<std::uint64_t>(std::llround(static_cast<double>(k.rate->bps()) * factor)));
+}
+
+// The headline difference (variant 0 minus 1 per request) with each assumed cost of the profile lower
+// and higher by pct%, one at a time: 4 runs per cost, on the thread pool, results by index.
+report::Sensitivity sensitivity(const scenario::ScenarioSpec& a, const scenario::ScenarioSpec& b, int pct,
+                                const report::Comparison& base, const workload::RunOptions& run_options,
+                                std::size_t jobs) {
+  std::vector<std::string> costs;
+  {
+    scenario::CostProfile probe = a.costs.profile;
+    for (auto& k : scenario::cost_knobs(probe)) {
+      const bool zero = k.time ? k.time->ps() == 0 : k.rate->bps() == 0;  // 0: none, or an unlimited rate
+      if (!zero && !probe.is_measured(k.path)) costs.push_back(k.path);
+    }
+  }
+  const std::function<double(std::size_t)> job = [&](std::size_t i) {
+    const std::size_t cost = i / 4, which = i % 4;
+    scenario::ScenarioSpec spec = which < 2 ? a : b;
+    const double factor = 1.0 + (which % 2 == 0 ? -1.0 : 1.0) * pct / 100.0;
+    for (auto& k : scenario::cost_knobs(spec.costs.profile)) {
+      if (k.path == costs[cost]) scale(k, factor);
+    }
+    workload::RunOptions options = run_options;
+    options.measure_host = false;
+    return report::request_mean_us(workload::run_scenario(spec, options));
+  };
+  spdlog::info("sensitivity: {} assumed costs x 2 ends x 2 plugins = {} runs", costs.size(), costs.size() * 4);
+  const auto mean = report::run_in_parallel<double>(costs.size() * 4, jobs, job);
+  report::Sensitivity s;
+  s.percent = pct;
+  s.base_us = report::headline_difference_us(base);
+  s.min_us = s.max_us = s.base_us;
+  for (std::size_t c = 0; c < costs.size(); ++c) {
+    report::SensitivityRow row{costs[c], mean[4 * c] - mean[4 * c + 2], mean[4 * c + 1] - mean[4 * c + 3]};
+    s.min_us = std::min({s.min_us, row.low_us, row.high_us});
+    s.max_us = std::max({s.max_us, row.low_us, row.high_us});
+    if (row.low_us != s.base_us || row.high_us != s.base_us) s.rows.push_back(row);
+  }
+  std::stable_sort(s.rows.begin(), s.rows.end(), [](const auto& x, const auto& y) {
+    return std::abs(x.high_us - x.low_us) > std::abs(y.high_us - y.low_us);
+  });
+  return s;
 }
 
 }  // namespace
@@ -202,6 +252,10 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
     throw UsageError(e.what());  // traffic naming nothing in the cluster: bad input
   }
   for (const auto& v : variants) run.chatty.push_back(!v.spec.traffic.chatty.empty());
+  c.measured_costs = variants.front().spec.costs.profile.measured;
+  if (o.sensitivity_percent && variants.size() >= 2) {
+    c.sensitivity = sensitivity(variants[0].spec, variants[1].spec, *o.sensitivity_percent, c, run_options, o.jobs);
+  }
   return run;
 }
 

@@ -23,6 +23,7 @@ struct ComparisonOptions {
   std::optional<sim::Time> duration;                 // overrides run.duration (e.g. a shorter golden run)
   std::size_t jobs = 1;
   std::uint64_t max_events = workload::kDefaultMaxEvents;  // the work budget of each run
+  std::optional<int> sensitivity_percent;  // compare --sensitivity PCT: vary each assumed cost by +-PCT%
   bool host_figures = false;
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
   const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C): every run stops at its next slice, partial
