@@ -3,11 +3,15 @@
 // what the model says. Needs root. Every namespace is removed on exit, on error and after Ctrl-C;
 // `--cleanup` removes what a killed run left.
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 
 #include "models/cluster/builder.hpp"
 #include "models/emulation/emulator.hpp"
 #include "models/emulation/facts.hpp"
+#include "models/emulation/traffic.hpp"
+#include "models/report/number_format.hpp"
+#include "tools/cnisim/strict_parse.hpp"
 #include "models/workload/scenario_run.hpp"
 #include "tools/cnisim/interrupt.hpp"
 #include "tools/cnisim/scenario_input.hpp"
@@ -21,6 +25,32 @@ std::string facts_text(const emulation::Facts& f) {
                      (f.ttl >= 0 ? std::to_string(f.ttl) : std::string("n/a (TCP)")) + ", at " + f.answeredBy +
                      " " + f.answeredAt.to_string() + ", reply " + (f.answered ? "back" : "lost");
   return text;
+}
+
+std::string us(double ps) { return report::format_fixed(ps / 1e6, 1); }
+
+// The latency table: emulated (this machine's kernel) and, with --with-sim, the model beside it.
+void print_latency(const dataplane::Results& emulated, const dataplane::Results* simulated) {
+  std::cout << "\nCalls over real TCP (" << emulated.calls_completed << " of " << emulated.calls_started
+            << " calls completed, " << emulated.calls_failed << " failed, " << emulated.calls_cut_off << " cut off, "
+            << emulated.chains_completed << " chains" << (emulated.partial ? "; stopped by the time cap" : "") << "):\n";
+  std::cout << "  latency (us)    emulated p50 / p90 / p99";
+  if (simulated) std::cout << "      simulated p50 / p90 / p99";
+  std::cout << '\n';
+  auto row = [&](const char* name, const dataplane::LatencySummary& e, const dataplane::LatencySummary* s) {
+    std::cout << "  " << name << "      " << us(static_cast<double>(e.p50_ps)) << " / " << us(static_cast<double>(e.p90_ps))
+              << " / " << us(static_cast<double>(e.p99_ps));
+    if (s) {
+      std::cout << "      " << us(static_cast<double>(s->p50_ps)) << " / " << us(static_cast<double>(s->p90_ps)) << " / "
+                << us(static_cast<double>(s->p99_ps));
+    }
+    std::cout << '\n';
+  };
+  row("call ", emulated.call_latency, simulated ? &simulated->call_latency : nullptr);
+  row("chain", emulated.chain_latency, simulated ? &simulated->chain_latency : nullptr);
+  if (simulated) {
+    std::cout << "  (simulated: the model's cost profile for Azure hardware; emulated: veth pairs on this machine)\n";
+  }
 }
 
 int cleanup() {
@@ -50,7 +80,11 @@ Subcommand emulate_subcommand() {
   s.options = [](po::options_description& o, po::positional_options_description&) {
     add_scenario_options(o);
     o.add_options()("dry-run", "print what would be given to ip, sysctl and iptables-restore; create nothing")(
-        "cleanup", "remove every cnisim-<pid>-... namespace whose run (pid) is gone, then exit");
+        "cleanup", "remove every cnisim-<pid>-... namespace whose run (pid) is gone, then exit")(
+        "no-traffic", "check the facts only; do not run the chatty calls")(
+        "with-sim", "print the simulation of the same calls beside the emulated latencies")(
+        "max-calls", po::value<std::string>()->value_name("N"), "stop starting calls after N (default 2000)")(
+        "seconds", po::value<std::string>()->value_name("S"), "hard wall-clock cap on the calls, 1 to 60 (default 5)");
   };
   s.run = [](const po::variables_map& vm) {
     if (vm.count("cleanup")) {
@@ -59,7 +93,14 @@ Subcommand emulate_subcommand() {
       }
       return cleanup();
     }
-    const auto spec = load_scenario(vm, true);
+    emulation::TrafficLimits limits;
+    if (vm.count("max-calls")) {
+      limits.max_calls = parse_whole_number(vm["max-calls"].as<std::string>(), 1, 100000, "--max-calls", "--max-calls 500");
+    }
+    if (vm.count("seconds")) {
+      limits.wall = std::chrono::seconds(parse_whole_number(vm["seconds"].as<std::string>(), 1, 60, "--seconds", "--seconds 5"));
+    }
+    auto spec = load_scenario(vm, true);
     const auto profile = workload::effective_profile(spec);
     const auto cluster = cluster::build_cluster(spec);
     if (!emulation::can_emulate(cluster.plugin_kind())) {
@@ -104,6 +145,20 @@ Subcommand emulate_subcommand() {
       if (disagreements) {
         std::cerr << "cnisim: the kernel disagrees with the model on " << disagreements << " pair(s)\n";
         code = 1;
+      }
+      if (!vm.count("no-traffic") && !interrupt.flag()->load()) {
+        if (!emulation::add_default_chatty(spec, cluster)) {
+          std::cout << "\nNo chatty traffic in the scenario and no Service to call: no calls run.\n";
+        } else {
+          const auto emulated = emulation::run_emulated_traffic(emu, spec, limits, interrupt.flag());
+          std::optional<dataplane::Results> simulated;
+          if (vm.count("with-sim")) simulated = workload::run_scenario(spec);
+          print_latency(emulated, simulated ? &*simulated : nullptr);
+          if (emulated.calls_completed == 0) {
+            std::cerr << "cnisim: no call completed over the emulated network\n";
+            code = 1;
+          }
+        }
       }
       const auto errors = emu.down();
       for (const auto& e : errors) std::cerr << "cnisim: could not remove namespace " << e << '\n';
