@@ -32,6 +32,7 @@ Subcommand graph_subcommand();
 Subcommand run_subcommand();
 Subcommand compare_subcommand();
 Subcommand trace_subcommand();
+Subcommand emulate_subcommand();
 
 // Thrown for bad command-line input (exit code 2), with a message that says what to type instead.
 class UsageError : public std::runtime_error {

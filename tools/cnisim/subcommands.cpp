@@ -11,6 +11,7 @@ const std::vector<Subcommand>& subcommands() {
       routes_subcommand(),
       plan_subcommand(),
       graph_subcommand(),
+      emulate_subcommand(),
   };
   return table;
 }

@@ -1,0 +1,340 @@
+#include "models/emulation/render.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "models/cluster/plugin.hpp"
+#include "models/emulation/netns.hpp"
+
+namespace cnisim::emulation {
+namespace {
+
+using cluster::Cluster;
+using cluster::kNone;
+using net::Cidr;
+using net::Ipv4;
+using net::NextHopType;
+
+// veth names in the vnet namespace: n<node>, x<external>.
+std::string vnet_port_of_node(cluster::NodeIndex n) { return "n" + std::to_string(n); }
+std::string vnet_port_of_external(std::uint32_t e) { return "x" + std::to_string(e); }
+
+// The host-side veth of a pod, as the plugin names it (the part of device_name after "node:").
+std::string host_veth(const Cluster& c, cluster::PodIndex p) {
+  const std::string full = c.device_name(c.pods()[p].vethHost);
+  const auto colon = full.rfind(':');
+  return colon == std::string::npos ? full : full.substr(colon + 1);
+}
+
+std::string kernel_route_line(const net::Route& r) {
+  std::string line = "route add " + r.prefix.to_string();
+  if (r.next_hop.ip.value) line += " via " + r.next_hop.ip.to_string();
+  line += " dev " + r.next_hop.device;
+  if (r.metric) line += " metric " + std::to_string(r.metric);
+  return line;
+}
+
+// A kernel table's routes in an order the kernel accepts: routes without a gateway first (a gateway
+// must be reachable when its route is added), each group in the model's insertion order.
+void add_kernel_routes(NamespacePlan& ns, const net::RouteTable& table) {
+  std::vector<const net::Route*> direct, gatewayed;
+  for (auto id : table.ids()) {
+    const auto& r = table.route(id);
+    if (r.next_hop.type != NextHopType::Device) {
+      throw std::invalid_argument("kernel table holds a non-kernel route: " + r.to_string());
+    }
+    (r.next_hop.ip.value ? gatewayed : direct).push_back(&r);
+  }
+  for (auto* r : direct) ns.ipBatch.push_back(kernel_route_line(*r));
+  for (auto* r : gatewayed) ns.ipBatch.push_back(kernel_route_line(*r));
+}
+
+std::string protocol_flag(cluster::Protocol p) {
+  switch (p) {
+    case cluster::Protocol::Tcp: return "tcp";
+    case cluster::Protocol::Udp: return "udp";
+    case cluster::Protocol::Sctp: return "sctp";
+  }
+  return "tcp";
+}
+
+// Probability for the k-th of n endpoints, as kube-proxy writes it (1/(n-k), 11 digits).
+std::string probability(std::size_t k, std::size_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.11f", 1.0 / static_cast<double>(n - k));
+  return buf;
+}
+
+constexpr const char* kFromNicMark = "0x4000/0x4000";
+
+// A node's netfilter rules: kube-proxy's Service DNAT (KUBE-SERVICES -> KUBE-SVC-i -> KUBE-SEP-i-k,
+// random choice as kube-proxy's iptables mode does) and ip-masq-agent's masquerade, rule for rule
+// from the model's tables, applied where the model applies them (new connections leaving by eth0,
+// not arriving from eth0, not from the node's own address).
+std::string node_iptables(const Cluster& c, cluster::NodeIndex n) {
+  const auto& node = c.nodes()[n];
+  std::string mangle = "*mangle\n:PREROUTING ACCEPT [0:0]\n";
+  mangle += std::string("-A PREROUTING -i eth0 -j MARK --set-xmark ") + kFromNicMark + "\nCOMMIT\n";
+  std::string chains = ":PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+                       ":KUBE-SERVICES - [0:0]\n:CNISIM-MASQ - [0:0]\n";
+  std::string rules = "-A PREROUTING -j KUBE-SERVICES\n-A OUTPUT -j KUBE-SERVICES\n";
+  std::string filter = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n";
+  const auto& dnat = c.service_dnat();
+  for (std::size_t i = 0; i < dnat.rules.size(); ++i) {
+    const auto& rule = dnat.rules[i];
+    const auto& endpoints = c.services()[rule.service].endpoints;
+    const std::string match = "-d " + rule.clusterIP.to_string() + "/32 -p " + protocol_flag(rule.protocol) +
+                              " -m " + protocol_flag(rule.protocol) + " --dport " + std::to_string(rule.port);
+    if (endpoints.empty()) {  // the model drops (noServiceEndpoint)
+      filter += "-A FORWARD " + match + " -j DROP\n-A OUTPUT " + match + " -j DROP\n";
+      continue;
+    }
+    const std::string svc = "KUBE-SVC-" + std::to_string(i);
+    chains += ":" + svc + " - [0:0]\n";
+    rules += "-A KUBE-SERVICES " + match + " -j " + svc + "\n";
+    for (std::size_t k = 0; k < endpoints.size(); ++k) {
+      const std::string sep = "KUBE-SEP-" + std::to_string(i) + "-" + std::to_string(k);
+      chains += ":" + sep + " - [0:0]\n";
+      rules += "-A " + svc +
+               (k + 1 < endpoints.size() ? " -m statistic --mode random --probability " + probability(k, endpoints.size())
+                                         : std::string()) +
+               " -j " + sep + "\n";
+      rules += "-A " + sep + " -p " + protocol_flag(rule.protocol) + " -j DNAT --to-destination " +
+               c.pods()[endpoints[k]].ip.to_string() + ":" + std::to_string(rule.targetPort) + "\n";
+    }
+  }
+  rules += "-A POSTROUTING -o eth0 -j CNISIM-MASQ\n";
+  rules += std::string("-A CNISIM-MASQ -m mark --mark ") + kFromNicMark + " -j RETURN\n";
+  rules += "-A CNISIM-MASQ -s " + node.ip.to_string() + "/32 -j RETURN\n";
+  for (const auto& m : c.masquerade().rules) {
+    rules += "-A CNISIM-MASQ -d " + m.destination.to_string() + " -j " +
+             (m.action == cluster::SnatAction::KeepPodIp ? "RETURN" : "MASQUERADE") + "\n";
+  }
+  return mangle + "*nat\n" + chains + rules + "COMMIT\n" + filter + "COMMIT\n";
+}
+
+void base_sysctls(NamespacePlan& ns, bool forwarding) {
+  ns.sysctls.push_back({"ipv4/conf/all/rp_filter", "0"});
+  ns.sysctls.push_back({"ipv4/conf/default/rp_filter", "0"});
+  if (forwarding) {
+    ns.sysctls.push_back({"ipv4/ip_forward", "1"});
+    ns.sysctls.push_back({"ipv4/conf/all/send_redirects", "0"});
+  }
+}
+
+}  // namespace
+
+bool can_emulate(cluster::PluginKind kind) {
+  return kind == cluster::PluginKind::Kubenet || kind == cluster::PluginKind::AzureNodeSubnet;
+}
+
+std::size_t namespaces_needed(const Cluster& c) {
+  std::size_t pods = 0;
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) pods += c.host_network(p) ? 0 : 1;
+  return 1 + c.nodes().size() + pods + c.externals().size();
+}
+
+EmulationPlan render(const Cluster& c, const std::string& prefix) {
+  const auto kind = c.plugin_kind();
+  if (!can_emulate(kind)) {
+    throw std::invalid_argument("plugin " + std::string(cluster::to_string(kind)) +
+                                " cannot be emulated yet\n  hint: emulate runs kubenet and azure (node subnet): "
+                                "--plugin kubenet or --plugin azure");
+  }
+  if (const auto needed = namespaces_needed(c); needed > kMaxNamespaces) {
+    throw std::invalid_argument("this cluster needs " + std::to_string(needed) + " network namespaces (" +
+                                std::to_string(c.nodes().size()) + " nodes, their pods, the VNet and " +
+                                std::to_string(c.externals().size()) + " external hosts); emulate creates at most " +
+                                std::to_string(kMaxNamespaces) +
+                                "\n  hint: emulate a smaller copy of the cluster (fewer nodes or replicas)");
+  }
+  const bool kubenet = kind == cluster::PluginKind::Kubenet;
+  EmulationPlan plan;
+  plan.prefix = prefix;
+  const Ipv4 gateway = c.node_subnet_gateway();
+  const Cidr node_subnet = c.spec().cluster.vnet.nodeSubnet;
+
+  // Namespaces and their indices first: batches refer to each other's names.
+  plan.vnetNs = 0;
+  plan.namespaces.push_back({"vnet", "Azure VNet (SDN stand-in: the Azure route table)", {}, {}, {}});
+  for (cluster::NodeIndex n = 0; n < c.nodes().size(); ++n) {
+    plan.nodeNs.push_back(static_cast<std::uint32_t>(plan.namespaces.size()));
+    plan.namespaces.push_back({"node" + std::to_string(n), "node " + c.nodes()[n].name, {}, {}, {}});
+  }
+  plan.podNs.resize(c.pods().size());
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+    if (c.host_network(p)) {
+      plan.podNs[p] = plan.nodeNs[c.pods()[p].node];
+      continue;
+    }
+    plan.podNs[p] = static_cast<std::uint32_t>(plan.namespaces.size());
+    plan.namespaces.push_back({"pod" + std::to_string(p), "pod " + c.pod_namespace(p) + "/" + c.pod_name(p), {}, {}, {}});
+  }
+  for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
+    plan.externalNs.push_back(static_cast<std::uint32_t>(plan.namespaces.size()));
+    plan.namespaces.push_back({"ext" + std::to_string(e), "external " + c.externals()[e].name, {}, {}, {}});
+  }
+
+  // The VNet: a veth to each node's eth0 and each external's eth0, the subnet gateway's address on
+  // each (/32: no connected routes), proxy ARP (Azure's SDN answers every ARP), and the Azure table.
+  {
+    auto& v = plan.namespaces[plan.vnetNs];
+    v.ipBatch.push_back("link set lo up");
+    for (cluster::NodeIndex n = 0; n < c.nodes().size(); ++n) {
+      const auto port = vnet_port_of_node(n);
+      v.ipBatch.push_back("link add " + port + " type veth peer name eth0 netns " + plan.full_name(plan.nodeNs[n]));
+      v.ipBatch.push_back("addr add " + gateway.to_string() + "/32 dev " + port);
+      v.ipBatch.push_back("link set " + port + " up");
+      v.sysctls.push_back({"ipv4/conf/" + port + "/proxy_arp", "1"});
+    }
+    for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
+      const auto port = vnet_port_of_external(e);
+      v.ipBatch.push_back("link add " + port + " type veth peer name eth0 netns " + plan.full_name(plan.externalNs[e]));
+      v.ipBatch.push_back("addr add " + gateway.to_string() + "/32 dev " + port);
+      v.ipBatch.push_back("link set " + port + " up");
+      v.sysctls.push_back({"ipv4/conf/" + port + "/proxy_arp", "1"});
+    }
+    base_sysctls(v, true);
+    // Where Azure hands a packet for an address: the owner's NIC (a pod's: its node's NIC).
+    auto port_of_owner = [&](Ipv4 ip, bool internet_route) -> std::pair<std::string, std::string> {
+      const auto owner = c.owner_of(ip);
+      if (!owner) return {};
+      using K = Cluster::AddressOwner::Kind;
+      if (owner->kind == K::External) {
+        const bool is_internet = c.devices()[c.externals()[owner->index].device].kind == scenario::DeviceKind::InternetHost;
+        if (is_internet != internet_route) return {};
+        return {vnet_port_of_external(owner->index), {}};
+      }
+      if (internet_route) return {};
+      if (owner->kind == K::Node) return {vnet_port_of_node(owner->index), {}};
+      const auto node = c.pods()[owner->index].node;
+      return {vnet_port_of_node(node), c.nodes()[node].ip.to_string()};
+    };
+    // The Azure table: per prefix, the route Azure selects (User > BGP > System, see preferred_over).
+    const auto& azure = c.azure_route_table();
+    std::map<Cidr, std::uint32_t> best;
+    for (auto id : azure.ids()) {
+      const auto& r = azure.route(id);
+      auto [it, fresh] = best.try_emplace(r.prefix, id);
+      if (!fresh && net::preferred_over(r, id, azure.route(it->second), it->second)) it->second = id;
+    }
+    for (auto id : azure.ids()) {
+      const auto& r = azure.route(id);
+      if (best[r.prefix] != id) continue;
+      if (r.next_hop.type == NextHopType::VirtualAppliance) {
+        const auto [port, via] = port_of_owner(r.next_hop.ip, false);
+        if (!port.empty() && via.empty()) {
+          v.ipBatch.push_back("route add " + r.prefix.to_string() + " via " + r.next_hop.ip.to_string() + " dev " + port +
+                              " onlink");
+          continue;
+        }
+      }
+      // VnetLocal / Internet: delivered to the owner of the destination (the /32s below); an address
+      // nobody owns is dropped, as are None routes and appliances nobody owns.
+      v.ipBatch.push_back("route add blackhole " + r.prefix.to_string());
+    }
+    // The owners Azure knows, for the addresses whose selected route is VnetLocal or Internet.
+    auto owner_route = [&](Ipv4 ip) {
+      const auto found = azure.lookup(ip);
+      if (!found.found()) return;
+      const auto type = azure.route(found.route).next_hop.type;
+      if (type != NextHopType::VnetLocal && type != NextHopType::Internet) return;
+      const auto [port, via] = port_of_owner(ip, type == NextHopType::Internet);
+      if (port.empty()) return;
+      v.ipBatch.push_back("route replace " + ip.to_string() + "/32" + (via.empty() ? "" : " via " + via) + " dev " + port +
+                          (via.empty() ? "" : " onlink"));
+    };
+    for (const auto& node : c.nodes()) owner_route(node.ip);
+    for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+      if (!c.host_network(p)) owner_route(c.pods()[p].ip);
+    }
+    for (const auto& ext : c.externals()) owner_route(ext.ip);
+    v.iptables = "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j TTL --ttl-inc 1\nCOMMIT\n";
+  }
+
+  // Nodes: eth0 with the node IP, the bridge (kubenet) or routed veths (azure), the model's table.
+  for (cluster::NodeIndex n = 0; n < c.nodes().size(); ++n) {
+    const auto& node = c.nodes()[n];
+    auto& ns = plan.namespaces[plan.nodeNs[n]];
+    ns.ipBatch.push_back("link set lo up");
+    ns.ipBatch.push_back("addr add " + node.ip.to_string() + "/" + std::to_string(node_subnet.length()) +
+                         " dev eth0 noprefixroute");
+    ns.ipBatch.push_back("link set eth0 up");
+    if (kubenet) {
+      const std::string bridge(c.plugin().bridge_name());
+      ns.ipBatch.push_back("link add " + bridge + " type bridge");
+      ns.ipBatch.push_back("addr add " + node.podGateway.to_string() + "/" + std::to_string(node.podCidr->length()) +
+                           " dev " + bridge + " noprefixroute");
+      ns.ipBatch.push_back("link set " + bridge + " up");
+      ns.sysctls.push_back({"bridge/bridge-nf-call-iptables", "1"});
+    }
+    for (auto p : c.pods_on(n)) {
+      if (c.host_network(p)) continue;
+      const auto veth = host_veth(c, p);
+      ns.ipBatch.push_back("link add " + veth + " type veth peer name eth0 netns " + plan.full_name(plan.podNs[p]));
+      if (kubenet) ns.ipBatch.push_back("link set " + veth + " master " + std::string(c.plugin().bridge_name()));
+      ns.ipBatch.push_back("link set " + veth + " up");
+      if (!kubenet) ns.sysctls.push_back({"ipv4/conf/" + veth + "/proxy_arp", "1"});
+    }
+    add_kernel_routes(ns, c.node_route_table(n));
+    base_sysctls(ns, true);
+    ns.iptables = node_iptables(c, n);
+  }
+
+  // Pods: eth0 with the pod IP and the model's pod table.
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+    if (c.host_network(p)) continue;
+    const auto& pod = c.pods()[p];
+    auto& ns = plan.namespaces[plan.podNs[p]];
+    const int length = kubenet ? c.nodes()[pod.node].podCidr->length() : 32;
+    ns.ipBatch.push_back("link set lo up");
+    ns.ipBatch.push_back("addr add " + pod.ip.to_string() + "/" + std::to_string(length) + " dev eth0 noprefixroute");
+    ns.ipBatch.push_back("link set eth0 up");
+    add_kernel_routes(ns, c.pod_route_table(p));
+    base_sysctls(ns, false);
+  }
+
+  // External endpoints: their address, and everything on the link to the VNet (which proxy-ARPs).
+  for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
+    auto& ns = plan.namespaces[plan.externalNs[e]];
+    ns.ipBatch.push_back("link set lo up");
+    ns.ipBatch.push_back("addr add " + c.externals()[e].ip.to_string() + "/32 dev eth0");
+    ns.ipBatch.push_back("link set eth0 up");
+    ns.ipBatch.push_back("route add default dev eth0");
+    base_sysctls(ns, false);
+  }
+
+  plan.notEmulated = {
+      "Azure's SDN itself (VFP, the host agents, ACCELNET/SR-IOV NICs): stood in for by the vnet namespace's Linux routing",
+      "the SmartNIC / SR-IOV data path and every cost figure: the kernel here runs on veth pairs, so latencies are this "
+      "machine's, not Azure's",
+      "Cilium eBPF (not rendered: emulate covers kubenet and azure node subnet)",
+      "the cloud's wire server, IMDS and DNS (their routes are installed, nobody answers)",
+  };
+  plan.emulationChoices = {
+      "vnet namespace: the Azure route table as Linux routes (VirtualAppliance -> via the appliance, VnetLocal and "
+      "Internet -> a /32 per owner, else blackhole); proxy ARP on every port, as Azure answers every ARP",
+      "vnet namespace: TTL +1 in mangle PREROUTING, because Azure's SDN does not decrement the TTL and Linux forwarding does",
+      std::string("kube-proxy ") + std::string(cluster::to_string(c.service_dnat().mode)) +
+          " rendered as iptables DNAT chains (random endpoint choice)",
+      kubenet ? "kubenet: cbr0 with bridge-nf-call-iptables=1, as kube-proxy requires"
+              : "azure: proxy ARP on the host veths answers the pods' gateway 169.254.1.1",
+      "external hosts: one address, `default dev eth0`",
+  };
+  return plan;
+}
+
+std::string plan_text(const EmulationPlan& plan) {
+  std::string out;
+  for (std::uint32_t i = 0; i < plan.namespaces.size(); ++i) {
+    const auto& ns = plan.namespaces[i];
+    out += "# namespace " + plan.full_name(i) + ": " + ns.role + "\n";
+    for (const auto& line : ns.ipBatch) out += "ip -n " + plan.full_name(i) + " " + line + "\n";
+    for (const auto& [key, value] : ns.sysctls) out += "sysctl net." + key + "=" + value + "\n";
+    if (!ns.iptables.empty()) out += "iptables-restore <<EOF\n" + ns.iptables + "EOF\n";
+  }
+  return out;
+}
+
+}  // namespace cnisim::emulation

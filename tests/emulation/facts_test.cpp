@@ -1,0 +1,75 @@
+// The agreement test: for each kind of pair in seed-walkthrough, under kubenet and under azure, one
+// real packet through the kernel must show what the model's trace says (source seen, SNAT, TTL at
+// arrival, which host received it, a Service's DNAT to one of its endpoints, the reply coming back).
+#include <catch2/catch.hpp>
+
+#include "models/emulation/emulator.hpp"
+#include "models/emulation/facts.hpp"
+#include "models/workload/scenario_run.hpp"
+#include "tests/emulation/emulation_test_support.hpp"
+
+using namespace cnisim;
+using namespace cnisim::emulation;
+using namespace cnisim::emulation::testing;
+
+namespace {
+
+void check_agreement(const std::string& file, const std::vector<std::string>& expected_kinds) {
+  const auto spec = scenario::load_scenario_file(scenario_path(file));
+  const auto profile = workload::effective_profile(spec);
+  const auto c = cluster::build_cluster(spec);
+  const auto pairs = choose_pairs(c);
+  std::vector<std::string> kinds;
+  for (const auto& p : pairs) kinds.push_back(p.kind);
+  REQUIRE(kinds == expected_kinds);
+  std::string prefix;
+  {
+    Emulation emu(c);
+    prefix = emu.prefix();
+    emu.up();
+    for (const auto& pair : pairs) {
+      const auto r = compare_pair(emu, profile, pair);
+      INFO(pair.kind << ": " << pair.description);
+      for (const auto& d : r.differences) INFO(d);
+      CHECK(r.observed.reached);
+      CHECK(r.observed.answered);
+      CHECK(r.differences.empty());
+    }
+  }
+  REQUIRE(namespaces_with_prefix(prefix) == 0);
+}
+
+const std::vector<std::string> kSeedKinds = {"pod to pod, same node", "pod to pod, across nodes", "pod to VM",
+                                             "VM to pod", "pod to internet host", "pod to Service"};
+
+}  // namespace
+
+TEST_CASE("Under kubenet the kernel agrees with the model on every kind of pair of the seed walkthrough") {
+  if (!skip_without_namespaces().empty()) return;
+  check_agreement("seed-walkthrough.yaml", kSeedKinds);
+}
+
+TEST_CASE("Under azure the kernel agrees with the model on every kind of pair of the seed walkthrough") {
+  if (!skip_without_namespaces().empty()) return;
+  check_agreement("seed-walkthrough-azure.yaml", kSeedKinds);
+}
+
+TEST_CASE("The model's own facts for the seed walkthrough: kubenet masquerades to the VM, azure does not") {
+  const auto spec = scenario::load_scenario_file(scenario_path("seed-walkthrough.yaml"));
+  const auto profile = workload::effective_profile(spec);
+  const auto c = cluster::build_cluster(spec);
+  for (const auto& pair : choose_pairs(c)) {
+    const auto f = simulate_pair(c, profile, pair);
+    INFO(pair.kind);
+    REQUIRE(f.reached);
+    if (pair.kind == "pod to VM") REQUIRE(f.snat);
+    if (pair.kind == "pod to pod, across nodes") REQUIRE_FALSE(f.snat);
+    if (pair.kind == "pod to pod, across nodes") REQUIRE(f.ttl == 62);
+    if (pair.kind == "pod to pod, same node") REQUIRE(f.ttl == 64);
+  }
+  auto azure_spec = scenario::load_scenario_file(scenario_path("seed-walkthrough-azure.yaml"));
+  const auto a = cluster::build_cluster(azure_spec);
+  for (const auto& pair : choose_pairs(a)) {
+    if (pair.kind == "pod to VM") REQUIRE_FALSE(simulate_pair(a, profile, pair).snat);
+  }
+}
