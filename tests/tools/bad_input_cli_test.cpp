@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include "tests/tools/run_cnisim.hpp"
 
@@ -111,4 +112,39 @@ TEST_CASE("a profile given with --profile replaces the scenario's base profile a
   CHECK(bad.exitCode == 2);
   CHECK_THAT(bad.err, Catch::StartsWith("/dev/zero:1:1: error: is a character device, not a regular file"));
   std::remove(path.c_str());
+}
+
+TEST_CASE("every scenario refused before its run exits 2 at the traffic item's line within a second") {
+  // tests/scenario/bad-run/: files that load but must not run: traffic over the work budget, endpoints
+  // naming nothing in the built cluster. Each NAME.expected lists lines the error must contain.
+  const auto dir = std::filesystem::path(cnisim::testing::source_dir()) / "tests" / "scenario" / "bad-run";
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 7);
+  for (const auto& file : files) {
+    INFO(file.filename().string());
+    auto expected_path = file;
+    expected_path.replace_extension(".expected");
+    bool found = false;
+    const std::string expected = cnisim::testing::read_file(expected_path.string(), &found);
+    REQUIRE(found);
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_cnisim("run -f tests/scenario/bad-run/" + file.filename().string());
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    INFO(r.err);
+    CHECK(r.exitCode == 2);
+    CHECK(r.out.empty());
+    CHECK(elapsed.count() < 1.0);
+    CHECK(r.err.starts_with("tests/scenario/bad-run/" + file.filename().string() + ":"));
+    std::istringstream lines(expected);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty()) CHECK_THAT(r.err, Catch::Contains(line));
+    }
+  }
+  rusage usage{};
+  REQUIRE(getrusage(RUSAGE_CHILDREN, &usage) == 0);
+  CHECK(usage.ru_maxrss < 100 * 1024);
 }
