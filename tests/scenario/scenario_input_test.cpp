@@ -128,3 +128,25 @@ TEST_CASE("no code outside models/scenario includes yaml-cpp") {
 }
 
 }  // namespace cnisim::scenario
+
+namespace cnisim::scenario {
+
+TEST_CASE("document markers are found in the text: a second document after content is refused at its line") {
+  const std::string head = "cluster: {name: c}\n";
+  CHECK(load("---\n# a leading marker opens the only document\n" + head).cluster.name == "c");
+  CHECK(load(head + "workloads:\n  - name: w\n    image: |\n      --- not a marker when indented\n").workloads.size() >= 1);
+  CHECK_THAT(error_text([&] { load(head + "--- \nb: 2\n"); }), Contains("test.yaml:2:1: error: a second YAML document"));
+  CHECK_THAT(error_text([&] { load(head + "...\nb: 2\n"); }), Contains("test.yaml:2:1: error: a second YAML document"));
+  CHECK_THAT(error_text([&] { load("---\n" + head + "---\n"); }), Contains("test.yaml:3:1: error: a second YAML document"));
+  CHECK(load(head + "...\n# only comments after the end marker\n").cluster.name == "c");
+}
+
+TEST_CASE("input on which yaml-cpp's LoadAll never returns is rejected at once") {
+  // Found by the fuzzer: yaml-cpp 0.7's LoadAll keeps creating nodes on it; the loader uses Load.
+  const auto start = std::chrono::steady_clock::now();
+  const std::string text = error_text([&] { load(", 6 in a row.\n    - name: a\n      clients: {app: b}\n      ser   mode: System\n"); });
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+  CHECK_THAT(text, Contains("test.yaml:1:1: error:"));
+}
+
+}  // namespace cnisim::scenario
