@@ -374,12 +374,7 @@ void resolve_costs(FieldReader& r) {
   CostsSpec& costs = spec.costs;
   const std::string dir = std::filesystem::path(spec.sourceFile).parent_path().string();
   costs.base_path = profile_path(costs.base, dir);
-  Diagnostic named_at;
-  const SourceMark m = spec.locate("costs.profile");
-  named_at.file = m.file.empty() ? spec.sourceFile : m.file;
-  named_at.line = std::max(1, m.line);
-  named_at.column = std::max(1, m.column);
-  named_at.path = "costs.profile";
+  Diagnostic named_at = spec.diagnostic("costs.profile", "", "", "");
   std::string shipped;
   std::error_code ec;
   std::vector<std::string> names;

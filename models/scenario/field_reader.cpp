@@ -52,15 +52,7 @@ SourceMark FieldReader::mark_of(const Field& field) const {
 
 void FieldReader::error(const std::string& path, const SourceMark& where, std::string message,
                         std::string expected, std::string hint) {
-  Diagnostic d;
-  d.file = where.file.empty() ? spec_.sourceFile : where.file;
-  d.line = std::max(1, where.line);
-  d.column = std::max(1, where.column);
-  d.path = path;
-  d.message = std::move(message);
-  d.expected = std::move(expected);
-  d.hint = std::move(hint);
-  sink_.add(std::move(d));
+  sink_.add(diagnostic_at(where, spec_.sourceFile, path, std::move(message), std::move(expected), std::move(hint)));
 }
 
 std::string FieldReader::quoted(std::string_view value) {

@@ -43,19 +43,24 @@ SourceMark ScenarioSpec::locate(const std::string& path) const {
   return SourceMark{sourceFile, 0, 0};
 }
 
-Diagnostic ScenarioSpec::diagnostic(const std::string& path, std::string message, std::string expected,
-                                    std::string hint, Severity severity) const {
-  const SourceMark where = locate(path);
+Diagnostic diagnostic_at(const SourceMark& where, const std::string& fallback_file, std::string path,
+                         std::string message, std::string expected, std::string hint, Severity severity) {
   Diagnostic d;
   d.severity = severity;
-  d.file = where.file.empty() ? sourceFile : where.file;
+  d.file = where.file.empty() ? fallback_file : where.file;
   d.line = std::max(1, where.line);
   d.column = std::max(1, where.column);
-  d.path = path;
+  d.path = std::move(path);
   d.message = std::move(message);
   d.expected = std::move(expected);
   d.hint = std::move(hint);
   return d;
+}
+
+Diagnostic ScenarioSpec::diagnostic(const std::string& path, std::string message, std::string expected,
+                                    std::string hint, Severity severity) const {
+  return diagnostic_at(locate(path), sourceFile, path, std::move(message), std::move(expected), std::move(hint),
+                       severity);
 }
 
 std::uint64_t ScenarioSpec::node_count() const {

@@ -105,6 +105,11 @@ struct ServiceSpec {
   bool system = false;
 };
 
+// A diagnostic at a mark (line and column at least 1; the mark's file, else fallback_file).
+Diagnostic diagnostic_at(const SourceMark& where, const std::string& fallback_file, std::string path,
+                         std::string message, std::string expected, std::string hint,
+                         Severity severity = Severity::Error);
+
 struct ScenarioSpec {
   std::string sourceFile;
   ClusterSpec cluster;

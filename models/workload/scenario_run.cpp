@@ -21,7 +21,6 @@ scenario::CostProfile effective_profile(const scenario::ScenarioSpec& spec, cons
 dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const RunOptions& options) {
   scenario::ScenarioSpec spec = original;
   scenario::RunSpec& run = spec.run;
-  if (options.duration) run.duration = options.duration;
   const auto plugin = options.plugin ? options.plugin : run.plugin;
   if (plugin && *plugin != spec.plugin()) scenario::apply_plugin(spec, *plugin);
   const scenario::CostProfile profile = effective_profile(spec, options);

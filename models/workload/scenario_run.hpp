@@ -16,7 +16,6 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;          // overrides run.seed
   std::optional<scenario::PluginKind> plugin;  // overrides run.plugin and the file's plugin
   std::optional<scenario::LookupCostModel> lookup_cost_model;  // overrides run.lookupCostModel and the profile
-  std::optional<sim::Time> duration;                           // overrides run.duration
   std::uint64_t max_events = kDefaultMaxEvents;                // the work budget (work_estimate.hpp)
   bool measure_host = false;  // time the real route lookups on this machine (Results::host.lookup_ns)
   // Called every progress_every of simulated time (for a progress bar): (simulated now, events so far).
