@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "models/cluster/json_pretty.hpp"
 #include "models/report/metrics.hpp"
 #include "models/report/answer.hpp"
 #include "models/report/notes.hpp"
@@ -9,51 +10,6 @@
 namespace cnisim::report {
 
 namespace json = boost::json;
-
-namespace {
-
-void pretty(std::string& out, const json::value& v, int indent) {
-  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
-  const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
-  if (v.is_object()) {
-    const auto& o = v.get_object();
-    if (o.empty()) {
-      out += "{}";
-      return;
-    }
-    out += "{\n";
-    bool first = true;
-    for (const auto& kv : o) {
-      if (!first) out += ",\n";
-      first = false;
-      out += inner + json::serialize(json::value(kv.key())) + ": ";
-      pretty(out, kv.value(), indent + 1);
-    }
-    out += "\n" + pad + "}";
-  } else if (v.is_array()) {
-    const auto& a = v.get_array();
-    // Arrays of scalars (CDF points, histograms) stay on one line to keep files readable.
-    bool flat = true;
-    for (const auto& e : a) {
-      if (e.is_object() || (e.is_array() && !e.get_array().empty() && e.get_array()[0].is_structured())) flat = false;
-    }
-    if (flat) {
-      out += json::serialize(v);
-      return;
-    }
-    out += "[\n";
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      out += inner;
-      pretty(out, a[i], indent + 1);
-      out += i + 1 < a.size() ? ",\n" : "\n";
-    }
-    out += pad + "]";
-  } else {
-    out += json::serialize(v);
-  }
-}
-
-}  // namespace
 
 json::value to_json(const Comparison& c) {
   json::object o;
@@ -123,10 +79,7 @@ json::value to_json(const Comparison& c) {
 }
 
 std::string pretty_json(const json::value& value) {
-  std::string out;
-  pretty(out, value, 0);
-  out += "\n";
-  return out;
+  return cluster::pretty_json(value, cluster::JsonStyle::report()) + "\n";
 }
 
 std::string to_json_text(const Comparison& c) { return pretty_json(to_json(c)); }
