@@ -23,8 +23,4 @@ struct Link {
 using TopologyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, Link,
                                             boost::no_property, boost::vecS>;
 
-// Writes the graph as Graphviz DOT (boost::write_graphviz); name(id) labels a vertex.
-void write_dot(std::ostream& out, const TopologyGraph& graph, const std::function<std::string(DeviceId)>& name,
-               const std::function<DeviceKind(DeviceId)>& kind);
-
 }  // namespace cnisim::cluster
