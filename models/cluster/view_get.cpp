@@ -1,12 +1,16 @@
-// `kubectl get nodes|pods|svc` answered from the model: headers, column order and values as
-// kubectl's printers (K8S pkg/printers/internalversion/printers.go) show them.
+// `kubectl get` answered from the model: the objects as the API server returns them
+// (api_objects.hpp), printed as kubectl prints them: tables with kubectl's headers and columns
+// (K8S pkg/printers/internalversion/printers.go), -o wide, json, yaml, name, jsonpath=, custom-columns=,
+// label selectors (-l), --show-labels and --sort-by.
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <numeric>
+#include <stdexcept>
 
 #include "models/scenario/aks_facts.hpp"
+#include "models/scenario/json_yaml.hpp"
 #include "models/cluster/json_pretty.hpp"
+#include "models/cluster/jsonpath.hpp"
 #include "models/cluster/table_writer.hpp"
 #include "models/cluster/views.hpp"
 
@@ -17,228 +21,413 @@ namespace json = boost::json;
 
 constexpr std::string_view kNoneText = "<none>";
 
-json::object labels_json(const std::map<std::string, std::string>& labels) {
-  json::object o;
-  for (const auto& [k, v] : labels) o[k] = v;
-  return o;
-}
-
-std::string list_json(json::array items) {
-  json::object list;
-  list["apiVersion"] = "v1";
-  list["items"] = std::move(items);
-  list["kind"] = "List";
-  list["metadata"] = json::object{{"resourceVersion", ""}};
-  return to_kubectl_json(list);
-}
-
-std::string kubelet_version(const Cluster& c) {
-  const auto& v = c.spec().cluster.kubernetesVersion;
-  return !v.empty() && v.front() == 'v' ? v : "v" + v;
-}
-
-template <typename T, typename Key>
-std::vector<T> sorted_indices(std::size_t n, Key key) {
-  std::vector<T> idx(n);
-  std::iota(idx.begin(), idx.end(), T{0});
-  std::stable_sort(idx.begin(), idx.end(), [&](T a, T b) { return key(a) < key(b); });
-  return idx;
-}
-
-std::string ports_text(const ServiceSpec& s) {
+std::string labels_text(const std::map<std::string, std::string>& labels) {
   std::string out;
-  for (const auto& p : s.ports) {
-    if (!out.empty()) out += ",";
-    out += std::to_string(p.port) + "/" + p.protocol;
+  for (const auto& [k, v] : labels) out += (out.empty() ? "" : ",") + k + "=" + v;
+  return out.empty() ? std::string(kNoneText) : out;
+}
+
+const json::value* at(const json::object& o, std::initializer_list<const char*> path) {
+  const json::value* v = nullptr;
+  const json::object* cur = &o;
+  for (const char* key : path) {
+    if (!cur) return nullptr;
+    v = cur->if_contains(key);
+    if (!v) return nullptr;
+    cur = v->is_object() ? &v->get_object() : nullptr;
   }
-  return out.empty() ? std::string(kNoneText) : out;
+  return v;
+}
+std::string text_at(const json::object& o, std::initializer_list<const char*> path) {
+  const auto* v = at(o, path);
+  if (!v) return std::string(kNoneText);
+  return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
 }
 
-std::string selector_text(const std::map<std::string, std::string>& selector) {
-  std::string out;
-  for (const auto& [k, v] : selector) out += (out.empty() ? "" : ",") + k + "=" + v;
-  return out.empty() ? std::string(kNoneText) : out;
+// kubectl's resource/name for -o name.
+std::string resource_name(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::Node: return "node";
+    case ApiKind::Pod: return "pod";
+    case ApiKind::Service: return "service";
+    case ApiKind::Deployment: return "deployment.apps";
+    case ApiKind::Endpoints: return "endpoints";
+    case ApiKind::Namespace: return "namespace";
+  }
+  return "?";
 }
 
-// kubectl's message when a namespaced list is empty.
-std::string no_resources(const NamespaceFilter& filter) {
-  return filter.allNamespaces ? "No resources found\n" : "No resources found in " + filter.namespace_ + " namespace.\n";
+struct Columns {
+  std::vector<std::string> header;
+  std::vector<std::string> wide;
+};
+
+Columns columns(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::Node:
+      return {{"NAME", "STATUS", "ROLES", "AGE", "VERSION"},
+              {"INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"}};
+    case ApiKind::Pod:
+      return {{"NAME", "READY", "STATUS", "RESTARTS", "AGE"}, {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"}};
+    case ApiKind::Service:
+      return {{"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"}, {"SELECTOR"}};
+    case ApiKind::Deployment:
+      return {{"NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"}, {"CONTAINERS", "IMAGES", "SELECTOR"}};
+    case ApiKind::Endpoints: return {{"NAME", "ENDPOINTS", "AGE"}, {}};
+    case ApiKind::Namespace: return {{"NAME", "STATUS", "AGE"}, {}};
+  }
+  return {};
 }
 
-// With -A, kubectl adds a NAMESPACE column in front.
-std::vector<std::string> namespace_column(const NamespaceFilter& filter) {
-  return filter.allNamespaces ? std::vector<std::string>{"NAMESPACE"} : std::vector<std::string>{};
+// The cells of one object's row, kubectl's printers' values read off the object.
+std::vector<std::string> cells(const ApiObject& o, const std::string& shown_name, bool wide) {
+  const auto& j = o.json;
+  const std::string age(kSimulatedAge);
+  std::vector<std::string> r{shown_name};
+  switch (o.kind) {
+    case ApiKind::Node:
+      r.insert(r.end(), {"Ready", std::string(aks::kNodeRole), age, text_at(j, {"status", "nodeInfo", "kubeletVersion"})});
+      if (wide) {
+        r.insert(r.end(), {std::string(j.at("status").at("addresses").at(0).at("address").as_string()),
+                           std::string(kNoneText), text_at(j, {"status", "nodeInfo", "osImage"}),
+                           text_at(j, {"status", "nodeInfo", "kernelVersion"}),
+                           text_at(j, {"status", "nodeInfo", "containerRuntimeVersion"})});
+      }
+      break;
+    case ApiKind::Pod:
+      r.insert(r.end(), {"1/1", "Running", "0", age});
+      if (wide) {
+        r.insert(r.end(), {text_at(j, {"status", "podIP"}), text_at(j, {"spec", "nodeName"}), std::string(kNoneText),
+                           std::string(kNoneText)});
+      }
+      break;
+    case ApiKind::Service: {
+      std::string ports;
+      for (const auto& p : j.at("spec").at("ports").as_array()) {
+        if (!ports.empty()) ports += ",";
+        ports += json::serialize(p.at("port")) + "/" + std::string(p.at("protocol").as_string());
+      }
+      r.insert(r.end(), {"ClusterIP", text_at(j, {"spec", "clusterIP"}), std::string(kNoneText),
+                         ports.empty() ? std::string(kNoneText) : ports, age});
+      if (wide) {
+        std::map<std::string, std::string> selector;
+        if (const auto* s = at(j, {"spec", "selector"})) {
+          for (const auto& kv : s->as_object()) selector[std::string(kv.key())] = std::string(kv.value().as_string());
+        }
+        r.push_back(labels_text(selector));
+      }
+      break;
+    }
+    case ApiKind::Deployment: {
+      const auto ready = text_at(j, {"status", "readyReplicas"});
+      r.insert(r.end(), {ready + "/" + text_at(j, {"spec", "replicas"}), text_at(j, {"status", "updatedReplicas"}),
+                         text_at(j, {"status", "availableReplicas"}), age});
+      if (wide) {
+        r.insert(r.end(), {o.name, text_at(j, {"spec", "template", "spec", "containers"}) == std::string(kNoneText)
+                                       ? std::string(kNoneText)
+                                       : std::string(j.at("spec").at("template").at("spec").at("containers").at(0).at("image").as_string()),
+                           labels_text(o.labels)});
+      }
+      break;
+    }
+    case ApiKind::Endpoints: {
+      // kubectl shows the first three ip:port pairs, then "+ N more...".
+      std::vector<std::string> pairs;
+      for (const auto& subset : j.at("subsets").as_array()) {
+        for (const auto& a : subset.at("addresses").as_array()) {
+          for (const auto& p : subset.at("ports").as_array()) {
+            pairs.push_back(std::string(a.at("ip").as_string()) + ":" + json::serialize(p.at("port")));
+          }
+        }
+      }
+      std::string text;
+      for (std::size_t i = 0; i < pairs.size() && i < 3; ++i) text += (i ? "," : "") + pairs[i];
+      if (pairs.size() > 3) text += " + " + std::to_string(pairs.size() - 3) + " more...";
+      r.insert(r.end(), {pairs.empty() ? std::string(kNoneText) : text, age});
+      break;
+    }
+    case ApiKind::Namespace: r.insert(r.end(), {"Active", age}); break;
+  }
+  return r;
+}
+
+// A label selector as kubectl takes it: key=value, key==value, key!=value, key, !key,
+// key in (a,b), key notin (a,b), joined by commas.
+struct Requirement {
+  std::string key, op;
+  std::vector<std::string> values;
+};
+
+std::string trim(std::string s) {
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::vector<Requirement> parse_selector(const std::string& text) {
+  std::vector<Requirement> out;
+  std::vector<std::string> parts;
+  int depth = 0;
+  std::string cur;
+  for (char ch : text) {
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch == ',' && depth == 0) {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  parts.push_back(cur);
+  for (auto part : parts) {
+    part = trim(part);
+    if (part.empty()) throw std::invalid_argument("-l '" + text + "': an empty requirement; expected key=value[,key2=value2]");
+    Requirement r;
+    if (const auto in = part.find(" in ("), notin = part.find(" notin ("); in != std::string::npos || notin != std::string::npos) {
+      const bool is_in = in != std::string::npos && (notin == std::string::npos || in < notin);
+      const auto pos = is_in ? in : notin;
+      r.key = trim(part.substr(0, pos));
+      r.op = is_in ? "in" : "notin";
+      const auto open = part.find('(', pos), close = part.rfind(')');
+      if (close == std::string::npos || close < open) throw std::invalid_argument("-l '" + text + "': unclosed ( in '" + part + "'");
+      std::string list = part.substr(open + 1, close - open - 1), item;
+      for (char ch : list + ",") {
+        if (ch == ',') {
+          r.values.push_back(trim(item));
+          item.clear();
+        } else {
+          item += ch;
+        }
+      }
+    } else if (const auto ne = part.find("!="); ne != std::string::npos) {
+      r = {trim(part.substr(0, ne)), "!=", {trim(part.substr(ne + 2))}};
+    } else if (const auto eq2 = part.find("=="); eq2 != std::string::npos) {
+      r = {trim(part.substr(0, eq2)), "=", {trim(part.substr(eq2 + 2))}};
+    } else if (const auto eq = part.find('='); eq != std::string::npos) {
+      r = {trim(part.substr(0, eq)), "=", {trim(part.substr(eq + 1))}};
+    } else if (part.front() == '!') {
+      r = {trim(part.substr(1)), "!exists", {}};
+    } else {
+      r = {part, "exists", {}};
+    }
+    if (r.key.empty() || r.key.find_first_of(" =!()") != std::string::npos) {
+      throw std::invalid_argument("-l '" + text + "': '" + part +
+                                  "' is not a requirement; expected key=value, key!=value, key, !key, key in (a,b)");
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool matches(const std::vector<Requirement>& selector, const std::map<std::string, std::string>& labels) {
+  for (const auto& r : selector) {
+    const auto it = labels.find(r.key);
+    const bool has = it != labels.end();
+    if (r.op == "exists" && !has) return false;
+    if (r.op == "!exists" && has) return false;
+    if (r.op == "=" && (!has || it->second != r.values[0])) return false;
+    if (r.op == "!=" && has && it->second == r.values[0]) return false;
+    if (r.op == "in" && (!has || std::find(r.values.begin(), r.values.end(), it->second) == r.values.end())) return false;
+    if (r.op == "notin" && has && std::find(r.values.begin(), r.values.end(), it->second) != r.values.end()) return false;
+  }
+  return true;
+}
+
+// The order --sort-by gives: numbers as numbers, other values as their text; ties keep kubectl's order.
+void sort_by(std::vector<const ApiObject*>& objects, const std::string& expression) {
+  std::string expr = expression;
+  if (expr.size() >= 2 && expr.front() == '{' && expr.back() == '}') expr = expr.substr(1, expr.size() - 2);
+  const JsonPath path(expr, true);
+  struct Key {
+    bool number = false;
+    double n = 0;
+    std::string s;
+  };
+  std::vector<std::pair<Key, const ApiObject*>> keyed;
+  for (const auto* o : objects) {
+    const json::value v(o->json);
+    const auto found = path.select(v);
+    Key k;
+    if (!found.empty() && found[0]->is_number()) {
+      k.number = true;
+      k.n = found[0]->to_number<double>();
+    } else if (!found.empty()) {
+      k.s = jsonpath_text(*found[0]);
+    }
+    keyed.emplace_back(k, o);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    if (a.first.number != b.first.number) return a.first.number;
+    return a.first.number ? a.first.n < b.first.n : a.first.s < b.first.s;
+  });
+  for (std::size_t i = 0; i < keyed.size(); ++i) objects[i] = keyed[i].second;
+}
+
+std::string no_resources(const GetRequest& r, bool namespaced) {
+  if (!namespaced || r.filter.allNamespaces) return "No resources found\n";
+  return "No resources found in " + r.filter.namespace_ + " namespace.\n";
 }
 
 }  // namespace
 
-std::string view_nodes(const Cluster& c, OutputFormat format) {
-  const auto order = sorted_indices<NodeIndex>(c.nodes().size(), [&](NodeIndex i) { return c.nodes()[i].name; });
-  const std::string version = kubelet_version(c);
-  if (format == OutputFormat::Json) {
-    json::array items;
-    for (NodeIndex i : order) {
-      const Node& n = c.nodes()[i];
-      const auto& pool = c.spec().nodePools[n.pool];
-      const bool windows = n.os == OsType::Windows;
-      json::object labels{{"agentpool", pool.name},
-                          {"kubernetes.io/hostname", n.name},
-                          {"kubernetes.io/os", windows ? "windows" : "linux"},
-                          {"kubernetes.io/role", aks::kNodeRole},
-                          {"node.kubernetes.io/instance-type", pool.vmSize}};
-      json::object spec;
-      if (n.podCidr) {
-        spec["podCIDR"] = n.podCidr->to_string();
-        spec["podCIDRs"] = json::array{json::value(n.podCidr->to_string())};
+std::string view_get(const Cluster& c, const GetRequest& r) {
+  if (r.kinds.empty()) throw std::invalid_argument("get needs a resource type");
+  if (!r.names.empty() && r.kinds.size() > 1) {
+    throw std::invalid_argument("names can only be given with one resource type (e.g. get pods NAME)");
+  }
+  const auto selector = r.selector.empty() ? std::vector<Requirement>{} : parse_selector(r.selector);
+  std::optional<JsonPath> template_;
+  std::vector<std::pair<std::string, JsonPath>> custom;
+  if (r.format == GetFormat::JsonPath) template_.emplace(r.formatArg);
+  if (r.format == GetFormat::CustomColumns) {
+    std::string spec = r.formatArg, item;
+    for (char ch : spec + ",") {
+      if (ch != ',') {
+        item += ch;
+        continue;
       }
-      json::object node_info{{"architecture", "amd64"},
-                             {"containerRuntimeVersion", windows ? aks::kWindowsRuntime : aks::kLinuxRuntime},
-                             {"kernelVersion", windows ? aks::kWindowsKernel : aks::kLinuxKernel},
-                             {"kubeletVersion", version},
-                             {"operatingSystem", windows ? "windows" : "linux"},
-                             {"osImage", windows ? aks::kWindowsOsImage : aks::kLinuxOsImage}};
-      json::object status{
-          {"addresses", json::array{json::object{{"address", n.ip.to_string()}, {"type", "InternalIP"}},
-                                    json::object{{"address", n.name}, {"type", "Hostname"}}}},
-          {"conditions", json::array{json::object{{"status", "True"}, {"type", "Ready"}}}},
-          {"nodeInfo", std::move(node_info)}};
-      items.push_back(json::object{{"apiVersion", "v1"},
-                                   {"kind", "Node"},
-                                   {"metadata", json::object{{"labels", std::move(labels)}, {"name", n.name}}},
-                                   {"spec", std::move(spec)},
-                                   {"status", std::move(status)}});
+      const auto colon = item.find(':');
+      if (colon == std::string::npos || colon == 0) {
+        throw std::invalid_argument("custom-columns: '" + item + "' is not HEADER:JSONPATH (e.g. NAME:.metadata.name)");
+      }
+      custom.emplace_back(item.substr(0, colon), JsonPath(item.substr(colon + 1), true));
+      item.clear();
     }
-    return list_json(std::move(items));
   }
-  const bool wide = format == OutputFormat::Wide;
-  TableWriter t;
-  std::vector<std::string> header{"NAME", "STATUS", "ROLES", "AGE", "VERSION"};
-  if (wide) header.insert(header.end(), {"INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"});
-  t.row(header);
-  for (NodeIndex i : order) {
-    const Node& n = c.nodes()[i];
-    std::vector<std::string> r{n.name, "Ready", std::string(aks::kNodeRole), std::string(kSimulatedAge), version};
-    if (wide) {
-      const bool windows = n.os == OsType::Windows;
-      r.insert(r.end(), {n.ip.to_string(), std::string(kNoneText),
-                         std::string(windows ? aks::kWindowsOsImage : aks::kLinuxOsImage),
-                         std::string(windows ? aks::kWindowsKernel : aks::kLinuxKernel),
-                         std::string(windows ? aks::kWindowsRuntime : aks::kLinuxRuntime)});
+
+  // Every selected object of every kind asked for, in kubectl's order.
+  std::vector<std::vector<ApiObject>> all;
+  std::vector<std::vector<const ApiObject*>> chosen;
+  for (const auto kind : r.kinds) {
+    all.push_back(api_objects(c, kind));
+    const bool namespaced = std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& k) {
+                              return k.kind == kind;
+                            })->namespaced;
+    std::vector<const ApiObject*> picked;
+    for (const auto& o : all.back()) {
+      if (namespaced && !r.filter.matches(o.namespace_)) continue;
+      if (!matches(selector, o.labels)) continue;
+      if (!r.names.empty() && std::find(r.names.begin(), r.names.end(), o.name) == r.names.end()) continue;
+      picked.push_back(&o);
     }
-    t.row(std::move(r));
+    for (const auto& n : r.names) {
+      if (std::none_of(picked.begin(), picked.end(), [&](const ApiObject* o) { return o->name == n; })) {
+        const auto& k = *std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& x) { return x.kind == kind; });
+        throw std::invalid_argument(std::string(k.plural) + " \"" + n + "\" not found" +
+                                    (k.namespaced && !r.filter.allNamespaces ? " in namespace " + r.filter.namespace_ : std::string()) +
+                                    " (list them: cnisim get " + k.plural + (k.namespaced ? " -A" : "") + ")");
+      }
+    }
+    if (!r.sortBy.empty()) sort_by(picked, r.sortBy);
+    chosen.push_back(std::move(picked));
   }
-  return t.str();
+
+  // One named object prints as itself in json / yaml / jsonpath, as kubectl does; otherwise a List.
+  const bool single = !r.names.empty() && r.names.size() == 1 && chosen[0].size() == 1;
+  auto document = [&]() -> json::value {
+    if (single) return json::value(chosen[0][0]->json);
+    json::array items;
+    for (const auto& list : chosen) {
+      for (const auto* o : list) items.push_back(o->json);
+    }
+    return json::object{{"apiVersion", "v1"}, {"items", std::move(items)}, {"kind", "List"},
+                        {"metadata", json::object{{"resourceVersion", ""}}}};
+  };
+  switch (r.format) {
+    case GetFormat::Json: return to_kubectl_json(document());
+    case GetFormat::Yaml: return scenario::json_to_yaml(document());
+    case GetFormat::JsonPath: return template_->execute(document());
+    case GetFormat::Name: {
+      std::string out;
+      for (std::size_t k = 0; k < r.kinds.size(); ++k) {
+        for (const auto* o : chosen[k]) out += resource_name(r.kinds[k]) + "/" + o->name + "\n";
+      }
+      return out;
+    }
+    case GetFormat::CustomColumns: {
+      TableWriter t;
+      std::vector<std::string> header;
+      for (const auto& [h, path] : custom) header.push_back(h);
+      t.row(header);
+      std::size_t rows = 0;
+      for (const auto& list : chosen) {
+        for (const auto* o : list) {
+          std::vector<std::string> row;
+          const json::value v(o->json);
+          for (const auto& [h, path] : custom) {
+            const auto found = path.select(v);
+            std::string cell;
+            for (std::size_t i = 0; i < found.size(); ++i) cell += (i ? "," : "") + jsonpath_text(*found[i]);
+            row.push_back(found.empty() ? std::string(kNoneText) : cell);
+          }
+          t.row(std::move(row));
+          ++rows;
+        }
+      }
+      return rows ? t.str() : no_resources(r, true);
+    }
+    case GetFormat::Table:
+    case GetFormat::Wide: break;
+  }
+  const bool wide = r.format == GetFormat::Wide;
+  std::string out;
+  std::size_t printed = 0;
+  for (std::size_t k = 0; k < r.kinds.size(); ++k) {
+    if (chosen[k].empty()) continue;
+    const auto& info = *std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& x) { return x.kind == r.kinds[k]; });
+    const auto cols = columns(r.kinds[k]);
+    TableWriter t;
+    std::vector<std::string> header;
+    const bool ns_column = info.namespaced && r.filter.allNamespaces;
+    if (ns_column) header.push_back("NAMESPACE");
+    header.insert(header.end(), cols.header.begin(), cols.header.end());
+    if (wide) header.insert(header.end(), cols.wide.begin(), cols.wide.end());
+    if (r.showLabels) header.push_back("LABELS");
+    t.row(header);
+    for (const auto* o : chosen[k]) {
+      // With several types, kubectl names each row TYPE/NAME.
+      const auto shown = r.kinds.size() > 1 ? resource_name(r.kinds[k]) + "/" + o->name : o->name;
+      std::vector<std::string> row;
+      if (ns_column) row.push_back(o->namespace_);
+      auto cs = cells(*o, shown, wide);
+      row.insert(row.end(), cs.begin(), cs.end());
+      if (r.showLabels) row.push_back(labels_text(o->labels));
+      t.row(std::move(row));
+    }
+    if (printed++) out += "\n";
+    out += t.str();
+  }
+  if (printed == 0) {
+    const bool namespaced = std::any_of(r.kinds.begin(), r.kinds.end(), [](ApiKind k) {
+      return std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& x) { return x.kind == k; })->namespaced;
+    });
+    return no_resources(r, namespaced);
+  }
+  return out;
+}
+
+std::string view_nodes(const Cluster& c, OutputFormat format) {
+  GetRequest r;
+  r.kinds = {ApiKind::Node};
+  r.format = format == OutputFormat::Json ? GetFormat::Json : format == OutputFormat::Wide ? GetFormat::Wide : GetFormat::Table;
+  return view_get(c, r);
 }
 
 std::string view_pods(const Cluster& c, const NamespaceFilter& filter, OutputFormat format) {
-  std::vector<PodIndex> selected;
-  for (PodIndex p = 0; p < c.pods().size(); ++p) {
-    if (filter.matches(c.pod_namespace(p))) selected.push_back(p);
-  }
-  std::vector<std::pair<std::string, std::string>> keys;  // (namespace, name), computed once
-  keys.reserve(selected.size());
-  for (PodIndex p : selected) keys.emplace_back(c.pod_namespace(p), c.pod_name(p));
-  const auto order = sorted_indices<std::size_t>(selected.size(), [&](std::size_t i) { return keys[i]; });
-
-  if (format == OutputFormat::Json) {
-    json::array items;
-    for (std::size_t i : order) {
-      const PodIndex p = selected[i];
-      const Pod& pod = c.pods()[p];
-      const auto& w = c.workload(p);
-      const Node& node = c.nodes()[pod.node];
-      json::object spec{{"containers", json::array{json::object{{"image", w.image}, {"name", w.name}}}},
-                        {"nodeName", node.name}};
-      if (w.hostNetwork) spec["hostNetwork"] = true;
-      json::object status{{"hostIP", node.ip.to_string()},
-                          {"hostIPs", json::array{json::object{{"ip", node.ip.to_string()}}}},
-                          {"phase", "Running"},
-                          {"podIP", pod.ip.to_string()},
-                          {"podIPs", json::array{json::object{{"ip", pod.ip.to_string()}}}}};
-      items.push_back(json::object{
-          {"apiVersion", "v1"},
-          {"kind", "Pod"},
-          {"metadata", json::object{{"labels", labels_json(w.labels)}, {"name", keys[i].second}, {"namespace", keys[i].first}}},
-          {"spec", std::move(spec)},
-          {"status", std::move(status)}});
-    }
-    return list_json(std::move(items));
-  }
-  if (selected.empty()) return no_resources(filter);
-  const bool wide = format == OutputFormat::Wide;
-  TableWriter t;
-  std::vector<std::string> header = namespace_column(filter);
-  header.insert(header.end(), {"NAME", "READY", "STATUS", "RESTARTS", "AGE"});
-  if (wide) header.insert(header.end(), {"IP", "NODE", "NOMINATED NODE", "READINESS GATES"});
-  t.row(header);
-  for (std::size_t i : order) {
-    const PodIndex p = selected[i];
-    std::vector<std::string> r;
-    if (filter.allNamespaces) r.push_back(keys[i].first);
-    r.insert(r.end(), {keys[i].second, "1/1", "Running", "0", std::string(kSimulatedAge)});
-    if (wide) {
-      r.insert(r.end(), {c.pods()[p].ip.to_string(), c.nodes()[c.pods()[p].node].name, std::string(kNoneText),
-                         std::string(kNoneText)});
-    }
-    t.row(std::move(r));
-  }
-  return t.str();
+  GetRequest r;
+  r.kinds = {ApiKind::Pod};
+  r.filter = filter;
+  r.format = format == OutputFormat::Json ? GetFormat::Json : format == OutputFormat::Wide ? GetFormat::Wide : GetFormat::Table;
+  return view_get(c, r);
 }
 
 std::string view_services(const Cluster& c, const NamespaceFilter& filter, OutputFormat format) {
-  std::vector<ServiceIndex> selected;
-  for (ServiceIndex s = 0; s < c.services().size(); ++s) {
-    if (filter.matches(c.service_spec(s).namespace_)) selected.push_back(s);
-  }
-  const auto order = sorted_indices<std::size_t>(selected.size(), [&](std::size_t i) {
-    const auto& s = c.service_spec(selected[i]);
-    return std::make_pair(s.namespace_, s.name);
-  });
-  if (format == OutputFormat::Json) {
-    json::array items;
-    for (std::size_t i : order) {
-      const auto& svc = c.services()[selected[i]];
-      const auto& s = c.service_spec(selected[i]);
-      json::array ports;
-      for (const auto& p : s.ports) {
-        json::object port{{"port", p.port}, {"protocol", p.protocol}, {"targetPort", p.targetPort ? p.targetPort : p.port}};
-        if (!p.name.empty()) port["name"] = p.name;
-        ports.push_back(std::move(port));
-      }
-      json::object spec{{"clusterIP", svc.clusterIP.to_string()},
-                        {"clusterIPs", json::array{json::value(svc.clusterIP.to_string())}},
-                        {"internalTrafficPolicy", "Cluster"},
-                        {"ipFamilies", json::array{"IPv4"}},
-                        {"ipFamilyPolicy", "SingleStack"},
-                        {"ports", std::move(ports)},
-                        {"sessionAffinity", "None"},
-                        {"type", "ClusterIP"}};
-      if (!s.selector.empty()) spec["selector"] = labels_json(s.selector);
-      items.push_back(json::object{{"apiVersion", "v1"},
-                                   {"kind", "Service"},
-                                   {"metadata", json::object{{"name", s.name}, {"namespace", s.namespace_}}},
-                                   {"spec", std::move(spec)},
-                                   {"status", json::object{{"loadBalancer", json::object{}}}}});
-    }
-    return list_json(std::move(items));
-  }
-  if (selected.empty()) return no_resources(filter);
-  const bool wide = format == OutputFormat::Wide;
-  TableWriter t;
-  std::vector<std::string> header = namespace_column(filter);
-  header.insert(header.end(), {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"});
-  if (wide) header.push_back("SELECTOR");
-  t.row(header);
-  for (std::size_t i : order) {
-    const auto& s = c.service_spec(selected[i]);
-    std::vector<std::string> r;
-    if (filter.allNamespaces) r.push_back(s.namespace_);
-    r.insert(r.end(), {s.name, "ClusterIP", c.services()[selected[i]].clusterIP.to_string(), std::string(kNoneText),
-                       ports_text(s), std::string(kSimulatedAge)});
-    if (wide) r.push_back(selector_text(s.selector));
-    t.row(std::move(r));
-  }
-  return t.str();
+  GetRequest r;
+  r.kinds = {ApiKind::Service};
+  r.filter = filter;
+  r.format = format == OutputFormat::Json ? GetFormat::Json : format == OutputFormat::Wide ? GetFormat::Wide : GetFormat::Table;
+  return view_get(c, r);
 }
 
 }  // namespace cnisim::cluster

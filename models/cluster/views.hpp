@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "models/cluster/api_objects.hpp"
 #include "models/cluster/cluster.hpp"
 #include "models/cluster/plugin.hpp"
 
@@ -26,6 +27,22 @@ struct NamespaceFilter {
 std::string view_pods(const Cluster& cluster, const NamespaceFilter& filter, OutputFormat format);
 // kubectl get svc [-A | -n NS] [-o wide|json].
 std::string view_services(const Cluster& cluster, const NamespaceFilter& filter, OutputFormat format);
+
+// kubectl get TYPE[,TYPE...] [NAME...] [-A | -n NS] [-l SELECTOR] [--show-labels] [--sort-by JSONPATH]
+// [-o wide|json|yaml|name|jsonpath=T|custom-columns=SPEC]. Throws std::invalid_argument (a bad
+// selector, a name that is not there) and JsonPathError (a template that does not parse).
+enum class GetFormat { Table, Wide, Json, Yaml, Name, JsonPath, CustomColumns };
+struct GetRequest {
+  std::vector<ApiKind> kinds;
+  std::vector<std::string> names;
+  NamespaceFilter filter;
+  std::string selector;
+  bool showLabels = false;
+  std::string sortBy;
+  GetFormat format = GetFormat::Table;
+  std::string formatArg;  // the template of jsonpath= / custom-columns=
+};
+std::string view_get(const Cluster& cluster, const GetRequest& request);
 
 // The Azure route table (with its user-route count against the 400 limit), then each node's
 // kernel table in `ip route` style and the table inside its pods, then the NAT points.

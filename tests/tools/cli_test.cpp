@@ -46,12 +46,16 @@ TEST_CASE("an unknown option exits 2") {
 }
 
 TEST_CASE("an unknown resource or output format exits 2 and says what is accepted") {
-  auto r = run_cnisim("get deployments");
+  auto r = run_cnisim("get deploymnts");
   CHECK(r.exitCode == 2);
-  CHECK(r.err == "cnisim: unknown resource 'deployments': expected nodes, pods or svc\n");
-  r = run_cnisim("get pods -o yaml");
+  CHECK(r.err == "cnisim: unknown resource type 'deploymnts'; did you mean 'deployments'? expected one of nodes (no), "
+                 "pods (po), services (svc), deployments (deploy), endpoints (ep), namespaces (ns)\n");
+  r = run_cnisim("get pods -o xml");
   CHECK(r.exitCode == 2);
-  CHECK(r.err == "cnisim: unknown output format 'yaml': expected wide or json (or leave -o out for the table)\n");
+  CHECK_THAT(r.err, Catch::StartsWith("cnisim: unknown output format 'xml': expected wide, json, yaml, name, "
+                                      "jsonpath=TEMPLATE or custom-columns=SPEC"));
+  r = run_cnisim("get pods -o jsonpath");
+  CHECK(r.exitCode == 2);
 }
 
 TEST_CASE("a bad scenario file exits 2 and prints the loader's file:line:col message") {

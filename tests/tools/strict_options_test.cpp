@@ -108,9 +108,9 @@ TEST_CASE("a command's option written before the command exits 2 and says where 
 }
 
 TEST_CASE("too many arguments exit 2 and show the command's usage") {
-  const auto r = run_cnisim("get nodes pods");
+  const auto r = run_cnisim("trace pod/a pod/b pod/c");
   CHECK(r.exitCode == 2);
-  CHECK_THAT(r.err, Catch::StartsWith("cnisim: too many arguments for get: usage: cnisim get (nodes|pods|svc)"));
+  CHECK_THAT(r.err, Catch::StartsWith("cnisim: too many arguments for trace: usage: cnisim trace"));
 }
 
 TEST_CASE("cnisim --version prints the project version and the git revision it was configured from") {
@@ -218,7 +218,7 @@ TEST_CASE("no help text shows the internal names positional arguments are stored
   const auto global = run_cnisim("--help");
   CHECK_THAT(global.out, !Catch::Contains("--command"));
   CHECK_THAT(global.out, !Catch::Contains("--args"));
-  CHECK_THAT(run_cnisim("get --help").out, Catch::Contains("Usage: cnisim get (nodes|pods|svc)"));
+  CHECK_THAT(run_cnisim("get --help").out, Catch::Contains("Usage: cnisim get TYPE[,TYPE...] [NAME...]"));
   CHECK_THAT(run_cnisim("trace --help").out, Catch::Contains("[--show-profile] FROM TO\n"));
 }
 

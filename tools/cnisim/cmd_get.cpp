@@ -1,44 +1,74 @@
-// cnisim get nodes|pods|svc: kubectl's tables and JSON lists, answered from the model.
+// cnisim get TYPE[,TYPE] [NAME...]: kubectl's tables, JSON, YAML, names, JSONPath and custom columns,
+// answered from the model.
 #include <iostream>
 
 #include "models/cluster/builder.hpp"
+#include "models/cluster/jsonpath.hpp"
 #include "models/cluster/views.hpp"
 #include "tools/cnisim/scenario_input.hpp"
+#include "tools/cnisim/strict_parse.hpp"
 
 namespace cnisim::cli {
 namespace {
 
-cluster::OutputFormat output_format(const po::variables_map& vm) {
-  if (!vm.count("output")) return cluster::OutputFormat::Table;
+void read_format(const po::variables_map& vm, cluster::GetRequest& r) {
+  if (!vm.count("output")) return;
   const auto& o = vm["output"].as<std::string>();
-  if (o == "wide") return cluster::OutputFormat::Wide;
-  if (o == "json") return cluster::OutputFormat::Json;
-  throw UsageError("unknown output format '" + o + "': expected wide or json (or leave -o out for the table)");
+  const auto eq = o.find('=');
+  const auto name = o.substr(0, eq);
+  const auto arg = eq == std::string::npos ? std::string() : o.substr(eq + 1);
+  using F = cluster::GetFormat;
+  if (name == "wide" && eq == std::string::npos) r.format = F::Wide;
+  else if (name == "json" && eq == std::string::npos) r.format = F::Json;
+  else if (name == "yaml" && eq == std::string::npos) r.format = F::Yaml;
+  else if (name == "name" && eq == std::string::npos) r.format = F::Name;
+  else if (name == "jsonpath" && !arg.empty()) r.format = F::JsonPath;
+  else if (name == "custom-columns" && !arg.empty()) r.format = F::CustomColumns;
+  else {
+    throw UsageError("unknown output format '" + o +
+                     "': expected wide, json, yaml, name, jsonpath=TEMPLATE or custom-columns=SPEC "
+                     "(e.g. -o jsonpath='{.items[*].spec.podCIDR}')");
+  }
+  r.formatArg = arg;
+}
+
+std::string kind_names() {
+  std::string out;
+  for (const auto& k : cluster::api_kinds()) out += (out.empty() ? "" : ", ") + std::string(k.plural) + " (" + k.shortname + ")";
+  return out;
 }
 
 int run_get(const po::variables_map& vm) {
-  if (!vm.count("resource")) throw UsageError("get needs a resource: nodes, pods or svc (e.g. cnisim get pods -A)");
-  const auto& resource = vm["resource"].as<std::string>();
-  const auto format = output_format(vm);
-  cluster::NamespaceFilter filter;
-  filter.allNamespaces = vm.count("all-namespaces") > 0;
-  if (vm.count("namespace")) filter.namespace_ = vm["namespace"].as<std::string>();
-  enum class Kind { Nodes, Pods, Services };
-  Kind kind;
-  if (resource == "nodes" || resource == "node" || resource == "no") {
-    kind = Kind::Nodes;
-  } else if (resource == "pods" || resource == "pod" || resource == "po") {
-    kind = Kind::Pods;
-  } else if (resource == "svc" || resource == "services" || resource == "service") {
-    kind = Kind::Services;
-  } else {
-    throw UsageError("unknown resource '" + resource + "': expected nodes, pods or svc");
+  if (!vm.count("resource")) {
+    throw UsageError("get needs a resource type: " + kind_names() + " (e.g. cnisim get pods -A)");
   }
+  const auto args = vm["resource"].as<std::vector<std::string>>();
+  cluster::GetRequest r;
+  for (const auto& word : split_list(args[0], "get", "nodes,pods")) {
+    const auto* kind = cluster::find_api_kind(word);
+    if (!kind) {
+      std::vector<std::string> known;
+      for (const auto& k : cluster::api_kinds()) known.insert(known.end(), {k.plural, k.singular, k.shortname});
+      const auto hint = did_you_mean(word, known);
+      throw UsageError("unknown resource type '" + word + "'" + (hint ? "; did you mean '" + *hint + "'?" : "") +
+                       " expected one of " + kind_names());
+    }
+    r.kinds.push_back(kind->kind);
+  }
+  r.names.assign(args.begin() + 1, args.end());
+  read_format(vm, r);
+  r.filter.allNamespaces = vm.count("all-namespaces") > 0;
+  if (vm.count("namespace")) r.filter.namespace_ = vm["namespace"].as<std::string>();
+  if (vm.count("selector")) r.selector = vm["selector"].as<std::string>();
+  if (vm.count("sort-by")) r.sortBy = vm["sort-by"].as<std::string>();
+  r.showLabels = vm.count("show-labels") > 0;
   const auto cluster = cluster::build_cluster(load_scenario(vm));
-  switch (kind) {
-    case Kind::Nodes: std::cout << cluster::view_nodes(cluster, format); break;
-    case Kind::Pods: std::cout << cluster::view_pods(cluster, filter, format); break;
-    case Kind::Services: std::cout << cluster::view_services(cluster, filter, format); break;
+  try {
+    std::cout << cluster::view_get(cluster, r);
+  } catch (const cluster::JsonPathError& e) {
+    throw UsageError(e.what());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
   }
   return 0;
 }
@@ -48,22 +78,30 @@ int run_get(const po::variables_map& vm) {
 Subcommand get_subcommand() {
   Subcommand s;
   s.name = "get";
-  s.summary = "list nodes, pods or services as kubectl shows them";
-  s.usage = "cnisim get (nodes|pods|svc) [-A | -n NAMESPACE] [-o wide|json] [-f FILE] [--plugin P]";
+  s.summary = "list nodes, pods, services, deployments, endpoints or namespaces as kubectl shows them";
+  s.usage = "cnisim get TYPE[,TYPE...] [NAME...] [-A | -n NS] [-l SELECTOR] [--show-labels] [--sort-by JSONPATH]\n"
+            "           [-o wide|json|yaml|name|jsonpath=TEMPLATE|custom-columns=SPEC] [-f FILE] [--plugin P]";
   s.examples =
       "  cnisim get nodes -o wide                  # node IPs from the node subnet\n"
+      "  cnisim get node -o jsonpath='{.items[*].spec.podCIDR}'   # each node's pod /24 (kubenet)\n"
       "  cnisim get pods -A -o wide                # pod IPs and their nodes, all namespaces\n"
-      "  cnisim get pods -A -o wide --plugin azure # the same cluster under Azure CNI\n"
-      "  cnisim get svc -A                         # ClusterIPs from the service CIDR\n"
-      "  cnisim get nodes -o json | jq -r '.items[].spec.podCIDR'\n"
+      "  cnisim get pods -l app=nginx --show-labels --sort-by .status.podIP\n"
+      "  cnisim get pods -A -o custom-columns=NAME:.metadata.name,IP:.status.podIP,NODE:.spec.nodeName\n"
+      "  cnisim get svc,endpoints -A               # ClusterIPs and the pods behind them\n"
+      "  cnisim get deploy,ns                      # Deployments and namespaces\n"
+      "  cnisim get pod NAME -o yaml               # one object as the API server returns it\n"
       "AGE is not simulated: every object shows " + std::string(cluster::kSimulatedAge) + ".\n";
   s.options = [](po::options_description& o, po::positional_options_description& p) {
-    o.add_options()("resource", po::value<std::string>(), "nodes | pods | svc")(
-        "output,o", po::value<std::string>()->value_name("FORMAT"), "wide | json")(
+    o.add_options()("resource", po::value<std::vector<std::string>>(), "TYPE[,TYPE] [NAME...]")(
+        "output,o", po::value<std::string>()->value_name("FORMAT"),
+        "wide | json | yaml | name | jsonpath=TEMPLATE | custom-columns=SPEC")(
         "all-namespaces,A", "list across all namespaces")(
-        "namespace,n", po::value<std::string>()->value_name("NS"), "namespace (default: default)");
+        "namespace,n", po::value<std::string>()->value_name("NS"), "namespace (default: default)")(
+        "selector,l", po::value<std::string>()->value_name("SELECTOR"), "label selector: app=web,tier!=db,env in (a,b)")(
+        "show-labels", "add a LABELS column")(
+        "sort-by", po::value<std::string>()->value_name("JSONPATH"), "sort by a field, e.g. .metadata.name");
     add_scenario_options(o);
-    p.add("resource", 1);
+    p.add("resource", -1);
   };
   s.run = run_get;
   return s;

@@ -1,0 +1,46 @@
+#pragma once
+// The cluster's objects as the Kubernetes API server returns them (Node, Pod, Service, Deployment,
+// Endpoints, Namespace): Boost.JSON objects with the metadata the API server adds (uid,
+// creationTimestamp, resourceVersion, ownerReferences, the pod-template-hash label), pod conditions and
+// container statuses. Deterministic: uids are derived from the object's identity, times from one fixed
+// creation time (AGE is not simulated), resourceVersions count objects in creation order.
+#include <boost/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/cluster/cluster.hpp"
+
+namespace cnisim::cluster {
+
+// The kinds `cnisim get` lists, with kubectl's names and short names.
+enum class ApiKind { Node, Pod, Service, Deployment, Endpoints, Namespace };
+struct ApiKindName {
+  ApiKind kind;
+  const char* plural;    // "pods"
+  const char* singular;  // "pod"
+  const char* shortname; // "po"
+  const char* kind_name; // "Pod"
+  bool namespaced;
+};
+const std::vector<ApiKindName>& api_kinds();
+// nodes | node | no, pods | pod | po, ...; nullptr if unknown.
+const ApiKindName* find_api_kind(const std::string& word);
+
+// One object of the cluster.
+struct ApiObject {
+  ApiKind kind = ApiKind::Pod;
+  std::string namespace_;  // "" for cluster-scoped kinds
+  std::string name;
+  std::map<std::string, std::string> labels;
+  boost::json::object json;
+};
+
+// Every object of the kind, sorted by namespace and name as kubectl lists them.
+std::vector<ApiObject> api_objects(const Cluster& cluster, ApiKind kind);
+
+// The fixed time every object was created (RFC 3339), kSimulatedAge before "now".
+inline constexpr std::string_view kCreationTimestamp = "2026-01-01T00:00:00Z";
+
+}  // namespace cnisim::cluster
