@@ -44,6 +44,10 @@ struct GetRequest {
 };
 std::string view_get(const Cluster& cluster, const GetRequest& request);
 
+// kubectl describe node|pod|svc NAME, in kubectl's layout. namespace_ is ignored for nodes. Throws
+// std::invalid_argument when there is no such object or the kind cannot be described.
+std::string view_describe(const Cluster& cluster, ApiKind kind, const std::string& namespace_, const std::string& name);
+
 // The Azure route table (with its user-route count against the 400 limit), then each node's
 // kernel table in `ip route` style and the table inside its pods, then the NAT points.
 std::string view_routes(const Cluster& cluster);

@@ -99,3 +99,14 @@ TEST_CASE("CNISIM_SCENARIOS overrides the folder of the default scenario") {
   CHECK(r.exitCode == 2);
   CHECK_THAT(r.err, Catch::Contains("/nonexistent/seed-walkthrough.yaml"));
 }
+
+TEST_CASE("describe refuses what it cannot show and names what is missing") {
+  auto r = run_cnisim("describe deploy nginx");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::Contains("expected node, pod or svc"));
+  r = run_cnisim("describe pod nope");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::Contains("pods \"nope\" not found in namespace default"));
+  r = run_cnisim("describe node");
+  CHECK(r.exitCode == 2);
+}

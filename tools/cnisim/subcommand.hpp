@@ -34,6 +34,7 @@ Subcommand compare_subcommand();
 Subcommand trace_subcommand();
 Subcommand emulate_subcommand();
 Subcommand init_subcommand();
+Subcommand describe_subcommand();
 
 // Thrown for bad command-line input (exit code 2), with a message that says what to type instead.
 class UsageError : public std::runtime_error {

@@ -8,6 +8,7 @@ const std::vector<Subcommand>& subcommands() {
       compare_subcommand(),
       trace_subcommand(),
       get_subcommand(),
+      describe_subcommand(),
       routes_subcommand(),
       plan_subcommand(),
       graph_subcommand(),
