@@ -144,7 +144,13 @@ class ProfileReader {
       } else {
         const auto i = static_cast<std::size_t>(
             std::find(kConntrackTimeoutKeys.begin(), kConntrackTimeoutKeys.end(), k) - kConntrackTimeoutKeys.begin());
-        if (auto t = read_positive_duration(r_, c)) p.conntrack_timeouts[i] = *t;
+        const auto t = read_duration(r_, c);
+        if (t && *t == sim::Time::zero()) {
+          r_.error(c.path, r_.mark_of(c), "a conntrack timeout of 0 would forget every connection at once",
+                   "a duration more than 0 such as 120s", "in costs, leave the key out to keep the profile's value (Linux's default in aks-accelerated)");
+        } else if (t) {
+          p.conntrack_timeouts[i] = *t;
+        }
       }
     }
   }
