@@ -45,7 +45,8 @@ std::int64_t Network::conntrack_and_dnat(cluster::NodeIndex n, Packet& p, std::o
                            (tracked->direction == net::Direction::Reply
                                 ? "a reply of a translated connection, "
                                 : "a known translated connection, ") +
-                           p.tuple.to_string() + " becomes " + tracked->tuple.to_string());
+                           p.tuple.to_string() + " becomes " + tracked->tuple.to_string() + " (entry " +
+                           std::string(net::to_string(conn.state)) + ")");
       }
       p.tuple = tracked->tuple;
       cost += profile_.nat_rewrite.ps();
@@ -110,6 +111,12 @@ std::int64_t Network::create_connection(cluster::NodeIndex n, Packet& p, const n
         t->notes.push_back("masquerade: source " + p.tuple.src.to_string() + ":" +
                            std::to_string(p.tuple.src_port) + " becomes the node's " +
                            tracked.tuple.src.to_string() + ":" + std::to_string(tracked.tuple.src_port));
+    }
+    if (t) {
+      const auto& conn = conntrack_[n].connection(tracked.connection);
+      t->notes.push_back("conntrack: new entry for " + original.to_string() + " in " +
+                         std::string(net::to_string(conn.state)) + ", forgotten " +
+                         sim::ps(conn.expires_ps - sim_.now().ps()).to_string() + " after its last packet");
     }
     p.tuple = tracked.tuple;
     for (std::size_t i = 0; i < p.ct_node.size(); ++i) {
