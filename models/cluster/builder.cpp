@@ -177,7 +177,7 @@ void add_nat(ClusterState& state, const Plugin& plugin) {
   dnat.implementedBy = kube_proxy_description(dnat.mode);
   for (ServiceIndex s = 0; s < state.services.size(); ++s) {
     for (const auto& port : state.spec.services[state.services[s].spec].ports) {
-      dnat.rules.push_back(ServicePortRule{s, state.services[s].clusterIP, port.port,
+      dnat.add(ServicePortRule{s, state.services[s].clusterIP, port.port,
                                            protocol_from_string(port.protocol),
                                            port.targetPort ? port.targetPort : port.port});
     }

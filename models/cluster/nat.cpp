@@ -38,16 +38,26 @@ Protocol protocol_from_string(std::string_view text) {
   throw std::invalid_argument("unknown protocol '" + std::string(text) + "': expected TCP, UDP or SCTP");
 }
 
+void ServiceDnat::add(const ServicePortRule& rule) {
+  if (indexed_ != rules.size()) {
+    throw std::logic_error("ServiceDnat rules were appended without add(); the index would miss them");
+  }
+  rules.push_back(rule);
+  index_.insert(key(rule.clusterIP, rule.port, rule.protocol), static_cast<std::uint32_t>(rules.size() - 1));
+  ++indexed_;
+}
+
 ServiceDnat::Match ServiceDnat::find(net::Ipv4 dst, std::uint16_t port, Protocol protocol) const {
+  if (indexed_ != rules.size()) {
+    throw std::logic_error("ServiceDnat rules were appended without add(); the index would miss them");
+  }
   // The rules list is the same for every mode; only the cost of finding one differs, which is what
   // rulesWalked reports: the position in the chain for iptables, a single hashed lookup otherwise.
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    const auto& r = rules[i];
-    if (r.clusterIP == dst && r.port == port && r.protocol == protocol) {
-      return {&r, mode == ServiceProxyMode::Iptables ? i + 1 : 1};
-    }
+  const bool walk = mode == ServiceProxyMode::Iptables;
+  if (const std::uint32_t* i = index_.find(key(dst, port, protocol))) {
+    return {&rules[*i], walk ? *i + 1u : 1u};
   }
-  return {nullptr, mode == ServiceProxyMode::Iptables ? rules.size() : 1};
+  return {nullptr, walk ? rules.size() : 1};
 }
 
 }  // namespace cnisim::cluster

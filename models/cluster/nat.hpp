@@ -8,6 +8,7 @@
 
 #include "models/cluster/device.hpp"
 #include "models/net/cidr.hpp"
+#include "models/net/flat_hash_map.hpp"
 #include "models/net/ipv4.hpp"
 
 namespace cnisim::cluster {
@@ -52,13 +53,25 @@ struct ServicePortRule {
 struct ServiceDnat {
   ServiceProxyMode mode = ServiceProxyMode::Iptables;
   std::string implementedBy;            // "kube-proxy (iptables)", "Cilium eBPF (kube-proxy replacement)"
-  std::vector<ServicePortRule> rules;   // in KUBE-SERVICES order (service order, then port order)
+  std::vector<ServicePortRule> rules;   // in KUBE-SERVICES order (service order, then port order); add() them
 
   struct Match {
     const ServicePortRule* rule = nullptr;  // nullptr: not a Service address
     std::size_t rulesWalked = 0;            // iptables walks KUBE-SERVICES in order; the maps do one lookup
   };
+  // Appends a rule and indexes it (the first rule for an address, port and protocol wins, as in the chain).
+  void add(const ServicePortRule& rule);
+  // One hashed lookup in every mode; in iptables mode rulesWalked is still the position in the chain
+  // (what the kernel walks and the data path charges), all of it for an address that is no Service.
+  // Throws std::logic_error if rules were appended without add().
   Match find(net::Ipv4 dst, std::uint16_t port, Protocol protocol) const;
+
+ private:
+  static std::uint64_t key(net::Ipv4 ip, std::uint16_t port, Protocol protocol) {
+    return std::uint64_t{ip.value} << 24 | std::uint64_t{port} << 8 | static_cast<std::uint8_t>(protocol);
+  }
+  net::FlatHashMap<std::uint64_t, std::uint32_t> index_;  // key -> position in rules
+  std::size_t indexed_ = 0;
 };
 
 }  // namespace cnisim::cluster

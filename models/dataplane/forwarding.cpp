@@ -175,7 +175,8 @@ std::int64_t Network::serve_bridge(DeviceId device, const cluster::Device& d, Pa
     // br_netfilter (bridge-nf-call-iptables=1, which kubenet requires): bridged packets pass
     // conntrack, so replies of a DNATed connection are reverse-translated even between two ports.
     cost += profile_.conntrack_lookup.ps();
-    if (auto tracked = conntrack_[d.node].lookup(p.tuple); tracked && tracked->tuple != p.tuple) {
+    if (auto tracked = conntrack_[d.node].lookup(p.tuple, sim_.now().ps(), p.opens);
+        tracked && tracked->tuple != p.tuple) {
       if (t)
         t->notes.push_back("br_netfilter conntrack: " + p.tuple.to_string() + " becomes " +
                            tracked->tuple.to_string());

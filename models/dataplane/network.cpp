@@ -21,12 +21,8 @@ Network::Network(const cluster::Cluster& cluster, const CostProfile& profile, si
   build_links();
   build_route_devices();
   build_bridge_ports();
-  const sim::RandomStreams streams(options_.seed);
-  conntrack_.resize(cluster_.nodes().size());
-  for (std::uint32_t n = 0; n < cluster_.nodes().size(); ++n) {
-    endpoint_random_.push_back(streams.stream("service-endpoint", n));
-  }
-  round_robin_.assign(cluster_.nodes().size() * cluster_.services().size(), 0);
+  build_conntrack();
+  build_service_pickers();
   if (options_.measure_host || profile_.lookup_model == LookupCostModel::Measured) measure_lookups();
 }
 
@@ -45,7 +41,7 @@ net::Ipv4 Network::address_of(HostRef host) const {
 }
 
 PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
-                       std::uint32_t tag, bool traced) {
+                       std::uint32_t tag, bool traced, bool opens_connection) {
   const PacketId id = pool_.allocate();
   Packet& p = pool_[id];
   p.tuple = tuple;
@@ -54,6 +50,7 @@ PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t 
   p.kind = kind;
   p.tag = tag;
   p.traced = traced;
+  p.opens = opens_connection;
   ++counters_.packets_sent;
   cluster::DeviceId device = kNone;
   switch (from.kind) {
@@ -269,8 +266,9 @@ void Network::deliver(PacketId id, HostRef at) {
 }
 
 void Network::close_connections(const Packet& packet) {
+  const std::int64_t now = sim_.now().ps();
   for (std::size_t i = 0; i < packet.ct_node.size(); ++i) {
-    if (packet.ct_node[i] != kNone) conntrack_[packet.ct_node[i]].remove(packet.ct_id[i]);
+    if (packet.ct_node[i] != kNone) conntrack_[packet.ct_node[i]].close(packet.ct_id[i], packet.ct_generation[i], now);
   }
 }
 
@@ -288,6 +286,12 @@ void Network::add_to(Results& r) const {
   r.nat.dnat += c.nat.dnat;
   r.nat.reverse += c.nat.reverse;
   r.nat.conntrack_created += c.nat.conntrack_created;
+  for (const auto& table : conntrack_) {
+    r.nat.conntrack_expired += table.counters().expired;
+    r.nat.conntrack_early_dropped += table.counters().early_dropped;
+    r.nat.conntrack_entries += table.size();
+    r.nat.conntrack_peak_per_node = std::max<std::uint64_t>(r.nat.conntrack_peak_per_node, table.counters().peak_size);
+  }
   for (std::size_t d = 0; d < kDropReasonCount; ++d) r.drops[d] += c.drops[d];
   auto add = [](HopTime& to, const HopTime& from) {
     to.traversals += from.traversals;

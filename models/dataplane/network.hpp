@@ -19,6 +19,7 @@
 #include "models/dataplane/packet.hpp"
 #include "models/dataplane/results.hpp"
 #include "models/net/conntrack.hpp"
+#include "models/net/endpoint_picker.hpp"
 #include "sim/random.hpp"
 #include "sim/simulator.hpp"
 
@@ -79,11 +80,16 @@ class Network {
 
   void set_handler(DeliveryHandler* handler) { handler_ = handler; }
   // Sends a packet from a host now. tuple.src should be the host's address (address_of(from)).
+  // opens_connection: the first packet of a new connection (a SYN, for conntrack).
   PacketId send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
-                std::uint32_t tag, bool traced = false);
+                std::uint32_t tag, bool traced = false, bool opens_connection = false);
   net::Ipv4 address_of(HostRef host) const;
-  // Forgets the conntrack entries a packet created (a short-lived connection is closed).
+  // The connection whose packet this was has been closed by its endpoints now: the conntrack entries
+  // the packet created go to TIME_WAIT and expire after its timeout.
   void close_connections(const Packet& packet);
+  // Conntrack entries now held by a node (for tests and views).
+  std::size_t conntrack_entries(cluster::NodeIndex node) const { return conntrack_[node].size(); }
+  const net::ConntrackTable& conntrack(cluster::NodeIndex node) const { return conntrack_[node]; }
 
   const cluster::Cluster& cluster() const { return cluster_; }
   const CostProfile& profile() const { return profile_; }
@@ -161,9 +167,6 @@ class Network {
   std::int64_t create_connection(cluster::NodeIndex node, Packet& p, const net::FiveTuple& original,
                                  const net::NatAction& action, TraceHop* t);
   std::int64_t lookup_cost(TableKind table, std::uint32_t work) const;
-  std::size_t endpoints_random_pick(cluster::NodeIndex node, std::size_t count) {
-    return static_cast<std::size_t>(endpoint_random_[node].uniform_below(count));
-  }
   void forward_to(Packet& p, cluster::DeviceId from, cluster::DeviceId to);
   void set_drop(Packet& p, DropReason reason);
 
@@ -171,6 +174,8 @@ class Network {
   void build_links();
   void build_route_devices();
   void build_bridge_ports();
+  void build_conntrack();
+  void build_service_pickers();
   void measure_lookups();
 
   const cluster::Cluster& cluster_;
@@ -189,9 +194,10 @@ class Network {
   std::vector<std::vector<cluster::DeviceId>> pod_route_device_;   // [node][route id]: kPodEth0 or kNone
   // Bridge forwarding database per node: (pod IP, host veth), sorted by IP.
   std::vector<std::vector<std::pair<std::uint32_t, cluster::DeviceId>>> bridge_fdb_;
-  std::vector<net::ConntrackTable> conntrack_;      // per node
+  std::vector<net::ConntrackTable> conntrack_;      // per node, its limit from the node's vCPUs
   std::vector<sim::RandomStream> endpoint_random_;  // per node, for Service endpoint choice
-  std::vector<std::uint32_t> round_robin_;          // [node * services + service]
+  std::vector<net::EndpointPicker> service_pickers_;  // per Service port rule (ServiceDnat::rules)
+  std::vector<std::uint32_t> round_robin_;          // IPVS only: [node * rules + rule], each node's kube-proxy
   std::array<std::int64_t, kTableKindCount> measured_lookup_ps_{};
   std::array<double, kTableKindCount> host_lookup_ns_{};
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "models/dataplane/network.hpp"
+#include "models/scenario/vm_sizes.hpp"
 
 namespace cnisim::dataplane {
 
@@ -12,11 +13,32 @@ using cluster::DeviceId;
 using scenario::DeviceKind;
 using cluster::kNone;
 
+namespace {
+
+// The node's VM size: its pool's vmSize (AKS's default size when the scenario gives none).
+const scenario::VmSize& vm_size(const cluster::Cluster& c, cluster::NodeIndex n) {
+  const auto& pool = c.spec().nodePools[c.nodes()[n].pool];
+  const scenario::VmSize* size = scenario::find_vm_size(pool.vmSize);
+  if (!size) {
+    throw std::logic_error("node pool " + pool.name + " has VM size '" + pool.vmSize +
+                           "', which is not in the size table; scenario validation should have refused it");
+  }
+  return *size;
+}
+
+}  // namespace
+
 void Network::build_links() {
   const auto& g = cluster_.topology();
   const auto& devices = cluster_.devices();
   servers_.resize(devices.size());
   for (DeviceId d = 0; d < devices.size(); ++d) servers_[d].device = d;
+  // A node's NIC sends towards the VNet at its VM size's expected bandwidth when the scenario names the
+  // size (Azure limits outbound traffic per VM; inbound is not metered), unless `costs` sets the rate;
+  // otherwise at the profile's rate.
+  const auto& spec = cluster_.spec();
+  const bool rate_set_in_costs =
+      spec.costs.overrides.links[static_cast<std::size_t>(scenario::LinkKind::NicToVnet)].rate.has_value();
   auto add = [&](DeviceId from, DeviceId to, scenario::LinkKind kind) {
     const LinkCost& c = profile_.link(kind);
     LinkState l;
@@ -26,6 +48,12 @@ void Network::build_links() {
     l.delay_ps = c.delay.ps();
     l.rate_bps = c.rate.bps();
     l.limit = c.queue_packets;
+    if (kind == scenario::LinkKind::NicToVnet && devices[from].kind == DeviceKind::Nic && !rate_set_in_costs) {
+      const cluster::NodeIndex n = devices[from].node;
+      if (spec.given("nodePools[" + std::to_string(cluster_.nodes()[n].pool) + "].vmSize")) {
+        l.rate_bps = vm_size(cluster_, n).bandwidth_mbps * 1000000;
+      }
+    }
     links_.push_back(l);
   };
   for (auto [it, end] = boost::edges(g); it != end; ++it) {
@@ -97,6 +125,45 @@ void Network::build_route_devices() {
       break;
     }
   }
+}
+
+void Network::build_conntrack() {
+  // kube-proxy sets nf_conntrack_max = max(maxPerCore x vCPUs, min) on each node.
+  const scenario::ConntrackSettings& s = profile_.conntrack;
+  net::ConntrackConfig config;
+  config.tcp_syn_sent_ps = s.tcp_syn_sent.ps();
+  config.tcp_established_ps = s.tcp_established.ps();
+  config.tcp_time_wait_ps = s.tcp_time_wait.ps();
+  config.udp_ps = s.udp.ps();
+  config.udp_stream_ps = s.udp_stream.ps();
+  config.udp_stream_after_ps = s.udp_stream_after.ps();
+  config.icmp_ps = s.icmp.ps();
+  config.generic_ps = s.generic.ps();
+  conntrack_.reserve(cluster_.nodes().size());
+  for (cluster::NodeIndex n = 0; n < cluster_.nodes().size(); ++n) {
+    config.max_entries = std::max<std::size_t>(std::size_t{s.max_per_core} * vm_size(cluster_, n).vcpus, s.min);
+    conntrack_.emplace_back(net::PortRange{}, config);
+  }
+}
+
+void Network::build_service_pickers() {
+  // One net::EndpointPicker per Service port, over its endpoints in the Service's order; the random
+  // draw comes from the node's own stream, the round-robin position is each node's (IPVS rr).
+  const auto& dnat = cluster_.service_dnat();
+  const auto policy = dnat.mode == cluster::ServiceProxyMode::Ipvs ? net::PickPolicy::RoundRobin : net::PickPolicy::Random;
+  service_pickers_.reserve(dnat.rules.size());
+  for (const auto& rule : dnat.rules) {
+    std::vector<net::Endpoint> endpoints;
+    for (cluster::PodIndex p : cluster_.services()[rule.service].endpoints) {
+      endpoints.push_back(net::Endpoint{cluster_.pods()[p].ip, rule.targetPort});
+    }
+    service_pickers_.emplace_back(std::move(endpoints), policy);
+  }
+  const sim::RandomStreams streams(options_.seed);
+  for (std::uint32_t n = 0; n < cluster_.nodes().size(); ++n) {
+    endpoint_random_.push_back(streams.stream("service-endpoint", n));
+  }
+  if (policy == net::PickPolicy::RoundRobin) round_robin_.assign(cluster_.nodes().size() * dnat.rules.size(), 0);
 }
 
 void Network::build_bridge_ports() {

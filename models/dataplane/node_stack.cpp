@@ -30,7 +30,7 @@ std::int64_t Network::conntrack_and_dnat(cluster::NodeIndex n, Packet& p, std::o
                                          bool& is_new, TraceHop* t) {
   std::int64_t cost = profile_.conntrack_lookup.ps();
   auto& table = conntrack_[n];
-  if (const auto tracked = table.lookup(p.tuple)) {
+  if (const auto tracked = table.lookup(p.tuple, sim_.now().ps(), p.opens)) {
     is_new = false;
     if (tracked->tuple != p.tuple) {
       const auto& conn = table.connection(tracked->connection);
@@ -45,7 +45,8 @@ std::int64_t Network::conntrack_and_dnat(cluster::NodeIndex n, Packet& p, std::o
                            (tracked->direction == net::Direction::Reply
                                 ? "a reply of a translated connection, "
                                 : "a known translated connection, ") +
-                           p.tuple.to_string() + " becomes " + tracked->tuple.to_string());
+                           p.tuple.to_string() + " becomes " + tracked->tuple.to_string() + " (entry " +
+                           std::string(net::to_string(conn.state)) + ")");
       }
       p.tuple = tracked->tuple;
       cost += profile_.nat_rewrite.ps();
@@ -72,20 +73,21 @@ std::int64_t Network::conntrack_and_dnat(cluster::NodeIndex n, Packet& p, std::o
     set_drop(p, DropReason::NoServiceEndpoint);
     return cost;
   }
-  std::size_t pick = 0;
-  if (services.mode == cluster::ServiceProxyMode::Ipvs) {
-    auto& cursor = round_robin_[n * cluster_.services().size() + match.rule->service];
-    pick = cursor++ % endpoints.size();
-  } else {
-    pick = endpoints_random_pick(n, endpoints.size());
-  }
-  dnat = net::Endpoint{cluster_.pods()[endpoints[pick]].ip, match.rule->targetPort};
+  // A new connection: DNATed once, here, to the endpoint the Service port's picker chooses; its later
+  // packets and replies follow the conntrack entry.
+  const auto rule = static_cast<std::size_t>(match.rule - services.rules.data());
+  std::uint32_t no_cursor = 0;
+  const bool round_robin = services.mode == cluster::ServiceProxyMode::Ipvs;
+  const auto pick = service_pickers_[rule].pick_index(
+      round_robin ? 0 : endpoint_random_[n].next_u64(),
+      round_robin ? round_robin_[n * services.rules.size() + rule] : no_cursor);
+  dnat = service_pickers_[rule].endpoints()[*pick];
   if (t) {
     const auto& svc = cluster_.service_spec(match.rule->service);
     t->notes.push_back(services.implementedBy + ": " + p.tuple.dst.to_string() + ":" +
                        std::to_string(p.tuple.dst_port) + " is Service " + svc.namespace_ + "/" + svc.name +
                        " (rules walked: " + std::to_string(match.rulesWalked) + "); DNAT to endpoint " +
-                       dnat->to_string() + " (" + cluster_.pod_name(endpoints[pick]) + ")");
+                       dnat->to_string() + " (" + cluster_.pod_name(endpoints[*pick]) + ")");
   }
   p.tuple.dst = dnat->ip;
   p.tuple.dst_port = dnat->port;
@@ -96,7 +98,7 @@ std::int64_t Network::create_connection(cluster::NodeIndex n, Packet& p, const n
                                         const net::NatAction& action, TraceHop* t) {
   std::int64_t cost = profile_.conntrack_create.ps();
   try {
-    const net::Tracked tracked = conntrack_[n].create(original, action);
+    const net::Tracked tracked = conntrack_[n].create(original, action, sim_.now().ps());
     ++counters_.nat.conntrack_created;
     if (action.dnat) {
       ++counters_.nat.dnat;
@@ -110,17 +112,27 @@ std::int64_t Network::create_connection(cluster::NodeIndex n, Packet& p, const n
                            std::to_string(p.tuple.src_port) + " becomes the node's " +
                            tracked.tuple.src.to_string() + ":" + std::to_string(tracked.tuple.src_port));
     }
+    if (t) {
+      const auto& conn = conntrack_[n].connection(tracked.connection);
+      t->notes.push_back("conntrack: new entry for " + original.to_string() + " in " +
+                         std::string(net::to_string(conn.state)) + ", forgotten " +
+                         sim::ps(conn.expires_ps - sim_.now().ps()).to_string() + " after its last packet");
+    }
     p.tuple = tracked.tuple;
     for (std::size_t i = 0; i < p.ct_node.size(); ++i) {
       if (p.ct_node[i] == kNone) {
         p.ct_node[i] = n;
         p.ct_id[i] = tracked.connection;
+        p.ct_generation[i] = tracked.generation;
         break;
       }
     }
   } catch (const net::PortExhaustedError& e) {
     if (t) t->notes.push_back(std::string("masquerade failed: ") + e.what());
     set_drop(p, DropReason::NatPortsExhausted);
+  } catch (const net::ConntrackFullError& e) {
+    if (t) t->notes.push_back(std::string("conntrack: ") + e.what());
+    set_drop(p, DropReason::ConntrackFull);
   }
   return cost;
 }

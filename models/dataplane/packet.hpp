@@ -31,11 +31,14 @@ struct Packet {
   Verdict verdict = Verdict::Forward;
   DropReason drop_reason = DropReason::NoRoute;
   bool traced = false;
+  bool opens = false;  // the first packet of a new connection (a SYN): conntrack ends a TIME_WAIT entry it meets
   std::int64_t stage_ps = 0;  // when it entered its current queue
   std::array<std::uint8_t, kTableKindCount> lookups{};
-  // Conntrack entries this packet created (node, connection), for closing short-lived connections.
+  // Conntrack entries this packet created (node, connection, generation), for closing short-lived
+  // connections.
   std::array<std::uint32_t, 2> ct_node{cluster::kNone, cluster::kNone};
   std::array<std::uint32_t, 2> ct_id{};
+  std::array<std::uint32_t, 2> ct_generation{};
 };
 
 class PacketPool {

@@ -18,6 +18,8 @@ std::string_view to_string(DropReason reason) {
       return "noNeighbour";
     case DropReason::NoServiceEndpoint:
       return "noServiceEndpoint";
+    case DropReason::ConntrackFull:
+      return "conntrackFull";
     case DropReason::NotForUs:
       return "notForUs";
     case DropReason::kCount:
@@ -163,6 +165,10 @@ json::value to_json(const Results& r, bool include_host) {
   nat["dnat"] = r.nat.dnat;
   nat["reverse"] = r.nat.reverse;
   nat["conntrackCreated"] = r.nat.conntrack_created;
+  nat["conntrackExpired"] = r.nat.conntrack_expired;
+  nat["conntrackEarlyDropped"] = r.nat.conntrack_early_dropped;
+  nat["conntrackEntries"] = r.nat.conntrack_entries;
+  nat["conntrackPeakPerNode"] = r.nat.conntrack_peak_per_node;
   o["nat"] = std::move(nat);
 
   json::object drops;

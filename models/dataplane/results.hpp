@@ -27,6 +27,7 @@ enum class DropReason : std::uint8_t {
   NatPortsExhausted,  // masquerade found no free source port
   NoNeighbour,        // the bridge / a stack had no port for the next-hop address (L2 miss)
   NoServiceEndpoint,  // a Service address with no endpoints (kube-proxy rejects)
+  ConntrackFull,      // a new connection found the node's conntrack table full (nf_conntrack_max)
   NotForUs,           // delivered to a host that does not own the destination and does not forward
   kCount
 };
@@ -75,6 +76,10 @@ struct NatCounts {
   std::uint64_t dnat = 0;     // Service DNAT applied to an original-direction packet
   std::uint64_t reverse = 0;  // a reply reverse-translated by conntrack
   std::uint64_t conntrack_created = 0;
+  std::uint64_t conntrack_expired = 0;        // entries removed after their timeout
+  std::uint64_t conntrack_early_dropped = 0;  // unassured entries dropped to make room at the limit
+  std::uint64_t conntrack_entries = 0;        // entries held at the end of the run, all nodes
+  std::uint64_t conntrack_peak_per_node = 0;  // the most entries one node's table held at once
 };
 
 // Machine-dependent figures: only written with include_host.

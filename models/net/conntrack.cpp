@@ -2,7 +2,51 @@
 
 namespace cnisim::net {
 
-ConntrackTable::ConntrackTable(PortRange snat_ports) : snat_ports_(snat_ports) {
+std::string_view to_string(ConnState state) {
+  switch (state) {
+    case ConnState::TcpSynSent: return "SYN_SENT";
+    case ConnState::TcpEstablished: return "ESTABLISHED";
+    case ConnState::TcpTimeWait: return "TIME_WAIT";
+    case ConnState::Udp: return "UDP";
+    case ConnState::UdpStream: return "UDP stream";
+    case ConnState::Icmp: return "ICMP";
+    case ConnState::Generic: return "generic";
+  }
+  return "?";
+}
+
+std::int64_t ConntrackConfig::timeout(ConnState state) const {
+  switch (state) {
+    case ConnState::TcpSynSent: return tcp_syn_sent_ps;
+    case ConnState::TcpEstablished: return tcp_established_ps;
+    case ConnState::TcpTimeWait: return tcp_time_wait_ps;
+    case ConnState::Udp: return udp_ps;
+    case ConnState::UdpStream: return udp_stream_ps;
+    case ConnState::Icmp: return icmp_ps;
+    case ConnState::Generic: return generic_ps;
+  }
+  return generic_ps;
+}
+
+namespace {
+
+ConnState initial_state(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::Tcp: return ConnState::TcpSynSent;
+    case Protocol::Udp: return ConnState::Udp;
+    case Protocol::Icmp: return ConnState::Icmp;
+    case Protocol::Sctp: return ConnState::Generic;
+  }
+  return ConnState::Generic;
+}
+
+}  // namespace
+
+ConntrackTable::ConntrackTable(PortRange snat_ports, ConntrackConfig config)
+    : snat_ports_(snat_ports), config_(config) {
+  if (config.max_entries == 0) {
+    throw std::invalid_argument("a conntrack table limit of 0 entries tracks nothing: give at least 1");
+  }
   if (snat_ports.first > snat_ports.last) {
     throw std::invalid_argument("SNAT port range " + std::to_string(snat_ports.first) + "-" +
                                 std::to_string(snat_ports.last) + " is empty: the first port must not exceed the last");
@@ -13,18 +57,93 @@ Tracked ConntrackTable::translate(ConnectionId id, Direction direction) const {
   const Connection& c = slots_[id].connection;
   // Either way, a packet leaves looking like the other direction's tuple reversed.
   const FiveTuple& out = direction == Direction::Original ? c.reply : c.original;
-  return Tracked{out.reversed(), id, direction, false};
+  return Tracked{out.reversed(), id, direction, false, slots_[id].generation};
 }
 
-std::optional<Tracked> ConntrackTable::lookup(const FiveTuple& packet) {
-  ++counters_.lookups;
-  const auto it = by_tuple_.find(packet);
-  if (it == by_tuple_.end()) {
-    ++counters_.misses;
-    return std::nullopt;
+std::int64_t ConntrackTable::deadline(std::int64_t now_ps, ConnState state) const {
+  const std::int64_t timeout = config_.timeout(state);
+  return timeout >= ConntrackConfig::kNever - now_ps ? ConntrackConfig::kNever : now_ps + timeout;
+}
+
+void ConntrackTable::refresh(Connection& c, Direction direction, std::int64_t now_ps) {
+  if (direction == Direction::Reply) c.seen_reply = true;
+  switch (c.state) {
+    case ConnState::TcpSynSent:
+      // The first reply completes the connection (SYN_SENT -> ESTABLISHED; the kernel marks it assured).
+      if (c.seen_reply) c.state = ConnState::TcpEstablished, c.assured = true;
+      break;
+    case ConnState::Udp:
+      // nf_conntrack_proto_udp.c: replied and still active after a while, it is a stream, and assured.
+      if (c.seen_reply && now_ps - c.created_ps >= config_.udp_stream_after_ps) {
+        c.state = ConnState::UdpStream, c.assured = true;
+      }
+      break;
+    default:
+      break;
   }
-  ++counters_.hits;
-  return translate(static_cast<ConnectionId>(it->second >> 1), (it->second & 1) ? Direction::Reply : Direction::Original);
+  c.expires_ps = deadline(now_ps, c.state);
+}
+
+std::optional<Tracked> ConntrackTable::lookup(const FiveTuple& packet, std::int64_t now_ps, bool opening) {
+  ++counters_.lookups;
+  const std::uint32_t* found = by_tuple_.find(packet);
+  if (found) {
+    const auto id = static_cast<ConnectionId>(*found >> 1);
+    const Direction direction = (*found & 1) ? Direction::Reply : Direction::Original;
+    Connection& c = slots_[id].connection;
+    if (c.expires_ps <= now_ps) {
+      ++counters_.expired;
+      remove(id);
+    } else if (opening && direction == Direction::Original && c.state == ConnState::TcpTimeWait) {
+      // A SYN on a TIME_WAIT entry: nf_conntrack_proto_tcp.c kills the old entry and tracks anew.
+      ++counters_.reopened;
+      remove(id);
+    } else {
+      ++counters_.hits;
+      refresh(c, direction, now_ps);
+      return translate(id, direction);
+    }
+  }
+  ++counters_.misses;
+  return std::nullopt;
+}
+
+void ConntrackTable::sweep(std::int64_t now_ps, std::size_t slots) {
+  if (slots_.empty()) return;
+  for (std::size_t i = 0; i < slots && i < slots_.size(); ++i) {
+    if (sweep_cursor_ >= slots_.size()) sweep_cursor_ = 0;
+    const auto id = static_cast<ConnectionId>(sweep_cursor_++);
+    if (slots_[id].alive && slots_[id].connection.expires_ps <= now_ps) {
+      ++counters_.expired;
+      remove(id);
+    }
+  }
+}
+
+bool ConntrackTable::make_room(const FiveTuple& tuple, std::int64_t now_ps) {
+  if (slots_.empty()) return false;
+  // Like early_drop(): look at a few entries from a place given by the new tuple's hash; reap an
+  // expired one or drop one not yet assured.
+  std::size_t at = std::hash<FiveTuple>{}(tuple) % slots_.size();
+  std::size_t examined = 0;
+  for (std::size_t step = 0; step < slots_.size() && examined < ConntrackConfig::kEarlyDropScan; ++step) {
+    const auto id = static_cast<ConnectionId>(at);
+    at = at + 1 == slots_.size() ? 0 : at + 1;
+    if (!slots_[id].alive) continue;
+    ++examined;
+    const Connection& c = slots_[id].connection;
+    if (c.expires_ps <= now_ps) {
+      ++counters_.expired;
+      remove(id);
+      return true;
+    }
+    if (!c.assured) {
+      ++counters_.early_dropped;
+      remove(id);
+      return true;
+    }
+  }
+  return false;
 }
 
 FiveTuple ConntrackTable::reply_tuple(const FiveTuple& original, const NatAction& action) {
@@ -60,9 +179,17 @@ FiveTuple ConntrackTable::reply_tuple(const FiveTuple& original, const NatAction
   return reply;
 }
 
-Tracked ConntrackTable::create(const FiveTuple& first_packet, const NatAction& action) {
+Tracked ConntrackTable::create(const FiveTuple& first_packet, const NatAction& action, std::int64_t now_ps) {
   if (by_tuple_.contains(first_packet)) {
     throw ConntrackError("connection " + first_packet.to_string() + " is already tracked; use lookup() or track()");
+  }
+  sweep(now_ps, ConntrackConfig::kSweepPerCreate);
+  if (size_ >= config_.max_entries && !make_room(first_packet, now_ps)) {
+    ++counters_.table_full;
+    throw ConntrackFullError("conntrack table full: " + std::to_string(size_) + " of " +
+                             std::to_string(config_.max_entries) + " entries in use, none of them unassured " +
+                             "near " + first_packet.to_string() + " (nf_conntrack: table full, dropping packet); " +
+                             "raise conntrack.maxPerCore or conntrack.min, or shorten the timeouts");
   }
   const FiveTuple reply = reply_tuple(first_packet, action);
   if (by_tuple_.contains(reply)) {
@@ -77,19 +204,36 @@ Tracked ConntrackTable::create(const FiveTuple& first_packet, const NatAction& a
     id = static_cast<ConnectionId>(slots_.size());
     slots_.emplace_back();
   }
-  slots_[id] = Slot{Connection{first_packet, reply, action.dnat.has_value(), action.snat.has_value()}, true};
-  by_tuple_.emplace(first_packet, std::uint64_t{id} << 1);
-  by_tuple_.emplace(reply, std::uint64_t{id} << 1 | 1);
+  Slot& slot = slots_[id];
+  slot.connection = Connection{first_packet, reply, action.dnat.has_value(), action.snat.has_value(),
+                               initial_state(first_packet.protocol), false, false, now_ps, 0};
+  slot.connection.expires_ps = deadline(now_ps, slot.connection.state);
+  slot.alive = true;
+  ++slot.generation;
+  by_tuple_.insert(first_packet, id << 1);
+  by_tuple_.insert(reply, id << 1 | 1);
   ++size_;
+  if (size_ > counters_.peak_size) counters_.peak_size = size_;
   ++counters_.created;
   Tracked t = translate(id, Direction::Original);
   t.created = true;
   return t;
 }
 
-Tracked ConntrackTable::track(const FiveTuple& packet, const NatAction& action_if_new) {
-  if (auto t = lookup(packet)) return *t;
-  return create(packet, action_if_new);
+Tracked ConntrackTable::track(const FiveTuple& packet, const NatAction& action_if_new, std::int64_t now_ps) {
+  if (auto t = lookup(packet, now_ps)) return *t;
+  return create(packet, action_if_new, now_ps);
+}
+
+bool ConntrackTable::close(ConnectionId id, std::uint32_t generation, std::int64_t now_ps) {
+  if (id >= slots_.size() || !slots_[id].alive || slots_[id].generation != generation) return false;
+  Connection& c = slots_[id].connection;
+  if (c.original.protocol == Protocol::Tcp && c.state != ConnState::TcpTimeWait) {
+    c.state = ConnState::TcpTimeWait;
+    c.expires_ps = deadline(now_ps, c.state);
+    ++counters_.closed;
+  }
+  return true;
 }
 
 void ConntrackTable::remove(ConnectionId id) {
@@ -97,10 +241,10 @@ void ConntrackTable::remove(ConnectionId id) {
   by_tuple_.erase(c.original);
   by_tuple_.erase(c.reply);
   if (c.snat) {
-    const auto it = ports_.find(PortKey{c.reply.dst, c.reply.protocol, Endpoint{c.reply.src, c.reply.src_port}});
-    if (it != ports_.end()) {
-      if (in_range(c.reply.dst_port)) --it->second.in_use;
-      if (it->second.in_use == 0) ports_.erase(it);
+    const PortKey key{c.reply.dst, c.reply.protocol, Endpoint{c.reply.src, c.reply.src_port}};
+    if (PortUse* use = ports_.find(key)) {
+      if (in_range(c.reply.dst_port)) --use->in_use;
+      if (use->in_use == 0) ports_.erase(key);
     }
   }
   slots_[id].alive = false;
@@ -117,8 +261,8 @@ const Connection& ConntrackTable::connection(ConnectionId id) const {
 }
 
 std::uint32_t ConntrackTable::snat_ports_in_use(Ipv4 address, Protocol protocol, Endpoint destination) const {
-  const auto it = ports_.find(PortKey{address, protocol, destination});
-  return it == ports_.end() ? 0 : it->second.in_use;
+  const PortUse* use = ports_.find(PortKey{address, protocol, destination});
+  return use ? use->in_use : 0;
 }
 
 }  // namespace cnisim::net

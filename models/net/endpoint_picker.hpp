@@ -24,6 +24,10 @@ class EndpointPicker {
   // As pick(), with the random draw supplied by the caller (e.g. a sim:: stream). Round-robin
   // ignores the draw.
   std::optional<Endpoint> pick(std::uint64_t random_draw);
+  // The choice itself, for callers that keep the round-robin position themselves (one per node, as
+  // each node's kube-proxy has its own): the index into endpoints() for the draw (random) or at
+  // `cursor`, which it advances (round-robin); nullopt when there are no endpoints.
+  std::optional<std::size_t> pick_index(std::uint64_t random_draw, std::uint32_t& cursor) const;
 
   const std::vector<Endpoint>& endpoints() const { return endpoints_; }
   PickPolicy policy() const { return policy_; }
@@ -32,7 +36,7 @@ class EndpointPicker {
   std::vector<Endpoint> endpoints_;
   PickPolicy policy_;
   SplitMix64 random_;
-  std::size_t next_ = 0;
+  std::uint32_t next_ = 0;
 };
 
 }  // namespace cnisim::net

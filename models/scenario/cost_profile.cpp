@@ -33,10 +33,21 @@ constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queueP
 constexpr std::array<std::string_view, 3> kLookupKeys{"model", "constant", "perWork"};
 constexpr std::array<std::string_view, 5> kNetfilterKeys{"conntrackLookup", "conntrackCreate", "natRewrite",
                                                          "iptablesPerRule", "serviceMapLookup"};
-constexpr std::array<std::string_view, 7> kProfileKeys{"name",      "devices", "links", "routeLookup",
-                                                       "netfilter", "ttl",     "measured"};
-constexpr std::array<std::string_view, 6> kCostsKeys{"profile",     "devices",   "links",
-                                                     "routeLookup", "netfilter", "ttl"};
+constexpr std::array<std::string_view, 8> kConntrackTimeoutKeys{
+    "tcpTimeoutSynSent", "tcpTimeoutEstablished", "tcpTimeoutTimeWait", "udpTimeout",
+    "udpTimeoutStream",  "udpStreamAfter",        "icmpTimeout",        "genericTimeout"};
+constexpr std::array<std::string_view, 10> kConntrackKeys{
+    "tcpTimeoutSynSent", "tcpTimeoutEstablished", "tcpTimeoutTimeWait", "udpTimeout", "udpTimeoutStream",
+    "udpStreamAfter",    "icmpTimeout",           "genericTimeout",     "maxPerCore", "min"};
+constexpr std::array<std::string_view, 8> kProfileKeys{"name", "devices", "links",     "routeLookup",
+                                                       "netfilter", "conntrack", "ttl", "measured"};
+constexpr std::array<std::string_view, 7> kCostsKeys{"profile",   "devices",   "links", "routeLookup",
+                                                     "netfilter", "conntrack", "ttl"};
+
+std::array<sim::Time*, 8> conntrack_timeouts(ConntrackSettings& c) {
+  return {&c.tcp_syn_sent, &c.tcp_established, &c.tcp_time_wait, &c.udp,
+          &c.udp_stream,   &c.udp_stream_after, &c.icmp,         &c.generic};
+}
 constexpr NamedValue<LookupCostModel> kLookupModels[] = {
     {LookupCostModel::Constant, "constant"},
     {LookupCostModel::Proportional, "proportional"},
@@ -119,6 +130,31 @@ class ProfileReader {
     }
   }
 
+  void conntrack(const Field& f, CostOverrides& p) {
+    auto fields = r_.mapping(f, kConntrackKeys, "the conntrack mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      const std::string& k = c.key.Scalar();
+      if (k == "maxPerCore") {
+        // kube-proxy's 0 ("leave the kernel's limit alone") is not modelled: the kernel's own default
+        // depends on the node's memory.
+        if (auto n = r_.whole_number(c, 1, 1u << 30)) p.conntrack_max_per_core = static_cast<std::uint32_t>(*n);
+      } else if (k == "min") {
+        if (auto n = r_.whole_number(c, 1, 1u << 30)) p.conntrack_min = static_cast<std::uint32_t>(*n);
+      } else {
+        const auto i = static_cast<std::size_t>(
+            std::find(kConntrackTimeoutKeys.begin(), kConntrackTimeoutKeys.end(), k) - kConntrackTimeoutKeys.begin());
+        const auto t = read_duration(r_, c);
+        if (t && *t == sim::Time::zero()) {
+          r_.error(c.path, r_.mark_of(c), "a conntrack timeout of 0 would forget every connection at once",
+                   "a duration more than 0 such as 120s", "in costs, leave the key out to keep the profile's value (Linux's default in aks-accelerated)");
+        } else if (t) {
+          p.conntrack_timeouts[i] = *t;
+        }
+      }
+    }
+  }
+
   // The sections a profile and a `costs` override share.
   void section(const Field& f, CostOverrides& p) {
     const std::string& k = f.key.Scalar();
@@ -132,6 +168,8 @@ class ProfileReader {
       lookup(f, p);
     } else if (k == "netfilter") {
       netfilter(f, p);
+    } else if (k == "conntrack") {
+      conntrack(f, p);
     } else if (k == "ttl") {
       if (auto n = r_.whole_number(f, 1, 255)) p.initial_ttl = static_cast<std::uint32_t>(*n);
     }
@@ -166,6 +204,11 @@ void each_leaf(const CostOverrides& o, Fn&& fn) {
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     fn("netfilter." + std::string(kNetfilterKeys[i]), netfilter[i]->has_value());
   }
+  for (std::size_t i = 0; i < kConntrackTimeoutKeys.size(); ++i) {
+    fn("conntrack." + std::string(kConntrackTimeoutKeys[i]), o.conntrack_timeouts[i].has_value());
+  }
+  fn("conntrack.maxPerCore", o.conntrack_max_per_core.has_value());
+  fn("conntrack.min", o.conntrack_min.has_value());
 }
 
 // `measured: [devices.bridge.fixed, ...]`: each a leaf path of a number that prices work.
@@ -327,6 +370,10 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.iptables_per_rule = o.iptables_per_rule.value_or(p.iptables_per_rule);
   p.service_map_lookup = o.service_map_lookup.value_or(p.service_map_lookup);
   p.initial_ttl = o.initial_ttl.value_or(p.initial_ttl);
+  const auto timeouts = conntrack_timeouts(p.conntrack);
+  for (std::size_t i = 0; i < timeouts.size(); ++i) *timeouts[i] = o.conntrack_timeouts[i].value_or(*timeouts[i]);
+  p.conntrack.max_per_core = o.conntrack_max_per_core.value_or(p.conntrack.max_per_core);
+  p.conntrack.min = o.conntrack_min.value_or(p.conntrack.min);
 }
 
 std::string profile_path(const std::string& name_or_path, const std::string& relative_to) {
@@ -431,6 +478,14 @@ std::string format_profile(const CostProfile& p) {
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out << YAML::Key << std::string(kNetfilterKeys[i]) << YAML::Value << format_duration(values[i]);
   }
+  out << YAML::EndMap << YAML::Key << "conntrack" << YAML::Value << YAML::BeginMap;
+  ConntrackSettings conntrack = p.conntrack;
+  const auto timeouts = conntrack_timeouts(conntrack);
+  for (std::size_t i = 0; i < timeouts.size(); ++i) {
+    out << YAML::Key << std::string(kConntrackTimeoutKeys[i]) << YAML::Value << format_duration(*timeouts[i]);
+  }
+  out << YAML::Key << "maxPerCore" << YAML::Value << p.conntrack.max_per_core;
+  out << YAML::Key << "min" << YAML::Value << p.conntrack.min;
   out << YAML::EndMap << YAML::Key << "ttl" << YAML::Value << p.initial_ttl;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;

@@ -30,6 +30,23 @@ struct LinkCost {
   std::uint32_t queue_packets = 0;  // drop-tail limit of the sending side's queue (waiting + in service)
 };
 
+// Connection tracking as the nodes' kernels and kube-proxy set it up: how long an entry lives after
+// its last packet in each state (nf_conntrack sysctls), and the table limit kube-proxy sets per node
+// (nf_conntrack_max = max(maxPerCore x the node's vCPUs, min)). Not costs: `compare --sensitivity`
+// leaves them alone.
+struct ConntrackSettings {
+  sim::Time tcp_syn_sent;     // a TCP connection not yet answered
+  sim::Time tcp_established;  // answered and open
+  sim::Time tcp_time_wait;    // closed by its endpoints
+  sim::Time udp;              // a UDP flow, answered or not
+  sim::Time udp_stream;       // a UDP flow answered and still active udp_stream_after after it began
+  sim::Time udp_stream_after;
+  sim::Time icmp;
+  sim::Time generic;          // other protocols (SCTP: its own states are not modelled)
+  std::uint32_t max_per_core = 0;
+  std::uint32_t min = 0;
+};
+
 // How a route lookup is charged: a constant per table; per unit of the lookup's work measure
 // (entries examined / trie levels); or measured: the real lookup timed on this machine at start-up
 // (machine-dependent, so never the default: runs must be byte-identical everywhere).
@@ -50,6 +67,7 @@ struct CostProfile {
   sim::Time iptables_per_rule;
   sim::Time service_map_lookup;  // ipvs, nftables verdict map, eBPF service map: one lookup
   std::uint32_t initial_ttl = 64;
+  ConntrackSettings conntrack;
   // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
   // paths such as "devices.bridge.fixed"; every other number is assumed or published, and is what
   // `compare --sensitivity` varies.
@@ -82,6 +100,10 @@ struct CostOverrides {
   std::optional<sim::Time> iptables_per_rule;
   std::optional<sim::Time> service_map_lookup;
   std::optional<std::uint32_t> initial_ttl;
+  // ConntrackSettings' numbers, in its order: the eight timeouts, then maxPerCore and min.
+  std::array<std::optional<sim::Time>, 8> conntrack_timeouts{};
+  std::optional<std::uint32_t> conntrack_max_per_core;
+  std::optional<std::uint32_t> conntrack_min;
 
   bool empty() const;
 };

@@ -48,6 +48,7 @@ void validate_scenario(const ScenarioSpec& spec, DiagnosticSink& sink) {
   check_names(c);
   check_address_ranges(c);
   check_sizes(c);
+  check_vm_sizes(c);
   check_scheduling(c);
   check_traffic(c);
 }

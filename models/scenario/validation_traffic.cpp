@@ -7,6 +7,7 @@
 #include "models/scenario/spec_enum_names.hpp"
 #include "models/scenario/validation.hpp"
 #include "models/scenario/validation_rules.hpp"
+#include "models/scenario/vm_sizes.hpp"
 
 namespace cnisim::scenario {
 namespace {
@@ -89,11 +90,14 @@ std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
   }
   for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
     const std::string path = "nodePools[" + std::to_string(i) + "].vmSize";
-    if (!spec.given(path)) continue;
+    const VmSize* size = find_vm_size(spec.nodePools[i].vmSize);
+    if (!spec.given(path) || !size || size->accelerated_networking) continue;
     out.push_back(warning(spec, path,
-                             "the VM size's vCPUs and network bandwidth are not modelled: every node gets the "
-                             "cost profile's NIC rate and one queue per device",
-                             "set links.nicToVnet.rate in costs to model a slower NIC"));
+                          std::string(size->name) + " has no Accelerated Networking, but the cost profile's NIC and "
+                              "VNet costs are used as they are (" + spec.costs.profile.name +
+                              "); the host's software path is not modelled",
+                          "pick a size with Accelerated Networking (4 or more vCPUs in Dv3/Dsv3), or set "
+                          "devices.nic and devices.vnetRouter in costs for a non-accelerated host"));
   }
   if (spec.plugin() == PluginKind::Cilium && spec.given(p + "kubeProxyConfig.mode")) {
     out.push_back(warning(spec, p + "kubeProxyConfig.mode",

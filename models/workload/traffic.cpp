@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::uint16_t kEphemeralFirst = 32768;  // Linux net.ipv4.ip_local_port_range default start
 constexpr std::uint16_t kEphemeralCount = 28232;  // ... up to 60999
+constexpr std::uint32_t kNoServer = ~std::uint32_t{0};
 
 std::vector<HostRef> pods_with(const cluster::Cluster& c, const std::map<std::string, std::string>& labels) {
   std::vector<HostRef> out;
@@ -80,7 +81,7 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
   for (std::size_t i = 0; i < spec.chatty.size(); ++i) {
     const auto& s = spec.chatty[i];
     const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
-    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}};
+    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}};
     if (g.clients.empty()) no_pod(path + ".clients", s.clients);
     if (!s.service.empty()) {
       if (const auto svc = errors.resolve(c, "svc/" + s.service, path + ".service")) {
@@ -92,6 +93,10 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
       if (g.servers.empty()) no_pod(path + ".servers", s.servers);
     }
     g.next_port.assign(g.clients.size(), 0);
+    if (!s.new_connection_per_call) {
+      g.kept_open.assign(g.clients.size() * s.concurrency, 0);
+      g.kept_server.assign(g.clients.size() * s.concurrency, kNoServer);
+    }
     generators_.push_back(std::move(g));
   }
   const auto sender = [&](const std::string& text, const std::string& path) -> std::optional<dataplane::ResolvedEndpoint> {
@@ -205,24 +210,38 @@ void Traffic::issue_call(std::uint32_t chain) {
   net::FiveTuple tuple;
   tuple.protocol = net::Protocol::Tcp;
   tuple.src = network_.address_of(client);
+  // A new connection per call draws its server per call; a kept-alive connection draws it once, when
+  // it opens, and keeps it. Calls to a Service go to its address; the node's conntrack DNATs the
+  // connection once, on its first packet.
+  bool opens = true;
+  std::size_t server = 0;
+  const bool direct = !g.servers.empty();
   if (g.spec.new_connection_per_call) {
     tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + g.next_port[ch.client]);
     g.next_port[ch.client] = static_cast<std::uint16_t>((g.next_port[ch.client] + 1) % kEphemeralCount);
+    if (direct) server = g.random.uniform_below(g.servers.size());
   } else {
     tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + ch.slot % kEphemeralCount);  // kept alive
+    const std::size_t k = std::size_t{ch.client} * g.spec.concurrency + ch.slot;
+    opens = g.kept_open[k] == 0;
+    g.kept_open[k] = 1;
+    if (direct) {
+      if (g.kept_server[k] == kNoServer) g.kept_server[k] = static_cast<std::uint32_t>(g.random.uniform_below(g.servers.size()));
+      server = g.kept_server[k];
+    }
   }
-  if (g.servers.empty()) {
+  if (direct) {
+    tuple.dst = network_.address_of(g.servers[server]);
+    tuple.dst_port = g.spec.port;
+  } else {
     tuple.dst = g.service_ip;
     tuple.dst_port = g.service_port;
-  } else {
-    tuple.dst = network_.address_of(g.servers[g.random.uniform_below(g.servers.size())]);
-    tuple.dst_port = g.spec.port;
   }
   const std::uint32_t call = allocate_call();
   calls_[call].chain = chain;
   calls_[call].start_ps = sim_.now().ps();
   ++calls_started_;
-  network_.send(client, tuple, g.spec.request_size, kRequest, call);
+  network_.send(client, tuple, g.spec.request_size, kRequest, call, false, opens);
 }
 
 void Traffic::end_chain(std::uint32_t chain, bool completed) {
@@ -307,6 +326,11 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason) {
   last_activity_ps_ = sim_.now().ps();
   if (p.kind != kRequest && p.kind != kResponse) return;
   const std::uint32_t chain = calls_[p.tag].chain;
+  if (generators_[chains_[chain].generator].spec.new_connection_per_call) {
+    // The client gives the call up and closes its connection (what the packet and the request made).
+    network_.close_connections(p);
+    if (p.kind == kResponse) network_.close_connections(calls_[p.tag].request_state);
+  }
   free_calls_.push_back(p.tag);
   ++calls_failed_;
   end_chain(chain, false);

@@ -45,6 +45,10 @@ class Traffic final : public dataplane::DeliveryHandler {
     sim::RandomStream random;
     std::uint64_t chains_started = 0;
     std::vector<std::uint16_t> next_port;  // per client, for a new connection per call
+    // Kept-alive connections, one per client slot ([client * concurrency + slot]): whether it was
+    // opened, and the server drawn when it opened (it keeps that server for its whole life).
+    std::vector<std::uint8_t> kept_open;
+    std::vector<std::uint32_t> kept_server;
   };
   struct Chain {
     std::uint32_t generator = 0;

@@ -48,6 +48,9 @@ TEST_CASE("a trace to a Service shows the DNAT to a backend and the reverse tran
   CAPTURE(text);
   CHECK_THAT(text, Catch::Contains("is Service default/server") && Catch::Contains("DNAT to endpoint"));
   CHECK_THAT(text, Catch::Contains("a reply of a translated connection"));
+  // The entry is SYN_SENT until the reply, then ESTABLISHED (the profile's Linux timeouts).
+  CHECK_THAT(text, Catch::Contains("in SYN_SENT, forgotten 120.000 s after its last packet"));
+  CHECK_THAT(text, Catch::Contains("(entry ESTABLISHED)"));
 }
 
 TEST_CASE("tracing from something that cannot send says so") {

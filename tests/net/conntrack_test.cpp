@@ -1,6 +1,7 @@
 #include "models/net/conntrack.hpp"
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -177,4 +178,114 @@ TEST_CASE("random picks are reproducible for a seed and spread over all endpoint
   CHECK(same_as_other_seed < 12'000);                                   // another seed, another sequence
   CHECK(a.pick(0) == eps.front());                                      // a caller-supplied draw
   CHECK(a.pick(~std::uint64_t{0}) == eps.back());
+}
+
+namespace {
+// Linux's defaults (the cost profile's conntrack block), in ps.
+ConntrackConfig linux_timeouts(std::size_t max_entries = std::numeric_limits<std::size_t>::max()) {
+  constexpr std::int64_t s = 1000000000000;
+  ConntrackConfig c;
+  c.tcp_syn_sent_ps = 120 * s;
+  c.tcp_established_ps = 432000 * s;
+  c.tcp_time_wait_ps = 120 * s;
+  c.udp_ps = 30 * s;
+  c.udp_stream_ps = 120 * s;
+  c.udp_stream_after_ps = 2 * s;
+  c.icmp_ps = 30 * s;
+  c.generic_ps = 600 * s;
+  c.max_entries = max_entries;
+  return c;
+}
+constexpr std::int64_t kSecond = 1000000000000;
+}  // namespace
+
+TEST_CASE("a TCP entry is SYN_SENT until its reply then ESTABLISHED and assured") {
+  ConntrackTable ct({}, linux_timeouts());
+  const FiveTuple out = tcp(kPod, 40000, kInternet, 443);
+  const Tracked first = ct.create(out, NatAction{}, 0);
+  CHECK(ct.connection(first.connection).state == ConnState::TcpSynSent);
+  CHECK_FALSE(ct.connection(first.connection).assured);
+  CHECK(ct.connection(first.connection).expires_ps == 120 * kSecond);
+  REQUIRE(ct.lookup(out.reversed(), 5 * kSecond));
+  CHECK(ct.connection(first.connection).state == ConnState::TcpEstablished);
+  CHECK(ct.connection(first.connection).assured);
+  CHECK(ct.connection(first.connection).expires_ps == (5 + 432000) * kSecond);
+}
+
+TEST_CASE("an entry expires its state's timeout after its last packet and is then not found") {
+  ConntrackTable ct({}, linux_timeouts());
+  const FiveTuple query{Protocol::Udp, kPod, 33333, kService.ip, kService.port};
+  ct.create(query, NatAction{kBackend, std::nullopt}, 0);
+  REQUIRE(ct.lookup(query, 29 * kSecond));  // refreshed: 30 s from here
+  REQUIRE(ct.lookup(query, 58 * kSecond));
+  CHECK_FALSE(ct.lookup(query, 88 * kSecond + 1));
+  CHECK(ct.size() == 0u);
+  CHECK(ct.counters().expired == 1u);
+}
+
+TEST_CASE("a replied UDP flow still active after two seconds becomes a stream with the longer timeout") {
+  ConntrackTable ct({}, linux_timeouts());
+  const FiveTuple flow{Protocol::Udp, kPod, 5001, kInternet, 5001};
+  const auto id = ct.create(flow, NatAction{}, 0).connection;
+  ct.lookup(flow.reversed(), kSecond);
+  CHECK(ct.connection(id).state == ConnState::Udp);
+  CHECK(ct.connection(id).expires_ps == 31 * kSecond);
+  ct.lookup(flow, 3 * kSecond);
+  CHECK(ct.connection(id).state == ConnState::UdpStream);
+  CHECK(ct.connection(id).assured);
+  CHECK(ct.connection(id).expires_ps == 123 * kSecond);
+}
+
+TEST_CASE("a closed TCP connection stays in TIME_WAIT for its timeout and a new SYN on its tuple starts afresh") {
+  ConntrackTable ct({}, linux_timeouts());
+  const FiveTuple out = tcp(kPod, 40000, kService.ip, 80);
+  const Tracked first = ct.create(out, NatAction{kBackend, std::nullopt}, 0);
+  ct.lookup(FiveTuple{Protocol::Tcp, kBackend.ip, kBackend.port, kPod, 40000}, 1);
+  REQUIRE(ct.close(first.connection, first.generation, 2));
+  CHECK(ct.connection(first.connection).state == ConnState::TcpTimeWait);
+  CHECK(ct.connection(first.connection).expires_ps == 2 + 120 * kSecond);
+  CHECK(ct.lookup(out, 3));  // a late packet of the closed connection is still translated
+  CHECK_FALSE(ct.lookup(out, 4, /*opening=*/true));
+  CHECK(ct.counters().reopened == 1u);
+  const Tracked second = ct.create(out, NatAction{Endpoint{kBackend.ip, 8080}, std::nullopt}, 4);
+  CHECK(second.tuple.dst_port == 8080);
+  CHECK_FALSE(ct.close(first.connection, first.generation, 5));  // the old generation is gone
+}
+
+TEST_CASE("a steady stream of short connections keeps the table the same size") {
+  // 1000 connections per simulated second, each closed at once: about 120,000 are in TIME_WAIT at any
+  // time. The sweep examines 4 slots per new entry, so expired entries linger at most one sweep round:
+  // the table stays between the live count and 4/3 of it, from the first TIME_WAIT expiry on.
+  ConntrackTable ct({}, linux_timeouts());
+  for (std::int64_t i = 0; i < 900000; ++i) {
+    const std::int64_t now = i * kSecond / 1000;
+    const FiveTuple out = tcp(Ipv4(kPod.value + static_cast<std::uint32_t>(i % 50)),
+                              static_cast<std::uint16_t>(1024 + (i / 50) % 60000), kInternet, 443);
+    const Tracked t = ct.track(out, NatAction{}, now);
+    ct.lookup(t.tuple.reversed(), now);
+    ct.close(t.connection, t.generation, now);
+    if (i >= 240000 && i % 60000 == 0) {
+      CHECK(ct.size() >= 120000u);
+      CHECK(ct.size() <= 160000u + 100);
+    }
+  }
+  CHECK(ct.counters().peak_size <= 160000u + 100);
+  CHECK(ct.counters().expired > 700000u);
+}
+
+TEST_CASE("at the limit an unassured entry is dropped early and else the new connection is refused") {
+  ConntrackTable ct({}, linux_timeouts(4));
+  std::vector<Tracked> open;
+  for (std::uint16_t p = 0; p < 4; ++p) open.push_back(ct.create(tcp(kPod, static_cast<std::uint16_t>(40000 + p), kInternet, 443), {}, 0));
+  // None replied: the fifth drops one of them early.
+  ct.create(tcp(kPod, 40004, kInternet, 443), {}, 1);
+  CHECK(ct.size() == 4u);
+  CHECK(ct.counters().early_dropped == 1u);
+  // All assured now: the next is refused.
+  for (std::uint16_t p = 0; p <= 4; ++p) ct.lookup(tcp(kInternet, 443, kPod, static_cast<std::uint16_t>(40000 + p)), 2);
+  REQUIRE_THROWS_AS(ct.create(tcp(kPod, 40010, kInternet, 443), {}, 3), ConntrackFullError);
+  CHECK(ct.counters().table_full == 1u);
+  CHECK(ct.size() == 4u);
+  // Once they expire, there is room again.
+  CHECK(ct.create(tcp(kPod, 40011, kInternet, 443), {}, 3 + 432000 * kSecond).created);
 }

@@ -74,13 +74,14 @@ TEST_CASE("settings that are accepted but not modelled come back as warnings nam
   const ScenarioSpec spec = load(
       "cluster:\n  name: c\n  networkProfile:\n    networkPlugin: azure\n    networkPolicy: calico\n"
       "    outboundType: managedNATGateway\n"
-      "nodePools: [{name: pool1, count: 2, vmSize: Standard_D8s_v5}]\n");
+      "nodePools: [{name: pool1, count: 2, vmSize: Standard_D2s_v3}]\n");
   REQUIRE(spec.warnings.size() == 3);
   CHECK(format_diagnostic(spec.warnings[0]).starts_with(
       "test.yaml:5:20: warning: cluster.networkProfile.networkPolicy: network policy enforcement is not modelled"));
   CHECK(spec.warnings[1].path == "cluster.networkProfile.outboundType");
   CHECK(spec.warnings[2].path == "nodePools[0].vmSize");
   CHECK(spec.warnings[2].line == 7);
+  CHECK_THAT(spec.warnings[2].message, Contains("Standard_D2s_v3 has no Accelerated Networking"));
   CHECK(load("cluster: {name: c}\n").warnings.empty());
 }
 
