@@ -33,6 +33,7 @@ Subcommand run_subcommand();
 Subcommand compare_subcommand();
 Subcommand trace_subcommand();
 Subcommand emulate_subcommand();
+Subcommand calibrate_subcommand();
 
 // Thrown for bad command-line input (exit code 2), with a message that says what to type instead.
 class UsageError : public std::runtime_error {

@@ -12,6 +12,7 @@ const std::vector<Subcommand>& subcommands() {
       plan_subcommand(),
       graph_subcommand(),
       emulate_subcommand(),
+      calibrate_subcommand(),
   };
   return table;
 }
