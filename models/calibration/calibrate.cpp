@@ -104,6 +104,25 @@ Routed bridged(Rig& rig, const std::string& tag, bool netfilter) {
   rig.sysctl(t.r, "bridge/bridge-nf-call-iptables", netfilter ? "1" : "0");
   return t;
 }
+// A on a bridge in M whose own address is A's gateway; M routes to B over a plain veth pair: the way a
+// kubenet pod reaches anything off its bridge (up through the bridge into the node's stack, and back
+// down), with bridge-nf-call-iptables=1.
+Routed bridge_to_host(Rig& rig, const std::string& tag) {
+  Routed t{rig.create(tag + "a"), rig.create(tag + "m"), rig.create(tag + "b")};
+  rig.ip(t.r, {"link set lo up", "link add br0 type bridge", "link add port-a type veth peer name eth0 netns " + t.a,
+               "link add to-b type veth peer name eth0 netns " + t.b, "link set port-a master br0",
+               "addr add 10.210.1.1/24 dev br0", "addr add 10.210.2.1/24 dev to-b", "link set br0 up",
+               "link set port-a up", "link set to-b up"});
+  rig.ip(t.a, {"link set lo up", "addr add 10.210.1.2/24 dev eth0", "link set eth0 up", "route add default via 10.210.1.1"});
+  rig.ip(t.b, {"link set lo up", "addr add 10.210.2.2/24 dev eth0", "link set eth0 up", "route add default via 10.210.2.1"});
+  for (const auto& ns : {t.a, t.r, t.b}) {
+    rig.sysctl(ns, "ipv4/conf/all/rp_filter", "0");
+    rig.sysctl(ns, "ipv4/conf/default/rp_filter", "0");
+  }
+  rig.sysctl(t.r, "ipv4/ip_forward", "1");
+  rig.sysctl(t.r, "bridge/bridge-nf-call-iptables", "1");
+  return t;
+}
 const net::Ipv4 kBridgedServer{(10u << 24) | (220u << 16) | 3u};
 const net::Ipv4 kVethServer{(10u << 24) | (230u << 16) | 3u};
 const net::Ipv4 kLoopback{0x7f000001u};
@@ -131,6 +150,7 @@ struct Variant {
   // run time
   std::unique_ptr<tcp::socket> tcp_socket;
   std::vector<std::unique_ptr<udp::socket>> udp_sockets;
+  std::vector<std::uint16_t> ports;  // UdpSameFlows: the client ports of its known flows
   std::vector<char> request, response;
 };
 
@@ -168,14 +188,18 @@ awaitable<void> serve_datagrams(std::shared_ptr<udp::socket> socket, std::size_t
   }
 }
 
-// count UDP sockets in the client's namespace, each bound to the next unused port and connected.
-std::vector<std::unique_ptr<udp::socket>> udp_flows(asio::io_context& io, Sampler& s, const Variant& v, std::size_t count) {
+// count fresh UDP sockets in the client's namespace, connected, each bound to the variant's own ports
+// (flows conntrack already knows) or, for new flows, to the next port never used.
+std::vector<std::unique_ptr<udp::socket>> udp_flows(asio::io_context& io, Sampler& s, Variant& v, std::size_t count) {
   std::vector<std::unique_ptr<udp::socket>> out;
+  const bool known = v.kind == Variant::Kind::UdpSameFlows && v.ports.size() == count;
   for (int fd : emulation::sockets_in_netns(Rig::path(v.client_ns), count, AF_INET, SOCK_DGRAM)) {
     auto socket = std::make_unique<udp::socket>(io);
     socket->assign(udp::v4(), fd);
-    if (s.next_udp_port >= kLastUdpPort) throw std::runtime_error("out of client ports for new UDP flows");
-    socket->bind(udp::endpoint(udp::v4(), s.next_udp_port++));
+    if (!known && s.next_udp_port >= kLastUdpPort) throw std::runtime_error("out of client ports for new UDP flows");
+    const std::uint16_t port = known ? v.ports[out.size()] : s.next_udp_port++;
+    if (v.kind == Variant::Kind::UdpSameFlows && !known) v.ports.push_back(port);
+    socket->bind(udp::endpoint(udp::v4(), port));
     socket->connect(endpoint_of(v));
     out.push_back(std::move(socket));
   }
@@ -195,7 +219,9 @@ double ns_since(Clock::time_point t0) {
 awaitable<double> sample(asio::io_context& io, Sampler& s, Variant& v, std::size_t m) {
   std::vector<double> times;
   times.reserve(m);
-  if (v.kind == Variant::Kind::UdpNewFlows) v.udp_sockets = udp_flows(io, s, v, m);  // untimed
+  // UDP: fresh sockets either way (untimed), on known flows' ports or on new ones, so that the two
+  // variants differ only in what conntrack finds.
+  if (v.kind != Variant::Kind::Tcp) v.udp_sockets = udp_flows(io, s, v, m);
   for (std::size_t i = 0; i < m; ++i) {
     const auto t0 = Clock::now();
     if (v.kind == Variant::Kind::Tcp) {
@@ -205,7 +231,7 @@ awaitable<double> sample(asio::io_context& io, Sampler& s, Variant& v, std::size
     }
     times.push_back(ns_since(t0));
   }
-  if (v.kind == Variant::Kind::UdpNewFlows) v.udp_sockets.clear();
+  if (v.kind != Variant::Kind::Tcp) v.udp_sockets.clear();
   co_return median(std::move(times));
 }
 
@@ -219,9 +245,10 @@ awaitable<void> connect_and_warm(asio::io_context& io, Sampler& s, Variant& v, s
     v.tcp_socket->set_option(tcp::no_delay(true));
     for (int i = 0; i < 50; ++i) co_await emulation::call_once(*v.tcp_socket, v.request, v.response);
   } else if (v.kind == Variant::Kind::UdpSameFlows) {
-    // As many flows as the new-flow variant uses per round, so that both touch as many sockets.
+    // As many flows as the new-flow variant makes per round; conntrack learns them here.
     v.udp_sockets = udp_flows(io, s, v, m);
     for (auto& socket : v.udp_sockets) co_await udp_exchange(*socket, v);
+    v.udp_sockets.clear();
   } else {
     auto first = udp_flows(io, s, v, 1);  // resolves the neighbours before anything is timed
     co_await udp_exchange(*first.front(), v);
@@ -343,6 +370,8 @@ Calibration calibrate(const CalibrationOptions& o) {
   const auto v_br_plain = add("bridge, nf-call off", K::Tcp, br0.a, br0.b, kBridgedServer, 5000);
   const auto br1 = bridged(rig, "b1", true);
   const auto v_br_nf = add("bridge, nf-call-iptables=1", K::Tcp, br1.a, br1.b, kBridgedServer, 5000);
+  const auto br2 = bridge_to_host(rig, "b2");
+  const auto v_br_host = add("bridge to host, then routed", K::Tcp, br2.a, br2.b, kRoutedServer, 5000);
   // Conntrack (a nat table makes the router track; NOTRACK for port 5002), masquerade (port 5003),
   // and new UDP flows versus known ones.
   const auto ct = routed(rig, "c", kFewRoutes);
@@ -413,10 +442,16 @@ Calibration calibrate(const CalibrationOptions& o) {
                   {{{v_veth, 0.5}, {v_lo, -0.5}}, 0}, 30});
   defs.push_back({"forward", "IP forward in a router namespace", "(E2 routed - E1) / 2 - one veth crossing", "ns",
                   {{{v_fwd, 0.5}, {v_veth, -1}, {v_lo, 0.5}}, 0}, 30});
-  defs.push_back({"bridgePlain", "bridge traversal, nf-call off", "(E3 bridge - E1) / 2 - one veth crossing", "ns",
+  defs.push_back({"bridgePlain", "bridge port to port, nf-call off", "(E3 bridge - E1) / 2 - one veth crossing", "ns",
                   {{{v_br_plain, 0.5}, {v_veth, -1}, {v_lo, 0.5}}, 0}, 30});
-  defs.push_back({"bridge", "bridge traversal, br_netfilter on", "(E3 bridge nf-call-iptables=1 - E1) / 2 - one veth crossing",
-                  "ns", {{{v_br_nf, 0.5}, {v_veth, -1}, {v_lo, 0.5}}, 0}, 30});
+  defs.push_back({"bridgePorts", "bridge port to port, br_netfilter on",
+                  "(E3 bridge nf-call-iptables=1 - E1) / 2 - one veth crossing", "ns",
+                  {{{v_br_nf, 0.5}, {v_veth, -1}, {v_lo, 0.5}}, 0}, 30});
+  // Up through the bridge into the stack one way, down out of it the other: the kubenet pod's path to
+  // everything but a pod on its own bridge.
+  defs.push_back({"bridge", "bridge to or from the host, br_netfilter on",
+                  "(A on a bridge, routed to B - E2 routed) / 2: a crossing up one way, down the other", "ns",
+                  {{{v_br_host, 0.5}, {v_fwd, -0.5}}, 0}, 30});
   defs.push_back({"routes", "route lookup, 5000 minus 10 routes", "(routed with 5000 routes - with 10) / 2", "ns",
                   {{{v_routes, 0.5}, {v_fwd, -0.5}}, 0}, 30});
   defs.push_back({"conntrackLookup", "conntrack lookup (established)", "(tracked - NOTRACK flow through the router) / 2", "ns",

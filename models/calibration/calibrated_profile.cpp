@@ -63,7 +63,9 @@ CalibratedProfile calibrated_profile(const Calibration& c, const scenario::CostP
         "; half of a crossing for each end (one crossing = one veth_xmit + the peer's receive)");
   }
   set("bridge", {&dev(DeviceKind::Bridge).fixed}, {"devices.bridge.fixed"}, "devices.bridge", 1, 0,
-      "; conntrack on the bridge is charged apart (netfilter.conntrackLookup)");
+      "; the crossing a kubenet pod's packets make to or from the node's stack (everything but a pod on the same "
+      "bridge, whose port-to-port crossing is dearer: see the bridge port to port line of the table); conntrack "
+      "is charged apart");
   set("forward", {&dev(DeviceKind::NodeStack).fixed}, {"devices.nodeStack.fixed"}, "devices.nodeStack", 1, -node_lookup_ns,
       "; less routeLookup.constant.node, which the model charges on top");
   set("conntrackLookup", {&p.conntrack_lookup}, {"netfilter.conntrackLookup"}, "netfilter.conntrackLookup", 1, 0, "");
