@@ -38,6 +38,9 @@ constexpr std::size_t kLarge = 16000;   // the loopback experiment's second size
 constexpr int kRuleCounts[] = {0, 100, 1000, 5000};  // iptables rules walked per packet
 constexpr int kManyRoutes = 5000, kFewRoutes = 10;
 constexpr int kServiceMapSize = 5000;   // nftables verdict-map elements
+// Connections per TCP variant, used in turn: the emulation's calls, too, go over several kept-alive
+// connections (one per client slot and server), so that a call rarely finds its socket in cache.
+constexpr std::size_t kConnections = 4;
 constexpr std::uint16_t kFirstUdpPort = 20000, kLastUdpPort = 60000;  // client ports of new UDP flows
 
 // The namespaces of one calibration run and the commands that configure them.
@@ -148,7 +151,7 @@ struct Variant {
   std::uint16_t port = 0;
   std::size_t size = kSmall;
   // run time
-  std::unique_ptr<tcp::socket> tcp_socket;
+  std::vector<std::unique_ptr<tcp::socket>> tcp_sockets;  // kConnections, used in turn
   std::vector<std::unique_ptr<udp::socket>> udp_sockets;
   std::vector<std::uint16_t> ports;  // UdpSameFlows: the client ports of its known flows
   std::vector<char> request, response;
@@ -225,7 +228,7 @@ awaitable<double> sample(asio::io_context& io, Sampler& s, Variant& v, std::size
   for (std::size_t i = 0; i < m; ++i) {
     const auto t0 = Clock::now();
     if (v.kind == Variant::Kind::Tcp) {
-      co_await emulation::call_once(*v.tcp_socket, v.request, v.response);
+      co_await emulation::call_once(*v.tcp_sockets[i % v.tcp_sockets.size()], v.request, v.response);
     } else {
       co_await udp_exchange(*v.udp_sockets[i % v.udp_sockets.size()], v);
     }
@@ -239,11 +242,14 @@ awaitable<void> connect_and_warm(asio::io_context& io, Sampler& s, Variant& v, s
   v.request.assign(v.size, 'q');
   v.response.resize(v.size);
   if (v.kind == Variant::Kind::Tcp) {
-    v.tcp_socket = std::make_unique<tcp::socket>(io);
-    v.tcp_socket->assign(tcp::v4(), emulation::socket_in_netns(Rig::path(v.client_ns), AF_INET, SOCK_STREAM));
-    co_await v.tcp_socket->async_connect(tcp::endpoint(asio::ip::address_v4(v.server.value), v.port), use_awaitable);
-    v.tcp_socket->set_option(tcp::no_delay(true));
-    for (int i = 0; i < 50; ++i) co_await emulation::call_once(*v.tcp_socket, v.request, v.response);
+    for (std::size_t k = 0; k < kConnections; ++k) {
+      auto socket = std::make_unique<tcp::socket>(io);
+      socket->assign(tcp::v4(), emulation::socket_in_netns(Rig::path(v.client_ns), AF_INET, SOCK_STREAM));
+      co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(v.server.value), v.port), use_awaitable);
+      socket->set_option(tcp::no_delay(true));
+      for (int i = 0; i < 20; ++i) co_await emulation::call_once(*socket, v.request, v.response);
+      v.tcp_sockets.push_back(std::move(socket));
+    }
   } else if (v.kind == Variant::Kind::UdpSameFlows) {
     // As many flows as the new-flow variant makes per round; conntrack learns them here.
     v.udp_sockets = udp_flows(io, s, v, m);
@@ -385,6 +391,16 @@ Calibration calibrate(const CalibrationOptions& o) {
   const auto v_masq = add("conntrack + MASQUERADE", K::Tcp, ct.a, ct.b, kRoutedServer, 5003);
   const auto v_udp_same = add("UDP, known flows", K::UdpSameFlows, ct.a, ct.b, kRoutedServer, 6001);
   const auto v_udp_new = add("UDP, a new flow each", K::UdpNewFlows, ct.a, ct.b, kRoutedServer, 6001);
+  // A router with the tables a node has (what emulate renders from the model: ip-masq's mark in mangle,
+  // kube-proxy's nat chains, filter), so conntrack and every hook a node's packets pass is in place.
+  const auto node = routed(rig, "k", kFewRoutes);
+  rig.iptables(node.r,
+               "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i to-b -j MARK --set-xmark 0x4000/0x4000\nCOMMIT\n"
+               "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+               ":KUBE-SERVICES - [0:0]\n:CNISIM-MASQ - [0:0]\n-A PREROUTING -j KUBE-SERVICES\n-A OUTPUT -j KUBE-SERVICES\n"
+               "-A POSTROUTING -o to-b -j CNISIM-MASQ\n-A CNISIM-MASQ -m mark --mark 0x4000/0x4000 -j RETURN\nCOMMIT\n"
+               "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n");
+  const auto v_node = add("routed, a node's tables", K::Tcp, node.a, node.b, kRoutedServer, 5000);
   // iptables: a chain of N kube-proxy-shaped rules that every packet of port 5100+i walks, both ways.
   const auto ipt = routed(rig, "i", kFewRoutes);
   {
@@ -442,6 +458,10 @@ Calibration calibrate(const CalibrationOptions& o) {
                   {{{v_veth, 0.5}, {v_lo, -0.5}}, 0}, 30});
   defs.push_back({"forward", "IP forward in a router namespace", "(E2 routed - E1) / 2 - one veth crossing", "ns",
                   {{{v_fwd, 0.5}, {v_veth, -1}, {v_lo, 0.5}}, 0}, 30});
+  // The node's forward: with its tables' hooks, less the conntrack lookup charged apart.
+  defs.push_back({"nodeForward", "IP forward through a node's tables", "(routed with a node's mangle, nat and filter "
+                  "tables - E1) / 2 - one veth crossing - the conntrack lookup", "ns",
+                  {{{v_node, 0.5}, {v_veth, -1}, {v_lo, 0.5}, {v_tracked, -0.5}, {v_untracked, 0.5}}, 0}, 30});
   defs.push_back({"bridgePlain", "bridge port to port, nf-call off", "(E3 bridge - E1) / 2 - one veth crossing", "ns",
                   {{{v_br_plain, 0.5}, {v_veth, -1}, {v_lo, 0.5}}, 0}, 30});
   defs.push_back({"bridgePorts", "bridge port to port, br_netfilter on",
@@ -514,7 +534,7 @@ Calibration calibrate(const CalibrationOptions& o) {
     result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
   for (auto& v : s.variants) {
-    v.tcp_socket.reset();
+    v.tcp_sockets.clear();
     v.udp_sockets.clear();
   }
   acceptors.clear();

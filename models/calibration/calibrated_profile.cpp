@@ -66,8 +66,8 @@ CalibratedProfile calibrated_profile(const Calibration& c, const scenario::CostP
       "; the crossing a kubenet pod's packets make to or from the node's stack (everything but a pod on the same "
       "bridge, whose port-to-port crossing is dearer: see the bridge port to port line of the table); conntrack "
       "is charged apart");
-  set("forward", {&dev(DeviceKind::NodeStack).fixed}, {"devices.nodeStack.fixed"}, "devices.nodeStack", 1, -node_lookup_ns,
-      "; less routeLookup.constant.node, which the model charges on top");
+  set("nodeForward", {&dev(DeviceKind::NodeStack).fixed}, {"devices.nodeStack.fixed"}, "devices.nodeStack", 1,
+      -node_lookup_ns, "; less routeLookup.constant.node, which the model charges on top");
   set("conntrackLookup", {&p.conntrack_lookup}, {"netfilter.conntrackLookup"}, "netfilter.conntrackLookup", 1, 0, "");
   set("conntrackCreate", {&p.conntrack_create}, {"netfilter.conntrackCreate"}, "netfilter.conntrackCreate", 1, 0, "");
   set("natRewrite", {&p.nat_rewrite}, {"netfilter.natRewrite"}, "netfilter.natRewrite", 1, 0, "");

@@ -13,6 +13,8 @@
 //
 // The exchange itself (call_once / serve_calls) is shared with `cnisim calibrate`, so that the socket
 // cost calibrate measures is the one these calls pay.
+#include <sched.h>
+
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -49,8 +51,8 @@ dataplane::Results run_emulated_traffic(const Emulation& emulation, const scenar
 
 // --- The pieces shared with cnisim calibrate ---
 
-// While alive: the calling thread is pinned to one CPU (the last it may run on) and its timer slack
-// is 1 ns; both are restored on destruction. Best effort: what could not be set is in problems().
+// While alive: the calling thread is pinned to one CPU (the last it may run on), runs at real-time
+// priority SCHED_FIFO 1 and its timer slack is 1 ns; all restored on destruction. Best effort: what could not be set is in problems().
 class MeasurementThread {
  public:
   MeasurementThread();
@@ -65,6 +67,9 @@ class MeasurementThread {
   bool pinned_ = false;
   unsigned long old_slack_ = 0;
   bool slack_set_ = false;
+  bool realtime_ = false;
+  int old_policy_ = 0;
+  sched_param old_param_{};
   std::vector<char> old_mask_;
   std::vector<std::string> problems_;
 };

@@ -35,7 +35,7 @@ Calibration fake() {
   c.date = "2026-12-01";
   c.iptables = "iptables v1.8.9 (nf_tables)";
   c.quantities = {quantity("socket", 3210.4), quantity("perByte", 51.6, "ps/B"), quantity("veth", 801),
-                  quantity("forward", 1530), quantity("bridge", 640), quantity("bridgePlain", 400),
+                  quantity("forward", 1530), quantity("nodeForward", 1530), quantity("bridge", 640), quantity("bridgePlain", 400),
                   quantity("routes", 3), quantity("conntrackLookup", 210), quantity("natRewrite", -20),
                   quantity("conntrackCreate", 1900, "ns", true), quantity("iptablesPerRule", 11.6),
                   quantity("serviceMapLookup", 90)};
