@@ -570,13 +570,13 @@ std::string table_text(const Calibration& c) {
   std::string out = "Measured on " + c.kernel + ", " + c.cpu + ", " + c.date + " (" + c.iptables + "): " +
                     std::to_string(c.rounds) + " rounds in " + std::to_string(static_cast<int>(std::lround(c.seconds))) + " s\n";
   char line[256];
-  std::snprintf(line, sizeof line, "  %-38s %10s %8s %9s %9s  %s\n", "cost", "value", "N", "spread", "95% +-", "");
+  std::snprintf(line, sizeof line, "  %-46s %10s %8s %9s %9s  %s\n", "cost", "value", "N", "spread", "95% +-", "");
   out += line;
   for (const auto& q : c.quantities) {
     if (!q.measurable) {
-      std::snprintf(line, sizeof line, "  %-38s %10s  %s\n", q.name.c_str(), "-", q.note.c_str());
+      std::snprintf(line, sizeof line, "  %-46s %10s  %s\n", q.name.c_str(), "-", q.note.c_str());
     } else {
-      std::snprintf(line, sizeof line, "  %-38s %7.1f %-4s %8llu %9.1f %9.1f  %s\n", q.name.c_str(), q.estimate.value,
+      std::snprintf(line, sizeof line, "  %-46s %7.1f %-4s %8llu %9.1f %9.1f  %s\n", q.name.c_str(), q.estimate.value,
                     q.unit.c_str(), static_cast<unsigned long long>(q.samples), q.estimate.spread, q.estimate.ci95,
                     q.estimate.noisy ? "NOISY" : "");
     }
