@@ -44,6 +44,12 @@ Subcommand calibrate_subcommand() {
     const std::string output = vm.count("output") ? vm["output"].as<std::string>() : "calibrated.yaml";
     if (output.empty()) throw UsageError("-o needs a file name (or - for stdout), e.g. `-o my-node.yaml`");
     if (const auto problem = emulation::privilege_problem(); !problem.empty()) throw UsageError(problem);
+    // Opened before measuring: a path that cannot be written is found in a second, not after the run.
+    std::ofstream file;
+    if (output != "-") {
+      file.open(output);
+      if (!file) throw UsageError("cannot write the profile to " + output + " (-o): give a path in a writable folder");
+    }
     std::ostream& table = output == "-" ? std::cerr : std::cout;
     const bool quiet = vm.count("quiet") > 0;
     InterruptHandling interrupt;
@@ -66,10 +72,9 @@ Subcommand calibrate_subcommand() {
     if (output == "-") {
       std::cout << profile.yaml;
     } else {
-      std::ofstream f(output);
-      f << profile.yaml;
-      f.close();
-      if (!f) throw std::runtime_error("cannot write the profile to " + output);
+      file << profile.yaml;
+      file.close();
+      if (!file) throw std::runtime_error("cannot write the profile to " + output);
       table << "profile written to " << output << " (" << profile.profile.measured.size()
             << " numbers measured; use it with --profile " << output << ")\n";
     }
