@@ -58,7 +58,7 @@ std::string privilege_problem() {
   const bool sys_admin = data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
   if (net_admin && sys_admin) return {};
   return "needs root: creating network namespaces takes CAP_NET_ADMIN and CAP_SYS_ADMIN (run as root, e.g. "
-         "`sudo cnisim emulate ...`)";
+         "`sudo cnisim emulate ...` or `sudo cnisim calibrate`)";
 }
 
 std::string try_namespace() {

@@ -173,6 +173,25 @@ int socket_in_netns(const std::string& netns_path, int domain, int type, int pro
   return fd;
 }
 
+std::vector<int> sockets_in_netns(const std::string& netns_path, std::size_t count, int domain, int type,
+                                  int protocol) {
+  std::vector<int> fds;
+  fds.reserve(count);
+  try {
+    run_in_netns(netns_path, [&] {
+      for (std::size_t i = 0; i < count; ++i) {
+        const int fd = ::socket(domain, type | SOCK_CLOEXEC, protocol);
+        if (fd < 0) throw std::runtime_error(errno_text("socket in " + netns_path));
+        fds.push_back(fd);
+      }
+    });
+  } catch (...) {
+    for (int fd : fds) ::close(fd);
+    throw;
+  }
+  return fds;
+}
+
 void write_sysctl(const std::string& netns_path, const std::string& key, const std::string& value) {
   run_in_netns(netns_path, [&] {
     const std::string path = "/proc/sys/net/" + key;

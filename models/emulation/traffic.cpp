@@ -1,15 +1,20 @@
 #include "models/emulation/traffic.hpp"
 
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <random>
+#include <set>
+#include <cstring>
 #include <stdexcept>
 
 #include "models/emulation/emulator.hpp"
@@ -18,13 +23,86 @@
 #include "sim/histogram.hpp"
 
 namespace cnisim::emulation {
-namespace {
 
 namespace asio = boost::asio;
 using asio::awaitable;
 using asio::use_awaitable;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+
+MeasurementThread::MeasurementThread() {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (::sched_getaffinity(0, sizeof mask, &mask) == 0) {
+    old_mask_.assign(reinterpret_cast<const char*>(&mask), reinterpret_cast<const char*>(&mask) + sizeof mask);
+    for (int c = CPU_SETSIZE - 1; c >= 0; --c) {
+      if (!CPU_ISSET(c, &mask)) continue;
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(c, &one);
+      if (::sched_setaffinity(0, sizeof one, &one) == 0) {
+        cpu_ = c;
+        pinned_ = true;
+      }
+      break;
+    }
+  }
+  if (!pinned_) problems_.push_back("could not pin the traffic thread to one CPU");
+  // Real-time priority 1 (as root): other work on a shared machine no longer preempts the calls in
+  // the middle of a measurement. The thread blocks whenever it waits for a packet, and Linux's RT
+  // throttling keeps 5% of each second for everything else.
+  if (::pthread_getschedparam(::pthread_self(), &old_policy_, &old_param_) == 0) {
+    sched_param fifo{};
+    fifo.sched_priority = 1;
+    realtime_ = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &fifo) == 0;
+  }
+  if (!realtime_) problems_.push_back("could not give the traffic thread real-time priority (SCHED_FIFO 1)");
+  const int slack = ::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+  if (slack >= 0 && ::prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0) == 0) {
+    old_slack_ = static_cast<unsigned long>(slack);
+    slack_set_ = true;
+  } else {
+    problems_.push_back("could not set the timer slack to 1 ns");
+  }
+}
+
+MeasurementThread::~MeasurementThread() {
+  if (realtime_) ::pthread_setschedparam(::pthread_self(), old_policy_, &old_param_);
+  if (slack_set_) ::prctl(PR_SET_TIMERSLACK, old_slack_, 0, 0, 0);
+  if (pinned_ && old_mask_.size() == sizeof(cpu_set_t)) {
+    cpu_set_t mask;
+    std::memcpy(&mask, old_mask_.data(), sizeof mask);
+    ::sched_setaffinity(0, sizeof mask, &mask);
+  }
+}
+
+void spin_for(std::chrono::nanoseconds d) {
+  if (d.count() <= 0) return;
+  const auto until = Clock::now() + d;
+  while (Clock::now() < until) {
+  }
+}
+
+awaitable<void> serve_calls(tcp::socket socket, std::size_t request_size, std::size_t response_size,
+                            std::chrono::nanoseconds server_time) {
+  std::vector<char> request(request_size), response(response_size, 'r');
+  try {
+    for (;;) {
+      co_await asio::async_read(socket, asio::buffer(request), use_awaitable);
+      spin_for(server_time);
+      co_await asio::async_write(socket, asio::buffer(response), use_awaitable);
+    }
+  } catch (const std::exception&) {
+    // the client closed the connection, or the run ended
+  }
+}
+
+awaitable<void> call_once(tcp::socket& socket, std::vector<char>& request, std::vector<char>& response) {
+  co_await asio::async_write(socket, asio::buffer(request), use_awaitable);
+  co_await asio::async_read(socket, asio::buffer(response), use_awaitable);
+}
+
+namespace {
 
 struct Shared {
   TrafficLimits limits;
@@ -34,7 +112,8 @@ struct Shared {
   std::uint64_t started = 0, completed = 0, failed = 0, cut_off = 0, chains_completed = 0;
   bool partial = false;  // the wall-clock cap or a stop cut the calls short
   std::size_t active_slots = 0;
-  asio::io_context* io = nullptr;
+  asio::io_context* io = nullptr;       // set when the measured phase starts
+  asio::io_context* warm_io = nullptr;  // during warm-up
   bool over() {
     if (Clock::now() >= deadline || (stop && stop->load())) partial = true;
     return started >= limits.max_calls || partial;
@@ -50,89 +129,136 @@ struct Entry {
   std::uint64_t chains_left = 0;
 };
 
+// One client slot: its random stream and its kept-alive connections, one per destination address.
+struct Slot {
+  Entry* entry = nullptr;
+  cluster::PodIndex client = 0;
+  std::mt19937_64 random;
+  std::map<std::uint32_t, std::unique_ptr<tcp::socket>> connections;
+  std::vector<char> request, response;
+};
+
 std::int64_t ps_since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count() * 1000;
 }
 
-awaitable<void> serve(tcp::socket socket, const scenario::ChattySpec& spec) {
-  std::vector<char> request(spec.request_size), response(spec.response_size, 'r');
-  asio::steady_timer timer(socket.get_executor());
-  try {
-    for (;;) {
-      co_await asio::async_read(socket, asio::buffer(request), use_awaitable);
-      if (spec.server_time.ps() > 0) {
-        timer.expires_after(std::chrono::nanoseconds(spec.server_time.ps() / 1000));
-        co_await timer.async_wait(use_awaitable);
-      }
-      co_await asio::async_write(socket, asio::buffer(response), use_awaitable);
-    }
-  } catch (const std::exception&) {
-    // the client closed the connection, or the run ended
-  }
-}
+// Warm-up (untimed) is given at most this long; its connections run concurrently.
+constexpr std::chrono::seconds kWarmUpCap{3};
+
+std::chrono::nanoseconds nanoseconds(sim::Time t) { return std::chrono::nanoseconds(t.ps() / 1000); }
 
 awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const scenario::ChattySpec& spec) {
   try {
     for (;;) {
       tcp::socket s = co_await acceptor->async_accept(use_awaitable);
       s.set_option(tcp::no_delay(true));
-      asio::co_spawn(acceptor->get_executor(), serve(std::move(s), spec), asio::detached);
+      asio::co_spawn(acceptor->get_executor(),
+                     serve_calls(std::move(s), spec.request_size, spec.response_size, nanoseconds(spec.server_time)),
+                     asio::detached);
     }
   } catch (const std::exception&) {
   }
 }
 
-awaitable<void> client_slot(const Emulation& e, Entry& entry, cluster::PodIndex client, Shared& shared,
-                            std::uint64_t seed) {
-  const auto& c = e.cluster();
-  const auto& spec = *entry.spec;
+// A connected socket from the client's namespace to ip:port (the socket is made before, untimed).
+awaitable<std::unique_ptr<tcp::socket>> connect_from(const Emulation& e, cluster::PodIndex client, net::Ipv4 ip,
+                                                     std::uint16_t port, Clock::time_point* timed_from) {
   auto ex = co_await asio::this_coro::executor;
-  std::mt19937_64 random(seed);
-  std::vector<char> request(spec.request_size, 'q'), response(spec.response_size);
-  std::optional<tcp::socket> socket;
-  asio::steady_timer timer(ex);
-  auto open = [&]() -> awaitable<void> {
-    socket.emplace(ex);
-    socket->assign(tcp::v4(), socket_in_netns(e.path_of_pod(client), AF_INET, SOCK_STREAM));
-    const net::Ipv4 ip = entry.service ? *entry.service
-                                       : c.pods()[entry.servers[random() % entry.servers.size()]].ip;
-    co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(ip.value), entry.connect_port), use_awaitable);
-    socket->set_option(tcp::no_delay(true));
-  };
-  while (!shared.over() && entry.chains_left > 0) {
-    --entry.chains_left;
-    const auto chain_start = Clock::now();
-    bool ok = true;
-    for (std::uint32_t k = 0; k < spec.chain_depth && ok; ++k) {
-      if (shared.over()) {
-        ok = false;
-        break;
-      }
-      ++shared.started;
-      const auto t0 = Clock::now();
-      try {
-        // Calling pods directly: a random server per call, so a new connection per call.
-        if (!socket || spec.new_connection_per_call || !entry.service) co_await open();
-        co_await asio::async_write(*socket, asio::buffer(request), use_awaitable);
-        co_await asio::async_read(*socket, asio::buffer(response), use_awaitable);
-        shared.calls.record(ps_since(t0));
-        ++shared.completed;
-      } catch (const std::exception&) {
-        ++shared.failed;
-        socket.reset();
-        ok = false;
-      }
+  auto socket = std::make_unique<tcp::socket>(ex);
+  socket->assign(tcp::v4(), socket_in_netns(e.path_of_pod(client), AF_INET, SOCK_STREAM));
+  if (timed_from) *timed_from = Clock::now();
+  co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(ip.value), port), use_awaitable);
+  socket->set_option(tcp::no_delay(true));
+  co_return socket;
+}
+
+// One chain of the slot's entry; false when nothing more is to be started.
+awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
+  Entry& entry = *slot.entry;
+  if (shared.over() || entry.chains_left == 0) co_return false;
+  const auto& spec = *entry.spec;
+  const auto& c = e.cluster();
+  --entry.chains_left;
+  const auto chain_start = Clock::now();
+  bool ok = true;
+  for (std::uint32_t k = 0; k < spec.chain_depth && ok; ++k) {
+    if (shared.over()) {
+      ok = false;
+      break;
     }
-    if (ok) {
-      shared.chains.record(ps_since(chain_start));
-      ++shared.chains_completed;
+    const net::Ipv4 ip = entry.service ? *entry.service : c.pods()[entry.servers[slot.random() % entry.servers.size()]].ip;
+    ++shared.started;
+    try {
+      Clock::time_point t0;
+      if (spec.new_connection_per_call) {
+        // The handshake is in the call's time (the model has none); making the socket is not.
+        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, &t0);
+        co_await call_once(*socket, slot.request, slot.response);
+      } else {
+        auto& socket = slot.connections[ip.value];
+        if (!socket) socket = co_await connect_from(e, slot.client, ip, entry.connect_port, nullptr);
+        t0 = Clock::now();
+        co_await call_once(*socket, slot.request, slot.response);
+      }
+      shared.calls.record(ps_since(t0));
+      ++shared.completed;
+    } catch (const std::exception&) {
+      ++shared.failed;
+      slot.connections.erase(ip.value);
+      ok = false;
     }
-    if (spec.think_time.ps() > 0) {
-      timer.expires_after(std::chrono::nanoseconds(spec.think_time.ps() / 1000));
+  }
+  if (ok) {
+    shared.chains.record(ps_since(chain_start));
+    ++shared.chains_completed;
+  }
+  co_return true;
+}
+
+// Before anything is timed: the slot's connections opened (one per destination it may call) and one
+// call made on each, so that neighbour resolution (a proxy ARP answer waits up to proxy_delay, 0.8 s
+// by Linux's default) and TCP's quick-ack start stay out of the measured calls.
+awaitable<void> warm_up(const Emulation& e, Slot& slot, std::size_t& pending, Shared& shared) {
+  const Entry& entry = *slot.entry;
+  std::vector<net::Ipv4> destinations;
+  if (entry.service) {
+    destinations.push_back(*entry.service);
+  } else {
+    for (auto p : entry.servers) destinations.push_back(e.cluster().pods()[p].ip);
+  }
+  for (const auto ip : destinations) {
+    try {
+      auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, nullptr);
+      co_await call_once(*socket, slot.request, slot.response);
+      if (!entry.spec->new_connection_per_call) slot.connections[ip.value] = std::move(socket);
+    } catch (const std::exception&) {
+      // measured calls will try again and count the failure
+    }
+  }
+  // Late (past the warm-up's cap): the measured phase is running, leave it alone.
+  if (--pending == 0 && !shared.io) shared.warm_io->stop();
+}
+
+// Closed loop: the slot's chains one after another, thinkTime apart.
+awaitable<void> client_slot(const Emulation& e, Slot& slot, Shared& shared) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (co_await run_chain(e, slot, shared)) {
+    if (slot.entry->spec->think_time.ps() > 0) {
+      timer.expires_after(nanoseconds(slot.entry->spec->think_time));
       co_await timer.async_wait(use_awaitable);
     }
   }
   if (--shared.active_slots == 0) shared.io->stop();  // the servers' accept loops would run on
+}
+
+// Serial: one chain at a time, the slots in turn; think times are not waited for (they are not part
+// of a call's or a chain's latency).
+awaitable<void> serial_driver(const Emulation& e, std::vector<Slot>& slots, Shared& shared) {
+  for (bool any = true; any;) {
+    any = false;
+    for (auto& slot : slots) any = (co_await run_chain(e, slot, shared)) || any;
+  }
+  shared.io->stop();
 }
 
 std::vector<cluster::PodIndex> select_pods(const cluster::Cluster& c, const scenario::Labels& selector) {
@@ -144,7 +270,6 @@ std::vector<cluster::PodIndex> select_pods(const cluster::Cluster& c, const scen
 }
 
 }  // namespace
-
 bool add_default_chatty(scenario::ScenarioSpec& spec, const cluster::Cluster& c) {
   if (!spec.traffic.chatty.empty()) return true;
   for (cluster::ServiceIndex s = 0; s < c.services().size(); ++s) {
@@ -218,15 +343,36 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
       acceptors.push_back(a);
     }
   }
-  shared.deadline = Clock::now() + limits.wall;
-  shared.io = &io;
+  // The slots, in a fixed order (each client's slots, entry by entry), seeded from the run's seed.
+  std::vector<Slot> slots;
   std::uint64_t seed = spec.run.seed;
   for (auto& entry : entries) {
     for (auto client : entry.clients) {
-      for (std::uint32_t slot = 0; slot < std::max<std::uint32_t>(1, entry.spec->concurrency); ++slot) {
-        ++shared.active_slots;
-        asio::co_spawn(io, client_slot(e, entry, client, shared, ++seed), asio::detached);
+      for (std::uint32_t k = 0; k < std::max<std::uint32_t>(1, entry.spec->concurrency); ++k) {
+        Slot slot;
+        slot.entry = &entry;
+        slot.client = client;
+        slot.random.seed(++seed);
+        slot.request.assign(entry.spec->request_size, 'q');
+        slot.response.resize(entry.spec->response_size);
+        slots.push_back(std::move(slot));
       }
+    }
+  }
+  const MeasurementThread pinned;  // this thread runs every client and server
+  std::size_t pending = slots.size();
+  shared.warm_io = &io;
+  for (auto& slot : slots) asio::co_spawn(io, warm_up(e, slot, pending, shared), asio::detached);
+  io.run_until(Clock::now() + kWarmUpCap);
+  io.restart();
+  shared.deadline = Clock::now() + limits.wall;
+  shared.io = &io;
+  if (limits.serial) {
+    asio::co_spawn(io, serial_driver(e, slots, shared), asio::detached);
+  } else {
+    for (auto& slot : slots) {
+      ++shared.active_slots;
+      asio::co_spawn(io, client_slot(e, slot, shared), asio::detached);
     }
   }
   // Bounded: the clients stop starting calls at the limits; what is still in flight a little after

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -446,14 +447,21 @@ void use_profile(ScenarioSpec& spec, const std::string& name_or_path) {
   apply_scenario_overrides(costs);
 }
 
-std::string format_profile(const CostProfile& p) {
+std::string format_profile(const CostProfile& p) { return format_profile(p, {}, {}); }
+
+std::string format_profile(const CostProfile& p, const std::string& header,
+                           const std::map<std::string, std::string>& comments) {
   YAML::Emitter out;
+  const auto note = [&](const std::string& path) {
+    if (const auto it = comments.find(path); it != comments.end()) out << YAML::Comment(it->second);
+  };
   out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << p.name;
   out << YAML::Key << "devices" << YAML::Value << YAML::BeginMap;
   for (std::size_t i = 0; i < kDeviceKindCount; ++i) {
     out << YAML::Key << std::string(kDeviceKeys[i]) << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "fixed" << YAML::Value << format_duration(p.devices[i].fixed);
     out << YAML::Key << "perByte" << YAML::Value << format_duration(p.devices[i].per_byte) << YAML::EndMap;
+    note("devices." + std::string(kDeviceKeys[i]));
   }
   out << YAML::EndMap << YAML::Key << "links" << YAML::Value << YAML::BeginMap;
   for (std::size_t i = 0; i < kLinkKindCount; ++i) {
@@ -461,22 +469,26 @@ std::string format_profile(const CostProfile& p) {
     out << YAML::Key << "rate" << YAML::Value << format_rate(p.links[i].rate);
     out << YAML::Key << "delay" << YAML::Value << format_duration(p.links[i].delay);
     out << YAML::Key << "queuePackets" << YAML::Value << p.links[i].queue_packets << YAML::EndMap;
+    note("links." + std::string(kLinkKeys[i]));
   }
   out << YAML::EndMap << YAML::Key << "routeLookup" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "model" << YAML::Value << std::string(to_string(p.lookup_model));
   for (int which = 0; which < 2; ++which) {
     const auto& costs = which == 0 ? p.lookup_constant : p.lookup_per_work;
-    out << YAML::Key << (which == 0 ? "constant" : "perWork") << YAML::Value << YAML::Flow << YAML::BeginMap;
+    const std::string key = which == 0 ? "constant" : "perWork";
+    out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
     for (std::size_t t = 0; t < kTableKindCount; ++t) {
       out << YAML::Key << std::string(kTableKeys[t]) << YAML::Value << format_duration(costs[t]);
     }
     out << YAML::EndMap;
+    note("routeLookup." + key);
   }
   out << YAML::EndMap << YAML::Key << "netfilter" << YAML::Value << YAML::BeginMap;
   const sim::Time values[] = {p.conntrack_lookup, p.conntrack_create, p.nat_rewrite, p.iptables_per_rule,
                               p.service_map_lookup};
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out << YAML::Key << std::string(kNetfilterKeys[i]) << YAML::Value << format_duration(values[i]);
+    note("netfilter." + std::string(kNetfilterKeys[i]));
   }
   out << YAML::EndMap << YAML::Key << "conntrack" << YAML::Value << YAML::BeginMap;
   ConntrackSettings conntrack = p.conntrack;
@@ -490,7 +502,16 @@ std::string format_profile(const CostProfile& p) {
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;
   out << YAML::EndSeq << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  std::string text;
+  std::size_t from = 0;
+  while (from < header.size()) {
+    const auto nl = header.find('\n', from);
+    const auto line = header.substr(from, nl == std::string::npos ? std::string::npos : nl - from);
+    text += line.empty() ? "#\n" : "# " + line + "\n";
+    if (nl == std::string::npos) break;
+    from = nl + 1;
+  }
+  return text + out.c_str() + "\n";
 }
 
 }  // namespace cnisim::scenario

@@ -8,6 +8,7 @@
 // cap, regular files only, alias and nesting limits), and report their errors at their own
 // file:line:col.
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -144,5 +145,10 @@ void use_profile(ScenarioSpec& spec, const std::string& name_or_path);
 
 // The profile as YAML with the same keys the file uses (what `cnisim ... --show-profile` prints).
 std::string format_profile(const CostProfile& profile);
+// The same with comments: `header` as comment lines above (one "# " line per line of it), and after
+// a group's value the comment given for its path ("devices.bridge", "links.nicToVnet",
+// "routeLookup.constant", "netfilter.conntrackLookup"). What `cnisim calibrate` writes.
+std::string format_profile(const CostProfile& profile, const std::string& header,
+                           const std::map<std::string, std::string>& comments);
 
 }  // namespace cnisim::scenario

@@ -35,6 +35,7 @@ Subcommand trace_subcommand();
 Subcommand emulate_subcommand();
 Subcommand init_subcommand();
 Subcommand describe_subcommand();
+Subcommand calibrate_subcommand();
 
 // Thrown for bad command-line input (exit code 2), with a message that says what to type instead.
 class UsageError : public std::runtime_error {

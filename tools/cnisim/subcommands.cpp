@@ -14,6 +14,7 @@ const std::vector<Subcommand>& subcommands() {
       graph_subcommand(),
       emulate_subcommand(),
       init_subcommand(),
+      calibrate_subcommand(),
   };
   return table;
 }
