@@ -14,8 +14,13 @@ using namespace cnisim::emulation::testing;
 
 namespace {
 
-void check_agreement(const std::string& file, const std::vector<std::string>& expected_kinds) {
-  const auto spec = scenario::load_scenario_file(scenario_path(file));
+scenario::ScenarioSpec seed_under(const std::string& file, std::optional<cluster::PluginKind> plugin = {}) {
+  auto spec = scenario::load_scenario_file(scenario_path(file));
+  if (plugin) scenario::apply_plugin(spec, *plugin);
+  return spec;
+}
+
+void check_agreement(const scenario::ScenarioSpec& spec, const std::vector<std::string>& expected_kinds) {
   const auto profile = workload::effective_profile(spec);
   const auto c = cluster::build_cluster(spec);
   const auto pairs = choose_pairs(c);
@@ -46,12 +51,33 @@ const std::vector<std::string> kSeedKinds = {"pod to pod, same node", "pod to po
 
 TEST_CASE("Under kubenet the kernel agrees with the model on every kind of pair of the seed walkthrough") {
   if (!skip_without_namespaces().empty()) return;
-  check_agreement("seed-walkthrough.yaml", kSeedKinds);
+  check_agreement(seed_under("seed-walkthrough.yaml"), kSeedKinds);
 }
 
 TEST_CASE("Under azure the kernel agrees with the model on every kind of pair of the seed walkthrough") {
   if (!skip_without_namespaces().empty()) return;
-  check_agreement("seed-walkthrough-azure.yaml", kSeedKinds);
+  check_agreement(seed_under("seed-walkthrough-azure.yaml"), kSeedKinds);
+}
+
+TEST_CASE("Under overlay the kernel agrees with the model on every kind of pair of the seed walkthrough") {
+  if (!skip_without_namespaces().empty()) return;
+  check_agreement(seed_under("seed-walkthrough.yaml", cluster::PluginKind::AzureOverlay), kSeedKinds);
+}
+
+TEST_CASE("The model's own facts under overlay: pods keep their address inside the pod CIDR and leave it with the node's") {
+  const auto spec = seed_under("seed-walkthrough.yaml", cluster::PluginKind::AzureOverlay);
+  const auto profile = workload::effective_profile(spec);
+  const auto c = cluster::build_cluster(spec);
+  for (const auto& pair : choose_pairs(c)) {
+    const auto f = simulate_pair(c, profile, pair);
+    INFO(pair.kind);
+    REQUIRE(f.reached);
+    REQUIRE(f.answered);
+    const bool leaves_pod_cidr = pair.kind == "pod to VM" || pair.kind == "pod to internet host";
+    REQUIRE(f.snat == leaves_pod_cidr);
+    if (leaves_pod_cidr) REQUIRE(f.sourceSeen == c.nodes()[c.pods()[pair.from.index].node].ip);
+    if (pair.kind == "pod to pod, across nodes") REQUIRE(f.ttl == 62);
+  }
 }
 
 TEST_CASE("The model's own facts for the seed walkthrough: kubenet masquerades to the VM, azure does not") {
