@@ -175,7 +175,7 @@ TEST_CASE("emulate -o json --no-traffic on the seed walkthrough reports the six 
   REQUIRE_FALSE(service.at("observedConntrack").as_array().empty());
 }
 
-TEST_CASE("emulate refuses a bad --profile, an unknown -o and cilium with exit 2 before creating anything") {
+TEST_CASE("emulate refuses a bad --profile, an unknown -o, --with-sim without traffic and cilium with exit 2 before creating anything") {
   const auto before = list_namespaces().size();
   const auto bad_profile = emulate({"--dry-run", "--profile", "/nonexistent/profile.yaml"});
   REQUIRE(bad_profile.exit_code == 2);
@@ -183,6 +183,9 @@ TEST_CASE("emulate refuses a bad --profile, an unknown -o and cilium with exit 2
   const auto bad_format = emulate({"--dry-run", "-o", "csv"});
   REQUIRE(bad_format.exit_code == 2);
   REQUIRE(bad_format.err.find("expected table or json") != std::string::npos);
+  const auto contradiction = emulate({"--no-traffic", "--with-sim"});
+  REQUIRE(contradiction.exit_code == 2);
+  REQUIRE(contradiction.err.find("--with-sim concerns the traffic, which --no-traffic leaves out") != std::string::npos);
   const auto cilium = emulate({"--plugin", "cilium"});
   REQUIRE(cilium.exit_code == 2);
   REQUIRE(cilium.err.find("cannot be emulated") != std::string::npos);

@@ -189,6 +189,13 @@ Subcommand emulate_subcommand() {
     }
     const bool json = json_output(vm);
     if (json && vm.count("dry-run")) throw UsageError("--dry-run prints the plan as text: leave out -o json");
+    if (vm.count("no-traffic")) {
+      for (const char* other : {"with-sim", "max-calls", "seconds"}) {
+        if (vm.count(other)) {
+          throw UsageError(std::string("--") + other + " concerns the traffic, which --no-traffic leaves out: give one of the two");
+        }
+      }
+    }
     emulation::TrafficLimits limits;
     if (vm.count("max-calls")) {
       limits.max_calls = parse_whole_number(vm["max-calls"].as<std::string>(), 1, 100000, "--max-calls", "--max-calls 500");
