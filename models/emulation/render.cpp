@@ -67,6 +67,9 @@ std::string probability(std::size_t k, std::size_t n) {
 }
 
 constexpr const char* kFromNicMark = "0x4000/0x4000";
+// kube-proxy's KUBE-MARK-MASQ for hairpin traffic (a pod calling a Service that picks the pod itself);
+// another bit than kFromNicMark, which the mangle table sets.
+constexpr const char* kHairpinMark = "0x2000/0x2000";
 
 // A node's netfilter rules: kube-proxy's Service DNAT (KUBE-SERVICES -> KUBE-SVC-i -> KUBE-SEP-i-k,
 // random choice as kube-proxy's iptables mode does) and ip-masq-agent's masquerade, rule for rule
@@ -100,10 +103,15 @@ std::string node_iptables(const Cluster& c, cluster::NodeIndex n) {
                (k + 1 < endpoints.size() ? " -m statistic --mode random --probability " + probability(k, endpoints.size())
                                          : std::string()) +
                " -j " + sep + "\n";
+      // Hairpin, as kube-proxy writes it: an endpoint calling its own Service is masqueraded, or it
+      // would receive a packet from its own address (a martian: dropped).
+      rules += "-A " + sep + " -s " + c.pods()[endpoints[k]].ip.to_string() + "/32 -j MARK --set-xmark " +
+               kHairpinMark + "\n";
       rules += "-A " + sep + " -p " + protocol_flag(rule.protocol) + " -j DNAT --to-destination " +
                c.pods()[endpoints[k]].ip.to_string() + ":" + std::to_string(rule.targetPort) + "\n";
     }
   }
+  rules += std::string("-A POSTROUTING -m mark --mark ") + kHairpinMark + " -j MASQUERADE\n";
   rules += "-A POSTROUTING -o eth0 -j CNISIM-MASQ\n";
   rules += std::string("-A CNISIM-MASQ -m mark --mark ") + kFromNicMark + " -j RETURN\n";
   rules += "-A CNISIM-MASQ -s " + node.ip.to_string() + "/32 -j RETURN\n";
@@ -295,7 +303,11 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       if (c.host_network(p)) continue;
       const auto veth = host_veth(c, p);
       ns.ipBatch.push_back("link add " + veth + " type veth peer name eth0 netns " + plan.full_name(plan.podNs[p]));
-      if (kubenet) ns.ipBatch.push_back("link set " + veth + " master " + std::string(c.plugin().bridge_name()));
+      if (kubenet) {
+        ns.ipBatch.push_back("link set " + veth + " master " + std::string(c.plugin().bridge_name()));
+        // kubenet runs the bridge CNI plugin with hairpinMode: a hairpin packet goes back out its port.
+        ns.ipBatch.push_back("link set " + veth + " type bridge_slave hairpin on");
+      }
       ns.ipBatch.push_back("link set " + veth + " up");
       if (!kubenet) proxy_arp(ns, veth);
     }
@@ -345,7 +357,9 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       "proxy ARP on every port with proxy_delay 0, as Azure answers every ARP at once",
       "vnet namespace: TTL +1 in mangle PREROUTING, because Azure's SDN does not decrement the TTL and Linux forwarding does",
       std::string("kube-proxy ") + std::string(cluster::to_string(c.service_dnat().mode)) +
-          " rendered as iptables DNAT chains (random endpoint choice)",
+          " rendered as iptables DNAT chains (random endpoint choice), with kube-proxy's hairpin masquerade (an endpoint "
+          "calling its own Service is seen from the node's address; the model has no hairpin rule)" +
+          (kubenet ? " and hairpin mode on the cbr0 ports, as kubenet's bridge plugin sets" : ""),
       kubenet ? "kubenet: cbr0 with bridge-nf-call-iptables=1, as kube-proxy requires"
               : std::string(cluster::to_string(kind)) +
                     ": no bridge; proxy ARP (proxy_delay 0) on the host veths answers the pods' gateway 169.254.1.1",

@@ -67,7 +67,14 @@ TEST_CASE("The seed walkthrough under kubenet renders a namespace per node, per 
   REQUIRE(nginx);
   for (auto p : c.services()[*nginx].endpoints) {
     REQUIRE(node0.iptables.find("DNAT --to-destination " + c.pods()[p].ip.to_string() + ":80") != std::string::npos);
+    // Hairpin: the endpoint calling its own Service is masqueraded, and may go back out its bridge port.
+    REQUIRE(node0.iptables.find("-s " + c.pods()[p].ip.to_string() + "/32 -j MARK --set-xmark 0x2000/0x2000") !=
+            std::string::npos);
+    if (c.pods()[p].node == 0) REQUIRE(has_line(node0, "link set " + c.device_name(c.pods()[p].vethHost).substr(
+                                                              c.device_name(c.pods()[p].vethHost).rfind(':') + 1) +
+                                                          " type bridge_slave hairpin on"));
   }
+  REQUIRE(node0.iptables.find("-A POSTROUTING -m mark --mark 0x2000/0x2000 -j MASQUERADE") != std::string::npos);
 }
 
 TEST_CASE("Under azure pods get /32 host routes on their node and the link-local gateway in their namespace") {
