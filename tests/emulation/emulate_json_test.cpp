@@ -175,6 +175,32 @@ TEST_CASE("emulate -o json --no-traffic on the seed walkthrough reports the six 
   REQUIRE_FALSE(service.at("observedConntrack").as_array().empty());
 }
 
+TEST_CASE("emulate says that it does not run the scenario's bulk streams") {
+  if (!skip_without_namespaces().empty()) return;
+  const auto scenario = std::filesystem::temp_directory_path() / ("cnisim-emulate-bulk-" + std::to_string(::getpid()) + ".yaml");
+  {
+    std::ifstream in(scenario_path("hop-overhead.yaml"));
+    REQUIRE(in);
+    std::ofstream out(scenario);
+    for (std::string line; std::getline(in, line);) {
+      if (line == "  ping:") {
+        out << "  bulk:\n    - {from: pod/client-cwkfdr9zxm-fv5kx, to: pod/server-bjpwqlzvxt-m2xft, rate: 100Mbps, duration: 1ms}\n";
+      }
+      out << line << '\n';
+    }
+  }
+  const auto r = emulate({"-f", scenario.string(), "-o", "json", "--no-traffic"});
+  std::filesystem::remove(scenario);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto doc = json::parse(r.out);
+  bool named = false;
+  for (const auto& line : doc.at("emulation").at("notEmulated").as_array()) {
+    named = named || std::string_view(line.as_string()).starts_with("traffic.bulk (1 entry): paced streams are not run");
+  }
+  REQUIRE(named);
+}
+
 TEST_CASE("emulate refuses a bad --profile, an unknown -o, --with-sim without traffic and cilium with exit 2 before creating anything") {
   const auto before = list_namespaces().size();
   const auto bad_profile = emulate({"--dry-run", "--profile", "/nonexistent/profile.yaml"});

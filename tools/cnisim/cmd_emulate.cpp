@@ -230,8 +230,9 @@ Subcommand emulate_subcommand() {
       emu.up(interrupt.flag());
       auto not_emulated = emu.plan().notEmulated;
       if (!spec.traffic.bulk.empty()) {
-        not_emulated.push_back("traffic.bulk (" + std::to_string(spec.traffic.bulk.size()) +
-                               " entries): paced streams are not run over the namespaces; --with-sim's simulation runs them");
+        const auto n = spec.traffic.bulk.size();
+        not_emulated.push_back("traffic.bulk (" + std::to_string(n) + (n == 1 ? " entry" : " entries") +
+                               "): paced streams are not run over the namespaces; --with-sim's simulation runs them");
       }
       out << "Not emulated (the kernel cannot stand in for it, or emulate does not run it):\n";
       for (const auto& line : not_emulated) out << "  - " << line << '\n';
