@@ -10,6 +10,9 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "models/dataplane/endpoint_ref.hpp"
@@ -37,11 +40,17 @@ struct Fd {
   }
 };
 
+// An echo on its way: when it was sent, and for a Service ping its own connecting socket.
+struct Pending {
+  Clock::time_point sent;
+  std::shared_ptr<Fd> socket;
+};
+
 struct Entry {
   const PingTarget* target = nullptr;
-  Fd socket{-1};
+  Fd socket{-1};  // ICMP: the entry's datagram socket
   std::uint32_t sent = 0, answered = 0;
-  std::map<std::uint16_t, Clock::time_point> outstanding;  // sequence -> when sent
+  std::map<std::uint16_t, Pending> outstanding;  // sequence -> the echo
   Clock::time_point start;
   Clock::time_point next_send() const { return start + target->interval * sent; }
   bool sending() const { return sent < target->count; }
@@ -72,23 +81,36 @@ std::vector<PingTarget> plan_pings(const scenario::ScenarioSpec& spec, const clu
                                        "traffic starts at a pod/NAME, node/NAME or vm/NAME"));
       continue;
     }
-    if (!to->host) {
-      const bool service = to->protocol != net::Protocol::Icmp;
-      errors.push_back(spec.diagnostic(
-          path + ".to",
-          service ? "'" + p.to + "' is a Service: emulate pings hosts only (an ICMP echo cannot stand for the TCP "
-                                 "packet the simulator sends to a Service)"
-                  : "'" + p.to + "' (" + to->ip.to_string() +
-                        ") is no host of the cluster: emulate sends no packet to an address outside its namespaces",
-          "a pod, node or VM of the cluster", "ping one of the Service's pods (pod/NAME), or leave this entry out of emulate"));
-      continue;
-    }
     PingTarget t;
+    if (!to->host) {
+      const auto rule = std::find_if(c.service_dnat().rules.begin(), c.service_dnat().rules.end(), [&](const auto& r) {
+        return r.clusterIP == to->ip && r.port == to->port && r.protocol == cluster::Protocol::Tcp;
+      });
+      if (to->protocol != net::Protocol::Tcp || rule == c.service_dnat().rules.end()) {
+        errors.push_back(spec.diagnostic(path + ".to",
+                                         "'" + p.to + "' (" + to->ip.to_string() +
+                                             ") is no host of the cluster: emulate sends no packet to an address outside its namespaces",
+                                         "a pod, node or VM of the cluster, or a Service", "ping pod/NAME, node/NAME, vm/NAME or svc/NAME"));
+        continue;
+      }
+      if (spec.given(path + ".size")) {
+        errors.push_back(spec.diagnostic(path + ".size",
+                                         "a ping to a Service is a TCP handshake in the emulation, whose packets have the size TCP gives them",
+                                         "no size for a ping to a Service", "leave size out of this entry"));
+        continue;
+      }
+      t.service = rule->service;
+      t.port = rule->port;
+      t.target_port = rule->targetPort;
+      t.endpoints = c.services()[rule->service].endpoints;
+    }
     t.path = path;
     t.from = *from->host;
-    t.to = *to->host;
+    t.to = to->host;
     t.address = to->ip;
-    t.description = name_of(c, t.from) + " -> " + name_of(c, t.to) + " " + t.address.to_string();
+    t.description = name_of(c, t.from) + " -> " +
+                    (t.to ? name_of(c, *t.to) + " " + t.address.to_string()
+                          : to->description + " (TCP handshake through the DNAT)");
     t.count = p.count;
     t.interval = std::chrono::nanoseconds(p.interval.ps() / 1000);
     t.size = p.size;
@@ -98,20 +120,84 @@ std::vector<PingTarget> plan_pings(const scenario::ScenarioSpec& spec, const clu
   return targets;
 }
 
+namespace {
+
+// A listening TCP socket of an endpoint pod, for Service pings: connections are accepted and closed.
+Fd listen_in(const std::string& ns, std::uint16_t port) {
+  Fd fd(socket_in_netns(ns, AF_INET, SOCK_STREAM | SOCK_NONBLOCK));
+  const int on = 1;
+  ::setsockopt(fd.fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_port = htons(port);
+  if (::bind(fd.fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) < 0 || ::listen(fd.fd, 1024) < 0) {
+    throw std::runtime_error("cannot listen on port " + std::to_string(port) + " in " + ns + ": " + std::strerror(errno));
+  }
+  return fd;
+}
+
+sockaddr_in socket_address(net::Ipv4 ip, std::uint16_t port) {
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(ip.value);
+  return to;
+}
+
+// One echo: an ICMP echo request on the entry's socket, or a TCP SYN from a socket of its own.
+void send_echo(Entry& entry, const std::string& client_ns, std::vector<char>& packet) {
+  const auto& t = *entry.target;
+  const auto seq = static_cast<std::uint16_t>(entry.sent);
+  const auto to = socket_address(t.address, t.port);
+  Pending pending;
+  if (!t.service) {
+    packet.assign(t.size - kIpHeader, 'p');
+    icmphdr header{};
+    header.type = ICMP_ECHO;
+    header.un.echo.sequence = htons(seq);
+    std::memcpy(packet.data(), &header, sizeof header);
+    pending.sent = Clock::now();
+    if (::sendto(entry.socket.fd, packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
+      throw std::runtime_error(t.path + ": sendto " + t.address.to_string() + " failed: " + std::strerror(errno));
+    }
+  } else {
+    pending.socket = std::make_shared<Fd>(socket_in_netns(client_ns, AF_INET, SOCK_STREAM | SOCK_NONBLOCK));
+    const linger reset{1, 0};  // close with a RST: no TIME_WAIT left per echo
+    ::setsockopt(pending.socket->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    pending.sent = Clock::now();
+    if (::connect(pending.socket->fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0 && errno != EINPROGRESS) {
+      throw std::runtime_error(t.path + ": connect " + t.address.to_string() + " failed: " + std::strerror(errno));
+    }
+  }
+  entry.outstanding[seq] = std::move(pending);
+  ++entry.sent;
+}
+
+}  // namespace
+
 PingRun run_emulated_pings(const Emulation& e, const std::vector<PingTarget>& targets, std::chrono::milliseconds wall,
                            const std::atomic<bool>* stop) {
   PingRun run;
   std::vector<Entry> entries;
+  std::vector<std::string> client_ns;
+  std::vector<Fd> listeners;
+  std::set<std::pair<cluster::PodIndex, std::uint16_t>> listening;
   entries.reserve(targets.size());
   for (const auto& t : targets) {
     const std::string ns = path_of(e, t.from);
-    // ICMP datagram sockets are open to the groups in ping_group_range, per namespace (default none):
-    // the sender's namespace lets every group, as most distributions set it on the host.
-    write_sysctl(ns, "ipv4/ping_group_range", "0 2147483647");
     Entry entry;
     entry.target = &t;
-    entry.socket.fd = socket_in_netns(ns, AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+    if (!t.service) {
+      // ICMP datagram sockets are open to the groups in ping_group_range, per namespace (default
+      // none): the sender's namespace lets every group, as most distributions set it on the host.
+      write_sysctl(ns, "ipv4/ping_group_range", "0 2147483647");
+      entry.socket.fd = socket_in_netns(ns, AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+    }
+    for (auto p : t.endpoints) {
+      if (listening.insert({p, t.target_port}).second) listeners.push_back(listen_in(e.path_of_pod(p), t.target_port));
+    }
     entries.push_back(std::move(entry));
+    client_ns.push_back(ns);
   }
   const auto begin = Clock::now();
   const auto deadline = begin + wall;
@@ -119,35 +205,33 @@ PingRun run_emulated_pings(const Emulation& e, const std::vector<PingTarget>& ta
   for (auto& entry : entries) entry.start = begin;
   std::vector<char> packet, reply(65536);
   auto stopped = [&] { return (stop && stop->load()) || Clock::now() >= deadline; };
+  auto record = [&](Entry& entry, Clock::time_point sent, Clock::time_point now) {
+    run.latency.record(std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count() * 1000);
+    ++entry.answered;
+  };
   Clock::time_point last_send = begin;
+  // What each polled descriptor is: an entry's ICMP socket, an entry's pending connect, a listener.
+  struct Polled {
+    std::size_t entry = 0;
+    std::optional<std::uint16_t> connect;  // the sequence of a pending TCP echo
+    bool listener = false;
+  };
+  std::vector<pollfd> fds;
+  std::vector<Polled> polled;
   while (true) {
     const auto now = Clock::now();
     bool any_sending = false, any_outstanding = false;
     Clock::time_point wake = now + kReplyWait;
     const bool cut = stopped() || budget == 0;
-    for (auto& entry : entries) {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      auto& entry = entries[i];
       if (cut && entry.sending()) run.partial = true;
       for (auto it = entry.outstanding.begin(); it != entry.outstanding.end();) {  // lost
-        it = now - it->second > kReplyWait ? entry.outstanding.erase(it) : std::next(it);
+        it = now - it->second.sent > kReplyWait ? entry.outstanding.erase(it) : std::next(it);
       }
       while (!cut && entry.sending() && entry.next_send() <= now && entry.outstanding.size() < kMaxInFlight && budget > 0) {
-        const auto seq = static_cast<std::uint16_t>(entry.sent);
-        packet.assign(entry.target->size - kIpHeader, 'p');
-        icmphdr header{};
-        header.type = ICMP_ECHO;
-        header.un.echo.sequence = htons(seq);
-        std::memcpy(packet.data(), &header, sizeof header);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_addr.s_addr = htonl(entry.target->address.value);
-        const auto t0 = Clock::now();
-        if (::sendto(entry.socket.fd, packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
-          throw std::runtime_error(entry.target->path + ": sendto " + entry.target->address.to_string() +
-                                   " failed: " + std::strerror(errno));
-        }
-        entry.outstanding[seq] = t0;
-        last_send = t0;
-        ++entry.sent;
+        send_echo(entry, client_ns[i], packet);
+        last_send = Clock::now();
         --budget;
       }
       if (!cut && entry.sending()) {
@@ -158,16 +242,45 @@ PingRun run_emulated_pings(const Emulation& e, const std::vector<PingTarget>& ta
     }
     if (!any_sending && (!any_outstanding || now >= last_send + kReplyWait)) break;
     if (!any_sending) wake = std::min(wake, last_send + kReplyWait);
-    std::vector<pollfd> fds;
-    for (const auto& entry : entries) fds.push_back({entry.socket.fd, POLLIN, 0});
+    fds.clear();
+    polled.clear();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (!entries[i].target->service) {
+        fds.push_back({entries[i].socket.fd, POLLIN, 0});
+        polled.push_back({i, std::nullopt, false});
+        continue;
+      }
+      for (const auto& [seq, pending] : entries[i].outstanding) {
+        fds.push_back({pending.socket->fd, POLLOUT, 0});
+        polled.push_back({i, seq, false});
+      }
+    }
+    for (const auto& l : listeners) {
+      fds.push_back({l.fd, POLLIN, 0});
+      polled.push_back({0, std::nullopt, true});
+    }
     // ppoll: the intervals are often 100 us to 1 ms, below poll's millisecond.
     const auto left = std::max(std::chrono::nanoseconds(0), std::chrono::nanoseconds(wake - Clock::now()));
     const timespec timeout{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
     const int rc = ::ppoll(fds.data(), fds.size(), &timeout, nullptr);
     if (rc < 0 && errno != EINTR) throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
-    for (std::size_t i = 0; rc > 0 && i < fds.size(); ++i) {
-      if (!(fds[i].revents & POLLIN)) continue;
-      auto& entry = entries[i];
+    for (std::size_t k = 0; rc > 0 && k < fds.size(); ++k) {
+      if (!fds[k].revents) continue;
+      if (polled[k].listener) {
+        for (int conn; (conn = ::accept4(fds[k].fd, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) ::close(conn);
+        continue;
+      }
+      auto& entry = entries[polled[k].entry];
+      if (polled[k].connect) {  // the SYN-ACK came back (POLLOUT), or the connection failed
+        const auto t1 = Clock::now();
+        const auto it = entry.outstanding.find(*polled[k].connect);
+        int error = 0;
+        socklen_t length = sizeof error;
+        ::getsockopt(fds[k].fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error == 0 && (fds[k].revents & POLLOUT)) record(entry, it->second.sent, t1);
+        entry.outstanding.erase(it);  // answered or refused: closed either way
+        continue;
+      }
       while (true) {
         const ssize_t n = ::recv(entry.socket.fd, reply.data(), reply.size(), MSG_DONTWAIT);
         const auto t1 = Clock::now();
@@ -178,9 +291,8 @@ PingRun run_emulated_pings(const Emulation& e, const std::vector<PingTarget>& ta
         if (header.type != ICMP_ECHOREPLY) continue;
         const auto it = entry.outstanding.find(ntohs(header.un.echo.sequence));
         if (it == entry.outstanding.end()) continue;
-        run.latency.record(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - it->second).count() * 1000);
+        record(entry, it->second.sent, t1);
         entry.outstanding.erase(it);
-        ++entry.answered;
       }
     }
   }

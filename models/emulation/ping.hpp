@@ -2,11 +2,14 @@
 // The scenario's `traffic.ping` entries for real: ICMP echo requests from an ICMP datagram socket
 // created inside the sender's namespace (socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): the kernel sets
 // the identifier and checksum and hands the socket only its own replies), `count` of them `interval`
-// apart, to a host of the emulation. Round trips go into a histogram reported as Results::ping_latency,
+// apart, to a host of the emulation. To a Service the simulator sends a TCP packet that the endpoint
+// echoes; here each echo is a TCP handshake to the ClusterIP (SYN out through kube-proxy's DNAT,
+// SYN-ACK back, timed to connect's completion, then a RST), the endpoints listening on the target port. Round trips go into a histogram reported as Results::ping_latency,
 // the simulator's ping figure. Bounded: at most kMaxEchoes per run, at most kMaxInFlight unanswered per
 // entry, the wall-clock cap, and a reply wait of kReplyWait after the last request.
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,18 +30,21 @@ struct PingTarget {
   std::string path;         // "traffic.ping[0]"
   std::string description;  // "pod default/client-... -> pod default/server-... 10.244.1.2"
   dataplane::HostRef from;
-  dataplane::HostRef to;
+  std::optional<dataplane::HostRef> to;  // a host; none for a Service
   net::Ipv4 address;        // the destination address the requests go to
+  // A Service ping: its ClusterIP port, the endpoints' target port and the endpoints that listen.
+  std::optional<cluster::ServiceIndex> service;
+  std::uint16_t port = 0, target_port = 0;
+  std::vector<cluster::PodIndex> endpoints;
   std::uint32_t count = 1;
   std::chrono::nanoseconds interval{0};
   std::uint32_t size = 64;  // IP packet size: 20 B header, 8 B ICMP header, size - 28 B of data
 };
 
 // The scenario's ping entries resolved against the cluster. Throws scenario::ScenarioError at the
-// entry's file:line:col for an endpoint that names nothing, a sender that is not a host, and a
-// destination that no namespace of the emulation owns (a Service: the simulator answers a TCP
-// packet there, which an ICMP echo cannot stand in for; an address nobody owns: emulate sends no
-// packet outside its namespaces).
+// entry's file:line:col for an endpoint that names nothing, a sender that is not a host, a
+// destination address that no namespace of the emulation owns (emulate sends no packet outside its
+// namespaces), and a Service ping that sets `size` (a handshake's packets have the size TCP gives them).
 std::vector<PingTarget> plan_pings(const scenario::ScenarioSpec& spec, const cluster::Cluster& cluster);
 
 struct PingOutcome {
