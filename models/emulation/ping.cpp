@@ -181,7 +181,7 @@ PingRun run_emulated_pings(const Emulation& e, const std::vector<PingTarget>& ta
   std::vector<Entry> entries;
   std::vector<std::string> client_ns;
   std::vector<Fd> listeners;
-  std::set<std::pair<cluster::PodIndex, std::uint16_t>> listening;
+  std::set<std::pair<std::string, std::uint16_t>> listening;  // namespace (hostNetwork pods share one), port
   entries.reserve(targets.size());
   for (const auto& t : targets) {
     const std::string ns = path_of(e, t.from);
@@ -194,7 +194,8 @@ PingRun run_emulated_pings(const Emulation& e, const std::vector<PingTarget>& ta
       entry.socket.fd = socket_in_netns(ns, AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
     }
     for (auto p : t.endpoints) {
-      if (listening.insert({p, t.target_port}).second) listeners.push_back(listen_in(e.path_of_pod(p), t.target_port));
+      const auto at = e.path_of_pod(p);
+      if (listening.insert({at, t.target_port}).second) listeners.push_back(listen_in(at, t.target_port));
     }
     entries.push_back(std::move(entry));
     client_ns.push_back(ns);
