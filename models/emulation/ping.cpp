@@ -275,6 +275,7 @@ PingRun run_emulated_pings(const Emulation& e, const std::vector<PingTarget>& ta
       if (polled[k].connect) {  // the SYN-ACK came back (POLLOUT), or the connection failed
         const auto t1 = Clock::now();
         const auto it = entry.outstanding.find(*polled[k].connect);
+        if (it == entry.outstanding.end()) continue;
         int error = 0;
         socklen_t length = sizeof error;
         ::getsockopt(fds[k].fd, SOL_SOCKET, SO_ERROR, &error, &length);

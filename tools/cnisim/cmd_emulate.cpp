@@ -44,7 +44,7 @@ void print_latency(std::ostream& out, const dataplane::Results& emulated, const 
         << " calls completed, " << emulated.calls_failed << " failed, " << emulated.calls_cut_off << " cut off, "
         << emulated.chains_completed << " chains" << (emulated.partial ? "; stopped by the time cap" : "") << "):\n";
   } else {
-    out << "\nPings over real ICMP" << (emulated.partial ? " (stopped by the time cap)" : "") << ":\n";
+    out << "\nPings (ICMP echo; to a Service, TCP handshakes)" << (emulated.partial ? ", stopped by the time cap" : "") << ":\n";
   }
   out << "  latency (us)    emulated p50 / p90 / p99 / max";
   if (simulated) out << "      simulated p50 / p90 / p99 / max";
