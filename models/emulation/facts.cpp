@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "models/emulation/emulator.hpp"
+#include "models/emulation/ping.hpp"
 #include "models/emulation/process.hpp"
 
 namespace cnisim::emulation {
@@ -27,33 +28,6 @@ using asio::ip::udp;
 using dataplane::HostRef;
 
 constexpr int kWaitMs = 2000;
-
-net::Ipv4 address_of(const cluster::Cluster& c, HostRef h) {
-  switch (h.kind) {
-    case HostRef::Kind::Pod: return c.pods()[h.index].ip;
-    case HostRef::Kind::Node: return c.nodes()[h.index].ip;
-    case HostRef::Kind::External: return c.externals()[h.index].ip;
-  }
-  return {};
-}
-
-std::string name_of(const cluster::Cluster& c, HostRef h) {
-  switch (h.kind) {
-    case HostRef::Kind::Pod: return "pod " + c.pod_namespace(h.index) + "/" + c.pod_name(h.index);
-    case HostRef::Kind::Node: return "node " + c.nodes()[h.index].name;
-    case HostRef::Kind::External: return c.externals()[h.index].name;
-  }
-  return "?";
-}
-
-std::string path_of(const Emulation& e, HostRef h) {
-  switch (h.kind) {
-    case HostRef::Kind::Pod: return e.path_of_pod(h.index);
-    case HostRef::Kind::Node: return e.path_of_node(h.index);
-    case HostRef::Kind::External: return e.path_of_external(h.index);
-  }
-  return {};
-}
 
 asio::ip::address_v4 to_asio(net::Ipv4 ip) { return asio::ip::address_v4(ip.value); }
 net::Ipv4 from_asio(const asio::ip::address& a) { return net::Ipv4(a.to_v4().to_uint()); }
@@ -101,6 +75,33 @@ std::vector<std::string> conntrack_lines(const std::string& ns_path, net::Ipv4 c
 }
 
 }  // namespace
+
+net::Ipv4 address_of(const cluster::Cluster& c, HostRef h) {
+  switch (h.kind) {
+    case HostRef::Kind::Pod: return c.pods()[h.index].ip;
+    case HostRef::Kind::Node: return c.nodes()[h.index].ip;
+    case HostRef::Kind::External: return c.externals()[h.index].ip;
+  }
+  return {};
+}
+
+std::string name_of(const cluster::Cluster& c, HostRef h) {
+  switch (h.kind) {
+    case HostRef::Kind::Pod: return "pod " + c.pod_namespace(h.index) + "/" + c.pod_name(h.index);
+    case HostRef::Kind::Node: return "node " + c.nodes()[h.index].name;
+    case HostRef::Kind::External: return c.externals()[h.index].name;
+  }
+  return "?";
+}
+
+std::string path_of(const Emulation& e, HostRef h) {
+  switch (h.kind) {
+    case HostRef::Kind::Pod: return e.path_of_pod(h.index);
+    case HostRef::Kind::Node: return e.path_of_node(h.index);
+    case HostRef::Kind::External: return e.path_of_external(h.index);
+  }
+  return {};
+}
 
 std::vector<ProbePair> choose_pairs(const cluster::Cluster& c) {
   std::vector<ProbePair> pairs;
@@ -323,6 +324,70 @@ PairResult compare_pair(const Emulation& e, const scenario::CostProfile& profile
     }
   }
   return r;
+}
+
+namespace json = boost::json;
+
+json::object to_json(const Facts& f, bool service) {
+  auto text_or_null = [&](const std::string& text) { return f.reached ? json::value(text) : json::value(nullptr); };
+  json::object o;
+  o["reached"] = f.reached;
+  o["answered"] = f.answered;
+  o["sourceSeen"] = text_or_null(f.sourceSeen.to_string());
+  o["snat"] = f.snat;
+  o["ttlAtArrival"] = f.reached && f.ttl >= 0 ? json::value(f.ttl) : json::value(nullptr);
+  o["receivedBy"] = text_or_null(f.answeredBy);
+  o["receivedAt"] = text_or_null(f.answeredAt.to_string());
+  o["dnatTarget"] = service ? text_or_null(f.answeredAt.to_string()) : json::value(nullptr);
+  o["note"] = f.note;
+  return o;
+}
+
+json::object to_json(const PairResult& r) {
+  const bool service = r.pair.service.has_value();
+  json::object o;
+  o["kind"] = r.pair.kind;
+  o["description"] = r.pair.description;
+  o["agree"] = r.differences.empty();
+  json::array differences;
+  for (const auto& d : r.differences) differences.push_back(json::string(d));
+  o["differences"] = std::move(differences);
+  o["simulated"] = to_json(r.simulated, service);
+  o["observed"] = to_json(r.observed, service);
+  json::array conntrack;
+  for (const auto& line : r.observed.conntrack) conntrack.push_back(json::string(line));
+  o["observedConntrack"] = std::move(conntrack);
+  return o;
+}
+
+json::object emulation_json(const cluster::Cluster& c, const EmulationPlan& plan, const std::vector<std::string>& not_emulated_lines,
+                            const std::vector<PairResult>& pairs, const PingRun* pings) {
+  json::object o;
+  o["plugin"] = std::string(cluster::to_string(c.plugin_kind()));
+  o["namespaces"] = plan.namespaces.size();
+  json::array not_emulated, choices, pair_rows;
+  for (const auto& line : not_emulated_lines) not_emulated.push_back(json::string(line));
+  for (const auto& line : plan.emulationChoices) choices.push_back(json::string(line));
+  std::size_t agreeing = 0;
+  for (const auto& r : pairs) {
+    agreeing += r.differences.empty() ? 1 : 0;
+    pair_rows.push_back(to_json(r));
+  }
+  o["notEmulated"] = std::move(not_emulated);
+  o["emulationChoices"] = std::move(choices);
+  o["pairsAgreeing"] = agreeing;
+  o["pairsDisagreeing"] = pairs.size() - agreeing;
+  o["pairs"] = std::move(pair_rows);
+  if (pings) {
+    json::array entries;
+    for (const auto& e : pings->entries) {
+      entries.push_back(json::object{{"entry", e.path}, {"description", e.description}, {"sent", e.sent}, {"answered", e.answered}});
+    }
+    o["ping"] = std::move(entries);
+  } else {
+    o["ping"] = nullptr;
+  }
+  return o;
 }
 
 }  // namespace cnisim::emulation

@@ -3,6 +3,7 @@
 // namespaces, and what the kernel did to it (the source address the server saw, the TTL at arrival,
 // which pod answered a Service address, whether SNAT happened); beside them the same facts from the
 // model (dataplane::Network, the engine `cnisim trace` uses), so that the two can be compared.
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,12 @@ struct PairResult {
   std::vector<std::string> differences;
 };
 
+// A host of the cluster: its address, its name in the output ("pod default/nginx-...", "node
+// aks-...", "vm-in-vnet") and the namespace that stands for it.
+net::Ipv4 address_of(const cluster::Cluster& cluster, dataplane::HostRef host);
+std::string name_of(const cluster::Cluster& cluster, dataplane::HostRef host);
+std::string path_of(const Emulation& emulation, dataplane::HostRef host);
+
 // The pairs of seed-walkthrough's kinds that the cluster has: pod to pod on the same node and across
 // nodes, pod to VM, VM to pod, pod to Service, pod to internet host. Pods that are not hostNetwork.
 std::vector<ProbePair> choose_pairs(const cluster::Cluster& cluster);
@@ -55,5 +62,18 @@ Facts observe_pair(const Emulation& emulation, const ProbePair& pair);
 PairResult compare_pair(const Emulation& emulation, const scenario::CostProfile& profile, const ProbePair& pair);
 
 inline constexpr std::uint16_t kProbePort = 7000;
+
+struct EmulationPlan;
+struct PingRun;
+
+// JSON of what was observed (docs/results.schema.json, $defs emulation, pair and facts).
+boost::json::object to_json(const Facts& facts, bool service);
+boost::json::object to_json(const PairResult& result);
+// The `emulation` object of `cnisim emulate -o json`: the plugin, the plan's namespace count, what is
+// not emulated (the plan's list and the command's own, e.g. traffic it does not run) and how the rest
+// is stood in for, every pair, and the ping entries (null: none ran).
+boost::json::object emulation_json(const cluster::Cluster& cluster, const EmulationPlan& plan,
+                                   const std::vector<std::string>& not_emulated, const std::vector<PairResult>& pairs,
+                                   const PingRun* pings);
 
 }  // namespace cnisim::emulation

@@ -67,6 +67,9 @@ std::string probability(std::size_t k, std::size_t n) {
 }
 
 constexpr const char* kFromNicMark = "0x4000/0x4000";
+// kube-proxy's KUBE-MARK-MASQ for hairpin traffic (a pod calling a Service that picks the pod itself);
+// another bit than kFromNicMark, which the mangle table sets.
+constexpr const char* kHairpinMark = "0x2000/0x2000";
 
 // A node's netfilter rules: kube-proxy's Service DNAT (KUBE-SERVICES -> KUBE-SVC-i -> KUBE-SEP-i-k,
 // random choice as kube-proxy's iptables mode does) and ip-masq-agent's masquerade, rule for rule
@@ -100,10 +103,15 @@ std::string node_iptables(const Cluster& c, cluster::NodeIndex n) {
                (k + 1 < endpoints.size() ? " -m statistic --mode random --probability " + probability(k, endpoints.size())
                                          : std::string()) +
                " -j " + sep + "\n";
+      // Hairpin, as kube-proxy writes it: an endpoint calling its own Service is masqueraded, or it
+      // would receive a packet from its own address (a martian: dropped).
+      rules += "-A " + sep + " -s " + c.pods()[endpoints[k]].ip.to_string() + "/32 -j MARK --set-xmark " +
+               kHairpinMark + "\n";
       rules += "-A " + sep + " -p " + protocol_flag(rule.protocol) + " -j DNAT --to-destination " +
                c.pods()[endpoints[k]].ip.to_string() + ":" + std::to_string(rule.targetPort) + "\n";
     }
   }
+  rules += std::string("-A POSTROUTING -m mark --mark ") + kHairpinMark + " -j MASQUERADE\n";
   rules += "-A POSTROUTING -o eth0 -j CNISIM-MASQ\n";
   rules += std::string("-A CNISIM-MASQ -m mark --mark ") + kFromNicMark + " -j RETURN\n";
   rules += "-A CNISIM-MASQ -s " + node.ip.to_string() + "/32 -j RETURN\n";
@@ -112,6 +120,16 @@ std::string node_iptables(const Cluster& c, cluster::NodeIndex n) {
              (m.action == cluster::SnatAction::KeepPodIp ? "RETURN" : "MASQUERADE") + "\n";
   }
   return mangle + "*nat\n" + chains + rules + "COMMIT\n" + filter + "COMMIT\n";
+}
+
+// Proxy ARP on a port, answering at once. Linux delays a proxied answer to a broadcast ARP request
+// by a random time up to neigh/<dev>/proxy_delay (default 80 centiseconds: pneigh_enqueue in
+// net/core/neighbour.c), so the first packet from each pod or host to a proxied address (the pods'
+// gateway 169.254.1.1 under azure and overlay, other hosts on the VNet) waited up to 0.8 s. Azure's
+// SDN answers ARP at once; so does the emulation.
+void proxy_arp(NamespacePlan& ns, const std::string& port) {
+  ns.sysctls.push_back({"ipv4/conf/" + port + "/proxy_arp", "1"});
+  ns.sysctls.push_back({"ipv4/neigh/" + port + "/proxy_delay", "0"});
 }
 
 void base_sysctls(NamespacePlan& ns, bool forwarding) {
@@ -126,7 +144,18 @@ void base_sysctls(NamespacePlan& ns, bool forwarding) {
 }  // namespace
 
 bool can_emulate(cluster::PluginKind kind) {
-  return kind == cluster::PluginKind::Kubenet || kind == cluster::PluginKind::AzureNodeSubnet;
+  return kind == cluster::PluginKind::Kubenet || kind == cluster::PluginKind::AzureNodeSubnet ||
+         kind == cluster::PluginKind::AzureOverlay;
+}
+
+std::string cannot_emulate_message(cluster::PluginKind kind) {
+  const std::string why = kind == cluster::PluginKind::Cilium
+                              ? "its data path is eBPF programs in the kernel, which cnisim does not model as tables to render"
+                              : "AKS installs no CNI, so the pod network is the user's own; cnisim models it as a "
+                                "generic encapsulating overlay (overlay0) whose tunnel it does not render";
+  return "plugin " + std::string(cluster::to_string(kind)) + " cannot be emulated: " + why +
+         "\n  hint: emulate runs kubenet, azure (node subnet) and overlay: --plugin kubenet, --plugin azure or "
+         "--plugin overlay";
 }
 
 std::size_t namespaces_needed(const Cluster& c) {
@@ -137,11 +166,7 @@ std::size_t namespaces_needed(const Cluster& c) {
 
 EmulationPlan render(const Cluster& c, const std::string& prefix) {
   const auto kind = c.plugin_kind();
-  if (!can_emulate(kind)) {
-    throw std::invalid_argument("plugin " + std::string(cluster::to_string(kind)) +
-                                " cannot be emulated yet\n  hint: emulate runs kubenet and azure (node subnet): "
-                                "--plugin kubenet or --plugin azure");
-  }
+  if (!can_emulate(kind)) throw std::invalid_argument(cannot_emulate_message(kind));
   if (const auto needed = namespaces_needed(c); needed > kMaxNamespaces) {
     throw std::invalid_argument("this cluster needs " + std::to_string(needed) + " network namespaces (" +
                                 std::to_string(c.nodes().size()) + " nodes, their pods, the VNet and " +
@@ -186,14 +211,14 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       v.ipBatch.push_back("link add " + port + " type veth peer name eth0 netns " + plan.full_name(plan.nodeNs[n]));
       v.ipBatch.push_back("addr add " + gateway.to_string() + "/32 dev " + port);
       v.ipBatch.push_back("link set " + port + " up");
-      v.sysctls.push_back({"ipv4/conf/" + port + "/proxy_arp", "1"});
+      proxy_arp(v, port);
     }
     for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
       const auto port = vnet_port_of_external(e);
       v.ipBatch.push_back("link add " + port + " type veth peer name eth0 netns " + plan.full_name(plan.externalNs[e]));
       v.ipBatch.push_back("addr add " + gateway.to_string() + "/32 dev " + port);
       v.ipBatch.push_back("link set " + port + " up");
-      v.sysctls.push_back({"ipv4/conf/" + port + "/proxy_arp", "1"});
+      proxy_arp(v, port);
     }
     base_sysctls(v, true);
     // Where Azure hands a packet for an address: the owner's NIC (a pod's: its node's NIC).
@@ -222,7 +247,10 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
     for (auto id : azure.ids()) {
       const auto& r = azure.route(id);
       if (best[r.prefix] != id) continue;
-      if (r.next_hop.type == NextHopType::VirtualAppliance) {
+      // A VirtualAppliance route, or a VnetLocal one naming a next hop (overlay: Azure's routing domain
+      // knows each node's pod CIDR): via that address's NIC.
+      if (r.next_hop.type == NextHopType::VirtualAppliance ||
+          (r.next_hop.type == NextHopType::VnetLocal && r.next_hop.ip.value)) {
         const auto [port, via] = port_of_owner(r.next_hop.ip, false);
         if (!port.empty() && via.empty()) {
           v.ipBatch.push_back("route add " + r.prefix.to_string() + " via " + r.next_hop.ip.to_string() + " dev " + port +
@@ -238,8 +266,10 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
     auto owner_route = [&](Ipv4 ip) {
       const auto found = azure.lookup(ip);
       if (!found.found()) return;
-      const auto type = azure.route(found.route).next_hop.type;
+      const auto& hop = azure.route(found.route).next_hop;
+      const auto type = hop.type;
       if (type != NextHopType::VnetLocal && type != NextHopType::Internet) return;
+      if (type == NextHopType::VnetLocal && hop.ip.value) return;  // delivered by its prefix's route above
       const auto [port, via] = port_of_owner(ip, type == NextHopType::Internet);
       if (port.empty()) return;
       v.ipBatch.push_back("route replace " + ip.to_string() + "/32" + (via.empty() ? "" : " via " + via) + " dev " + port +
@@ -273,9 +303,13 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       if (c.host_network(p)) continue;
       const auto veth = host_veth(c, p);
       ns.ipBatch.push_back("link add " + veth + " type veth peer name eth0 netns " + plan.full_name(plan.podNs[p]));
-      if (kubenet) ns.ipBatch.push_back("link set " + veth + " master " + std::string(c.plugin().bridge_name()));
+      if (kubenet) {
+        ns.ipBatch.push_back("link set " + veth + " master " + std::string(c.plugin().bridge_name()));
+        // kubenet runs the bridge CNI plugin with hairpinMode: a hairpin packet goes back out its port.
+        ns.ipBatch.push_back("link set " + veth + " type bridge_slave hairpin on");
+      }
       ns.ipBatch.push_back("link set " + veth + " up");
-      if (!kubenet) ns.sysctls.push_back({"ipv4/conf/" + veth + "/proxy_arp", "1"});
+      if (!kubenet) proxy_arp(ns, veth);
     }
     add_kernel_routes(ns, c.node_route_table(n));
     base_sysctls(ns, true);
@@ -309,17 +343,26 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       "Azure's SDN itself (VFP, the host agents, ACCELNET/SR-IOV NICs): stood in for by the vnet namespace's Linux routing",
       "the SmartNIC / SR-IOV data path and every cost figure: the kernel here runs on veth pairs, so latencies are this "
       "machine's, not Azure's",
-      "Cilium eBPF (not rendered: emulate covers kubenet and azure node subnet)",
+      "Cilium eBPF (not rendered: emulate covers kubenet, azure node subnet and overlay)",
       "the cloud's wire server, IMDS and DNS (their routes are installed, nobody answers)",
   };
+  if (kind == cluster::PluginKind::AzureOverlay) {
+    plan.notEmulated.push_back(
+        "Azure CNI Overlay's routing domain (how Azure's SDN learns and delivers each node's pod CIDR, "
+        "without encapsulation): stood in for by the vnet namespace routing each node's pod /24 to that node");
+  }
   plan.emulationChoices = {
-      "vnet namespace: the Azure route table as Linux routes (VirtualAppliance -> via the appliance, VnetLocal and "
-      "Internet -> a /32 per owner, else blackhole); proxy ARP on every port, as Azure answers every ARP",
+      "vnet namespace: the Azure route table as Linux routes (VirtualAppliance, and VnetLocal naming a next hop as "
+      "overlay's pod CIDRs do -> via that address; other VnetLocal and Internet -> a /32 per owner, else blackhole); "
+      "proxy ARP on every port with proxy_delay 0, as Azure answers every ARP at once",
       "vnet namespace: TTL +1 in mangle PREROUTING, because Azure's SDN does not decrement the TTL and Linux forwarding does",
       std::string("kube-proxy ") + std::string(cluster::to_string(c.service_dnat().mode)) +
-          " rendered as iptables DNAT chains (random endpoint choice)",
+          " rendered as iptables DNAT chains (random endpoint choice), with kube-proxy's hairpin masquerade (an endpoint "
+          "calling its own Service is seen from the node's address; the model has no hairpin rule)" +
+          (kubenet ? " and hairpin mode on the cbr0 ports, as kubenet's bridge plugin sets" : ""),
       kubenet ? "kubenet: cbr0 with bridge-nf-call-iptables=1, as kube-proxy requires"
-              : "azure: proxy ARP on the host veths answers the pods' gateway 169.254.1.1",
+              : std::string(cluster::to_string(kind)) +
+                    ": no bridge; proxy ARP (proxy_delay 0) on the host veths answers the pods' gateway 169.254.1.1",
       "external hosts: one address, `default dev eth0`",
   };
   return plan;

@@ -2,7 +2,8 @@
 // From the built cluster (cluster::build_cluster) to what the Linux kernel is given: one network
 // namespace per node and per pod (hostNetwork pods share their node's), one "vnet" namespace standing
 // for Azure's SDN (a router holding the cluster's Azure route table), one per external endpoint;
-// `ip -batch` input per namespace (veth pairs, the kubenet bridge, addresses, the model's routes),
+// `ip -batch` input per namespace (veth pairs, the kubenet bridge or azure's and overlay's routed
+// veths, addresses, the model's routes),
 // sysctls, and iptables-restore input (ip-masq-agent's masquerade rules and kube-proxy's Service DNAT,
 // both from the model's own rule tables). Nothing refers to the root namespace.
 #include <string>
@@ -38,8 +39,11 @@ struct EmulationPlan {
 
 // How many namespaces the cluster needs: nodes + pods that are not hostNetwork + the VNet + externals.
 std::size_t namespaces_needed(const cluster::Cluster& cluster);
-// The plugins that can be rendered (kubenet, azure node subnet); others throw std::invalid_argument.
+// The plugins that can be rendered (kubenet, azure node subnet, overlay); render throws
+// std::invalid_argument with cannot_emulate_message for the others (cilium, none).
 bool can_emulate(cluster::PluginKind kind);
+// Why the plugin cannot be emulated, and the hint (the plugins that can).
+std::string cannot_emulate_message(cluster::PluginKind kind);
 // Throws std::invalid_argument for a plugin that cannot be emulated or a cluster over kMaxNamespaces.
 EmulationPlan render(const cluster::Cluster& cluster, const std::string& prefix);
 // The whole plan as text (for `cnisim emulate --dry-run` and the tests).

@@ -1,7 +1,11 @@
-// The agreement test: for each kind of pair in seed-walkthrough, under kubenet and under azure, one
+// The agreement test: for each kind of pair in seed-walkthrough, under kubenet, azure and overlay, one
 // real packet through the kernel must show what the model's trace says (source seen, SNAT, TTL at
 // arrival, which host received it, a Service's DNAT to one of its endpoints, the reply coming back).
 #include <catch2/catch.hpp>
+
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "models/emulation/emulator.hpp"
 #include "models/emulation/facts.hpp"
@@ -14,8 +18,13 @@ using namespace cnisim::emulation::testing;
 
 namespace {
 
-void check_agreement(const std::string& file, const std::vector<std::string>& expected_kinds) {
-  const auto spec = scenario::load_scenario_file(scenario_path(file));
+scenario::ScenarioSpec seed_under(const std::string& file, std::optional<cluster::PluginKind> plugin = {}) {
+  auto spec = scenario::load_scenario_file(scenario_path(file));
+  if (plugin) scenario::apply_plugin(spec, *plugin);
+  return spec;
+}
+
+void check_agreement(const scenario::ScenarioSpec& spec, const std::vector<std::string>& expected_kinds) {
   const auto profile = workload::effective_profile(spec);
   const auto c = cluster::build_cluster(spec);
   const auto pairs = choose_pairs(c);
@@ -39,6 +48,14 @@ void check_agreement(const std::string& file, const std::vector<std::string>& ex
   REQUIRE(namespaces_with_prefix(prefix) == 0);
 }
 
+// The model's facts for every pair of the cluster, with the scenario's profile.
+std::vector<std::pair<ProbePair, Facts>> model_facts(const scenario::ScenarioSpec& spec, const cluster::Cluster& c) {
+  const auto profile = workload::effective_profile(spec);
+  std::vector<std::pair<ProbePair, Facts>> facts;
+  for (const auto& pair : choose_pairs(c)) facts.emplace_back(pair, simulate_pair(c, profile, pair));
+  return facts;
+}
+
 const std::vector<std::string> kSeedKinds = {"pod to pod, same node", "pod to pod, across nodes", "pod to VM",
                                              "VM to pod", "pod to internet host", "pod to Service"};
 
@@ -46,20 +63,38 @@ const std::vector<std::string> kSeedKinds = {"pod to pod, same node", "pod to po
 
 TEST_CASE("Under kubenet the kernel agrees with the model on every kind of pair of the seed walkthrough") {
   if (!skip_without_namespaces().empty()) return;
-  check_agreement("seed-walkthrough.yaml", kSeedKinds);
+  check_agreement(seed_under("seed-walkthrough.yaml"), kSeedKinds);
 }
 
 TEST_CASE("Under azure the kernel agrees with the model on every kind of pair of the seed walkthrough") {
   if (!skip_without_namespaces().empty()) return;
-  check_agreement("seed-walkthrough-azure.yaml", kSeedKinds);
+  check_agreement(seed_under("seed-walkthrough-azure.yaml"), kSeedKinds);
+}
+
+TEST_CASE("Under overlay the kernel agrees with the model on every kind of pair of the seed walkthrough") {
+  if (!skip_without_namespaces().empty()) return;
+  check_agreement(seed_under("seed-walkthrough.yaml", cluster::PluginKind::AzureOverlay), kSeedKinds);
+}
+
+TEST_CASE("The model's own facts under overlay: pods keep their address inside the pod CIDR and leave it with the node's") {
+  const auto spec = seed_under("seed-walkthrough.yaml", cluster::PluginKind::AzureOverlay);
+  const auto c = cluster::build_cluster(spec);
+  for (const auto& [pair, f] : model_facts(spec, c)) {
+    INFO(pair.kind);
+    REQUIRE(f.reached);
+    REQUIRE(f.answered);
+    const bool leaves_pod_cidr = pair.kind == "pod to VM" || pair.kind == "pod to internet host";
+    REQUIRE(f.snat == leaves_pod_cidr);
+    if (leaves_pod_cidr) REQUIRE(f.sourceSeen == c.nodes()[c.pods()[pair.from.index].node].ip);
+    if (pair.kind == "pod to pod, across nodes") REQUIRE(f.ttl == 62);
+    if (pair.kind == "pod to pod, same node") REQUIRE(f.ttl == 63);  // routed through the node, no bridge
+  }
 }
 
 TEST_CASE("The model's own facts for the seed walkthrough: kubenet masquerades to the VM, azure does not") {
-  const auto spec = scenario::load_scenario_file(scenario_path("seed-walkthrough.yaml"));
-  const auto profile = workload::effective_profile(spec);
+  const auto spec = seed_under("seed-walkthrough.yaml");
   const auto c = cluster::build_cluster(spec);
-  for (const auto& pair : choose_pairs(c)) {
-    const auto f = simulate_pair(c, profile, pair);
+  for (const auto& [pair, f] : model_facts(spec, c)) {
     INFO(pair.kind);
     REQUIRE(f.reached);
     if (pair.kind == "pod to VM") REQUIRE(f.snat);
@@ -67,9 +102,9 @@ TEST_CASE("The model's own facts for the seed walkthrough: kubenet masquerades t
     if (pair.kind == "pod to pod, across nodes") REQUIRE(f.ttl == 62);
     if (pair.kind == "pod to pod, same node") REQUIRE(f.ttl == 64);
   }
-  auto azure_spec = scenario::load_scenario_file(scenario_path("seed-walkthrough-azure.yaml"));
+  const auto azure_spec = seed_under("seed-walkthrough-azure.yaml");
   const auto a = cluster::build_cluster(azure_spec);
-  for (const auto& pair : choose_pairs(a)) {
-    if (pair.kind == "pod to VM") REQUIRE_FALSE(simulate_pair(a, profile, pair).snat);
+  for (const auto& [pair, f] : model_facts(azure_spec, a)) {
+    if (pair.kind == "pod to VM") REQUIRE_FALSE(f.snat);
   }
 }
