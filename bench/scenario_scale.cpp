@@ -198,17 +198,7 @@ int main(int argc, char** argv) {
       "case", po::value(&only), "run only this case (repeatable): small, kubenet-40, kubenet-400-2ms, "
                                 "kubenet-400-20ms, azure-400-2ms, overlay-5000");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "scenario_scale: " << e.what() << "\n" << options;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << options;
-    return 0;
-  }
+  if (const auto rc = cnisim::bench::parse_command_line(argc, argv, options, "scenario_scale", vm)) return *rc;
   using scenario::aks::kOverlayDefaultMaxPods;
   using scenario::aks::kOverlayMaxNodes;
   const std::vector<ScaleCase> cases = {

@@ -51,7 +51,7 @@ TEST_CASE("a failed CNISIM_CHECK prints file and line and the condition and abor
   });
   REQUIRE(WIFSIGNALED(r.status));
   CHECK(WTERMSIG(r.status) == SIGABRT);
-  CHECK_THAT(r.err, Catch::Contains("tests/sim/check_probe_on.cpp:11: CNISIM_CHECK failed: (++*evaluations, value > 0)"));
+  CHECK_THAT(r.err, Catch::Contains("tests/sim/check_probe_body.inc:9: CNISIM_CHECK failed: (++*evaluations, value > 0)"));
   CHECK_THAT(r.err, Catch::Contains("(in checked_on)"));
 }
 
