@@ -37,8 +37,12 @@ class RadixHeapQueue {
   void push(const Entry& e) {
     const auto key = static_cast<std::uint64_t>(e.time);
     CNISIM_CHECK(e.time >= 0 && key >= last_);
-    put(e, key);
-    if (peek_valid_ && key != last_) peek_ = std::min(peek_, key);
+    const std::size_t b = put(e, key);
+    if (peek_valid_ && b != 0 && key < peek_) {  // the new minimum outside bucket 0 (an equal key pops later)
+      peek_ = key;
+      peek_bucket_ = b;
+      peek_pos_ = buckets_[b].size() - 1;
+    }
     ++size_;
   }
 
@@ -62,11 +66,14 @@ class RadixHeapQueue {
     return static_cast<std::int64_t>(min_outside_front());
   }
 
-  // The entry that pop() returns next if it is already at the front (no split needed), else nullptr:
-  // the caller can prefetch its record while it runs the current event. Splitting here would move
-  // last_ past the current event's time, below which that event may still schedule.
-  const Entry* next_at_front() const {
-    return head0_ < buckets_[0].size() ? &buckets_[0][head0_] : nullptr;
+  // The entry that pop() returns next (nullptr when empty), found without splitting a bucket (that
+  // would move last_ past the current event's time, below which that event may still schedule): the
+  // caller prefetches its record while it runs the current event. Valid until the next push or pop.
+  const Entry* next_at_front() {
+    if (head0_ < buckets_[0].size()) return &buckets_[0][head0_];
+    if (size_ == 0) return nullptr;
+    min_outside_front();
+    return &buckets_[peek_bucket_][peek_pos_];
   }
 
   Entry pop() {
@@ -105,11 +112,13 @@ class RadixHeapQueue {
     return 1 + static_cast<std::size_t>(d) * kDigitValues + v;
   }
 
-  void put(const Entry& e, std::uint64_t key) {
+  // Appends e to its bucket and returns the bucket.
+  std::size_t put(const Entry& e, std::uint64_t key) {
     const std::size_t b = bucket_of(key);
     buckets_[b].push_back(e);
     nonempty_[b / 64] |= std::uint64_t{1} << (b % 64);  // bucket 0's bit is set too, never read
     summary_ |= std::uint64_t{1} << (b / 64);
+    return b;
   }
 
   void mark_empty(std::size_t b) {
@@ -129,11 +138,20 @@ class RadixHeapQueue {
     return w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
   }
 
-  // The minimum key outside bucket 0 (there is one), computed once and kept up to date by push().
+  // The minimum key outside bucket 0 (there is one) and where its first entry is, computed once and
+  // kept up to date by push().
   std::uint64_t min_outside_front() {
     if (!peek_valid_) {
+      peek_bucket_ = first_nonempty();
+      const auto& bucket = buckets_[peek_bucket_];
       peek_ = std::numeric_limits<std::uint64_t>::max();
-      for (const auto& e : buckets_[first_nonempty()]) peek_ = std::min(peek_, static_cast<std::uint64_t>(e.time));
+      for (std::size_t k = 0; k < bucket.size(); ++k) {
+        const auto key = static_cast<std::uint64_t>(bucket[k].time);
+        if (key < peek_) {  // strictly: among equal keys the first inserted pops first
+          peek_ = key;
+          peek_pos_ = k;
+        }
+      }
       peek_valid_ = true;
     }
     return peek_;
@@ -152,9 +170,14 @@ class RadixHeapQueue {
     head0_ = 0;
     last_ = min_outside_front();  // the minimum of the first non-empty bucket, hence of all
     peek_valid_ = false;
-    const std::size_t i = first_nonempty();
+    const std::size_t i = peek_bucket_;
     auto& src = buckets_[i];
     mark_empty(i);
+    if (i <= static_cast<std::size_t>(kDigitValues)) {
+      // A digit-0 bucket holds one key, last_'s: it becomes bucket 0 as it is (in order, no copy).
+      front.swap(src);
+      return;
+    }
     // Every entry of bucket i now differs from last_ only in digits below i's, so it lands in a lower
     // bucket: appending never touches src while we walk it.
     if (bases_ != nullptr && size_ > kPrefetchAbove) {
@@ -177,6 +200,8 @@ class RadixHeapQueue {
   std::size_t head0_ = 0;                         // entries of bucket 0 already popped
   std::uint64_t last_ = 0;                        // the last popped key; every pending key is >= it
   std::uint64_t peek_ = 0;                        // when peek_valid_: the minimum key outside bucket 0
+  std::size_t peek_bucket_ = 0;                   // when peek_valid_: the entry with that key that pops
+  std::size_t peek_pos_ = 0;                      //   first, buckets_[peek_bucket_][peek_pos_]
   bool peek_valid_ = false;
   std::size_t size_ = 0;
   const std::vector<const std::byte*>* bases_ = nullptr;

@@ -156,21 +156,32 @@ TEST_CASE("every event queue pops the identical sequence over a million random o
   }
 }
 
-TEMPLATE_TEST_CASE("an event queue names the entry that pop returns next when it is at the front", "[queue][contract]",
-                   BinaryHeapQueue<>, RadixHeapQueue<>) {
+TEMPLATE_TEST_CASE("an event queue names the entry that pop returns next", "[queue][contract]", BinaryHeapQueue<>,
+                   RadixHeapQueue<>) {
   TestType q;
   CHECK(q.next_at_front() == nullptr);
-  for (std::uint32_t s = 1; s <= 200; ++s) q.push({static_cast<std::int64_t>((s * 37) % 50), s, s});
-  std::size_t named = 0;
-  while (!q.empty()) {
-    const auto* next = q.next_at_front();
-    const std::uint32_t expected = next ? next->slot : 0;
-    const auto e = q.pop();
-    if (next) {
-      ++named;
-      CHECK(e.slot == expected);
+  RandomStream rng(11);
+  std::uint64_t seq = 1;
+  std::int64_t now = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    if (rng.uniform_below(2) == 0 || q.empty()) {
+      // Many ties (delays 0 to 3), some far (to reach the upper digits).
+      const auto far = rng.uniform_below(10) == 0;
+      const auto delay = static_cast<std::int64_t>(far ? rng.uniform_below(1u << 30) : rng.uniform_below(4));
+      q.push({now + delay, seq, static_cast<std::uint32_t>(seq)});
+      ++seq;
+    } else {
+      const auto* next = q.next_at_front();
+      REQUIRE(next != nullptr);
+      const std::uint32_t expected = next->slot;
+      const auto e = q.pop();
+      REQUIRE(e.slot == expected);
+      now = e.time;
     }
   }
-  CHECK(named > 100);  // equal times follow one another at the front
+  while (!q.empty()) {
+    const std::uint32_t expected = q.next_at_front()->slot;
+    REQUIRE(q.pop().slot == expected);
+  }
   CHECK(q.next_at_front() == nullptr);
 }
