@@ -139,6 +139,12 @@ boost::json::object run_case(const ScaleCase& c, double duration_ms) {
   row["packet_hops_per_s"] = r.host.packet_hops_per_second;
   row["ns_per_hop"] = r.packet_hops ? r.host.wall_seconds * 1e9 / static_cast<double>(r.packet_hops) : 0.0;
   row["peak_rss_mib"] = static_cast<double>(peak_rss_kib()) / 1024.0;
+  // CPU time of the whole case (both builds and the run): far below wall time when the machine is
+  // shared, which then deflates packet_hops_per_s.
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  row["case_cpu_s"] = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   return row;
 }
 
