@@ -2,10 +2,12 @@
 // Shared output for every benchmark: a human table by default, or with --json one JSON object per
 // line ({"bench":..., "impl":..., ...}) so that scripts can read it. JSON is written by Boost.JSON.
 #include <boost/json.hpp>
+#include <boost/program_options.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,5 +75,24 @@ class BenchReport {
   bool json_;
   std::vector<boost::json::object> rows_;
 };
+
+// Parses a benchmark's command line into vm. Returns the exit code when the program should end now:
+// 2 after a bad option (printed with the options), 0 after --help (the options printed); nullopt to go on.
+inline std::optional<int> parse_command_line(int argc, char** argv, const boost::program_options::options_description& options,
+                                             const std::string& program, boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n" << options;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << options;
+    return 0;
+  }
+  return std::nullopt;
+}
 
 }  // namespace cnisim::bench

@@ -91,17 +91,7 @@ int main(int argc, char** argv) {
   options.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "one JSON object per line")(
       "small", po::bool_switch(&small_only), "only the 400 x 110 kubenet case (seconds, not tens of seconds)");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "build_scale: " << e.what() << "\n" << options;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << options;
-    return 0;
-  }
+  if (const auto rc = cnisim::bench::parse_command_line(argc, argv, options, "build_scale", vm)) return *rc;
   const ScaleCase cases[] = {
       {"kubenet-400x110", "kubenet", "", scenario::aks::kKubenetMaxNodes, scenario::aks::kKubenetDefaultMaxPods,
        "10.244.0.0/14", 0.5, 0},

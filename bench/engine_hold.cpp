@@ -61,17 +61,7 @@ int main(int argc, char** argv) {
       "n", po::value(&only_n), "run only this number of pending events")(
       "impl", po::value<std::string>(), "run only this queue: radix-heap or binary-heap");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "engine_hold: " << e.what() << "\n" << opts;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << opts;
-    return 0;
-  }
+  if (const auto rc = cnisim::bench::parse_command_line(argc, argv, opts, "engine_hold", vm)) return *rc;
   if (events == 0) events = short_mode ? 500'000 : 5'000'000;
   if (short_mode && !vm.count("runs")) runs = 1;
   if (vm.count("impl")) only_impl = vm["impl"].as<std::string>();

@@ -173,17 +173,7 @@ int main(int argc, char** argv) {
       "direct-bits", po::value(&direct_bits), "fix Poptrie's direct index bits (default: automatic)")(
       "seed", po::value(&seed), "seed for tables and destinations");
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "lpm: " << e.what() << "\n" << options;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << options;
-    return 0;
-  }
+  if (const auto rc = cnisim::bench::parse_command_line(argc, argv, options, "lpm", vm)) return *rc;
   const bool short_run = vm.count("short") > 0;
   if (only_routes > 0) sizes = {only_routes};
   if (sizes.empty()) sizes = {8, 64, 400, 5000, 100'000, 1'000'000};

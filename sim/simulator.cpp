@@ -14,14 +14,10 @@ std::string_view to_string(QueueKind kind) {
 
 Simulator::Simulator(QueueKind queue) {
   if (queue == QueueKind::BinaryHeap) {
-    queue_.emplace<BinaryHeapQueue>();
+    queue_.emplace<BinaryHeapQueue<QueueEntry>>();
   } else {
-    std::get<RadixHeapQueue>(queue_).set_prefetch(
-        [](const void* self, std::uint32_t slot) {
-          auto* sim = static_cast<const Simulator*>(self);
-          __builtin_prefetch(&sim->chunks_[slot >> kChunkBits][slot & ((1u << kChunkBits) - 1)]);
-        },
-        this);
+    static_assert(sizeof(Record) == 1u << 6);
+    std::get<RadixHeapQueue<RadixEntry>>(queue_).set_prefetch(&chunk_bases_, kChunkBits, 6);
   }
 }
 
@@ -41,6 +37,7 @@ void Simulator::grow() {
     throw std::length_error("the simulator holds more than 4 billion pending events");
   }
   chunks_.push_back(std::make_unique<Record[]>(1u << kChunkBits));
+  chunk_bases_.push_back(reinterpret_cast<const std::byte*>(chunks_.back().get()));
   free_.reserve(free_.size() + (1u << kChunkBits));
   // Pushed in reverse so that slots are handed out in increasing order.
   for (std::uint32_t i = (1u << kChunkBits); i-- > 0;) free_.push_back(static_cast<std::uint32_t>(base) + i);
@@ -50,10 +47,10 @@ bool Simulator::cancel(EventId id) {
   if (id.seq == 0 || (id.slot >> kChunkBits) >= chunks_.size()) return false;
   Record& r = record(id.slot);
   if (r.seq != id.seq) return false;
-  // The queue entry stays behind and is skipped when it comes up (its seq no longer matches).
+  // The queue entry stays behind and is skipped when it comes up (its record's seq is 0); the slot is
+  // freed then.
   r.seq = 0;
   r.callback.reset();
-  free_.push_back(id.slot);
   --pending_;
   return true;
 }
@@ -63,15 +60,19 @@ void Simulator::run_loop(Q& q, std::int64_t limit) {
   stop_requested_ = false;
   while (!q.empty() && !stop_requested_) {
     if (q.min_time() > limit) break;
-    const QueueEntry e = q.pop();
+    const auto e = q.pop();
     Record& r = record(e.slot);
-    if (r.seq != e.seq) continue;  // cancelled
+    if (r.seq == 0) {  // cancelled
+      free_.push_back(e.slot);
+      continue;
+    }
     now_ = Time::from_ps(e.time);
     r.seq = 0;
     --pending_;
     ++executed_;
     // Fetch the next event's record while this one runs: at 10^5+ pending events it is a cache miss.
-    if (!q.empty()) __builtin_prefetch(&record(q.next_slot()));
+    // (The radix heap also prefetches, further ahead, when it splits a bucket.)
+    if (const auto* next = q.next_at_front()) __builtin_prefetch(&record(next->slot));
     // The slot is released only after the callback returns (or throws): it runs from the slot's storage.
     struct Release {
       std::vector<std::uint32_t>& free;

@@ -1,6 +1,7 @@
 #pragma once
 // The discrete-event engine: an ordinary object (several may live in one process, each on its own
 // thread). It knows nothing of packets: an event is a time and a callback.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -53,7 +54,7 @@ class Simulator {
       throw;
     }
     r.seq = next_seq_++;
-    std::visit([&](auto& q) { q.push(QueueEntry{t.ps(), r.seq, slot}); }, queue_);
+    std::visit([&](auto& q) { push(q, t.ps(), r.seq, slot); }, queue_);
     ++pending_;
     return EventId{r.seq, slot};
   }
@@ -65,7 +66,8 @@ class Simulator {
     return schedule_at(now_ + delay, std::forward<F>(f));
   }
 
-  // Cancels a pending event. Returns false if it already ran, is running, or was cancelled.
+  // Cancels a pending event and destroys its callback. Returns false if it already ran, is running,
+  // or was cancelled.
   bool cancel(EventId id);
 
   // Runs until no event is pending or stop() is called.
@@ -79,10 +81,23 @@ class Simulator {
   std::size_t pending() const { return pending_; }
 
  private:
+  // A record stays with its event until the event's queue entry comes out (also when cancelled), so
+  // a slot is never reused while an entry names it.
   struct alignas(64) Record {
     InlineCallback callback;
-    std::uint64_t seq = 0;  // 0: free or running; else the seq of the pending event in this slot
+    std::uint64_t seq = 0;  // 0: free, running or cancelled; else the seq of the pending event here
   };
+  // The radix heap keeps push order among equal times by itself: its entry is 16 bytes, no seq.
+  struct RadixEntry {
+    std::int64_t time;
+    std::uint32_t slot;
+  };
+  static void push(RadixHeapQueue<RadixEntry>& q, std::int64_t t, std::uint64_t, std::uint32_t slot) {
+    q.push(RadixEntry{t, slot});
+  }
+  static void push(BinaryHeapQueue<QueueEntry>& q, std::int64_t t, std::uint64_t seq, std::uint32_t slot) {
+    q.push(QueueEntry{t, seq, slot});
+  }
   static_assert(sizeof(Record) == 64, "an event record is one cache line");
   static constexpr std::uint32_t kChunkBits = 10;  // records are allocated 1024 at a time, never moved
 
@@ -99,8 +114,9 @@ class Simulator {
   [[noreturn]] void throw_past(Time t) const;
   [[noreturn]] void throw_negative_delay(Time d) const;
 
-  std::variant<RadixHeapQueue, BinaryHeapQueue> queue_;
+  std::variant<RadixHeapQueue<RadixEntry>, BinaryHeapQueue<QueueEntry>> queue_;
   std::vector<std::unique_ptr<Record[]>> chunks_;
+  std::vector<const std::byte*> chunk_bases_;  // chunks_[c].get(), for the radix heap's prefetch
   std::vector<std::uint32_t> free_;
   Time now_;
   std::uint64_t next_seq_ = 1;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever Debian packages cnisim needs that are missing, then configures and builds.
 # Usage: tools/setup.sh [--build-dir DIR] [--build-type Release|Debug|RelWithDebInfo] [--sanitize]
-#                       [--no-build] [-- EXTRA CMAKE ARGS]
+#                       [--no-build] [--targets "T1 T2 ..."] [-- EXTRA CMAKE ARGS]
 # Idempotent; quiet when everything is present. Runs apt-get update at most once per call.
+# --targets builds only those targets (and what they need), e.g. the ThreadSanitizer build in .ci/run.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,6 +11,7 @@ build_dir="$here/build"
 build_type=Release
 sanitize=OFF
 do_build=1
+targets=()
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -17,7 +19,8 @@ while [ $# -gt 0 ]; do
     --build-type) build_type=$2; shift 2 ;;
     --sanitize) sanitize=ON; shift ;;
     --no-build) do_build=0; shift ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    --targets) read -r -a targets <<< "$2"; shift 2 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "setup.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -52,4 +55,8 @@ else
   cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" -DCNISIM_SANITIZE="$sanitize" "${extra[@]}" \
         >/dev/null
 fi
-cmake --build "$build_dir" --parallel "$(nproc)"
+if [ ${#targets[@]} -gt 0 ]; then
+  cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}"
+else
+  cmake --build "$build_dir" --parallel "$(nproc)"
+fi

@@ -11,8 +11,8 @@
 
 using namespace cnisim::sim;
 
-TEMPLATE_TEST_CASE("an event queue pops entries in (time, seq) order", "[queue][contract]", BinaryHeapQueue,
-                   RadixHeapQueue) {
+TEMPLATE_TEST_CASE("an event queue pops entries in (time, seq) order", "[queue][contract]", BinaryHeapQueue<>,
+                   RadixHeapQueue<>) {
   TestType q;
   REQUIRE(q.empty());
   q.push({30, 1, 0});
@@ -29,7 +29,7 @@ TEMPLATE_TEST_CASE("an event queue pops entries in (time, seq) order", "[queue][
 }
 
 TEMPLATE_TEST_CASE("an event queue breaks ties at equal times by scheduling order", "[queue][contract]",
-                   BinaryHeapQueue, RadixHeapQueue) {
+                   BinaryHeapQueue<>, RadixHeapQueue<>) {
   TestType q;
   // Equal times arriving in different buckets: some before, some after the clock reaches them.
   for (std::uint64_t s = 1; s <= 50; ++s) q.push({1000, s, 0});
@@ -43,8 +43,8 @@ TEMPLATE_TEST_CASE("an event queue breaks ties at equal times by scheduling orde
   CHECK(q.empty());
 }
 
-TEMPLATE_TEST_CASE("an event queue accepts pushes at the time just popped", "[queue][contract]", BinaryHeapQueue,
-                   RadixHeapQueue) {
+TEMPLATE_TEST_CASE("an event queue accepts pushes at the time just popped", "[queue][contract]", BinaryHeapQueue<>,
+                   RadixHeapQueue<>) {
   TestType q;
   q.push({7, 1, 0});
   q.push({9, 2, 0});
@@ -57,7 +57,7 @@ TEMPLATE_TEST_CASE("an event queue accepts pushes at the time just popped", "[qu
 }
 
 TEMPLATE_TEST_CASE("an event queue accepts a push below a peeked minimum but above the last pop", "[queue][contract]",
-                   BinaryHeapQueue, RadixHeapQueue) {
+                   BinaryHeapQueue<>, RadixHeapQueue<>) {
   // What run_until does: peek at the next time (beyond its limit), stop, then the clock moves to the
   // limit and new events are scheduled before the peeked one.
   TestType q;
@@ -79,7 +79,7 @@ TEMPLATE_TEST_CASE("an event queue accepts a push below a peeked minimum but abo
 }
 
 TEMPLATE_TEST_CASE("an event queue handles times across the whole int64 range", "[queue][contract]",
-                   BinaryHeapQueue, RadixHeapQueue) {
+                   BinaryHeapQueue<>, RadixHeapQueue<>) {
   TestType q;
   const std::int64_t big = std::numeric_limits<std::int64_t>::max();
   q.push({big, 1, 0});
@@ -93,8 +93,8 @@ TEMPLATE_TEST_CASE("an event queue handles times across the whole int64 range", 
   CHECK(q.empty());
 }
 
-TEMPLATE_TEST_CASE("a cleared event queue is empty and usable", "[queue][contract]", BinaryHeapQueue,
-                   RadixHeapQueue) {
+TEMPLATE_TEST_CASE("a cleared event queue is empty and usable", "[queue][contract]", BinaryHeapQueue<>,
+                   RadixHeapQueue<>) {
   TestType q;
   for (std::uint64_t s = 1; s < 100; ++s) q.push({static_cast<std::int64_t>(s * 7 % 13), s, 0});
   q.clear();
@@ -142,8 +142,8 @@ std::vector<QueueEntry> random_run(std::uint64_t seed, int ops) {
 
 TEST_CASE("every event queue pops the identical sequence over a million random operations", "[queue][random]") {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    const auto ref = random_run<BinaryHeapQueue>(seed, 1'000'000 / 3 + 1);
-    const auto fast = random_run<RadixHeapQueue>(seed, 1'000'000 / 3 + 1);
+    const auto ref = random_run<BinaryHeapQueue<>>(seed, 1'000'000 / 3 + 1);
+    const auto fast = random_run<RadixHeapQueue<>>(seed, 1'000'000 / 3 + 1);
     REQUIRE(ref.size() == fast.size());
     bool same = true;
     for (std::size_t i = 0; i < ref.size() && same; ++i) {
@@ -154,4 +154,34 @@ TEST_CASE("every event queue pops the identical sequence over a million random o
     CHECK(std::is_sorted(ref.begin(), ref.end(),
                          [](const QueueEntry& a, const QueueEntry& b) { return a.time < b.time; }));
   }
+}
+
+TEMPLATE_TEST_CASE("an event queue names the entry that pop returns next", "[queue][contract]", BinaryHeapQueue<>,
+                   RadixHeapQueue<>) {
+  TestType q;
+  CHECK(q.next_at_front() == nullptr);
+  RandomStream rng(11);
+  std::uint64_t seq = 1;
+  std::int64_t now = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    if (rng.uniform_below(2) == 0 || q.empty()) {
+      // Many ties (delays 0 to 3), some far (to reach the upper digits).
+      const auto far = rng.uniform_below(10) == 0;
+      const auto delay = static_cast<std::int64_t>(far ? rng.uniform_below(1u << 30) : rng.uniform_below(4));
+      q.push({now + delay, seq, static_cast<std::uint32_t>(seq)});
+      ++seq;
+    } else {
+      const auto* next = q.next_at_front();
+      REQUIRE(next != nullptr);
+      const std::uint32_t expected = next->slot;
+      const auto e = q.pop();
+      REQUIRE(e.slot == expected);
+      now = e.time;
+    }
+  }
+  while (!q.empty()) {
+    const std::uint32_t expected = q.next_at_front()->slot;
+    REQUIRE(q.pop().slot == expected);
+  }
+  CHECK(q.next_at_front() == nullptr);
 }

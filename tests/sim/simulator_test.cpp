@@ -180,15 +180,18 @@ TEST_CASE("scheduling a small callback does not allocate once the pool is warm",
     }
   };
   for (int i = 0; i < 1000; ++i) sim.schedule_in(rng.exponential(us(1)), Hold{&sim, &rng, &fired});
-  sim.run_until(ms(1));  // warm up: pool and queue buckets reach their steady size
+  // Warm up: the pool and the queue's buckets reach their steady size. The radix heap's 2,049 buckets
+  // (8-bit digits) take ~5 ms of this schedule to reach their high-water marks (seen: ~700
+  // allocations per ms up to 4 ms, then under 40 per ms).
+  sim.run_until(ms(5));
   const auto before = g_allocations;
   const auto fired_before = fired;
-  sim.run_until(ms(5));
+  sim.run_until(ms(9));
   const auto events = fired - fired_before;
   CHECK(events > 1'000'000);
   // Scheduling itself never allocates (callbacks live in pooled records); the radix heap's bucket
   // vectors still grow now and then when one of them reaches a new high-water mark, a number that
-  // is bounded over the whole run. Allow one allocation per 10^4 events (seen: ~1 per 25,000).
+  // is bounded over the whole run. Allow one allocation per 10^4 events (seen: ~1 per 40,000).
   INFO("allocations: " << g_allocations - before << " over " << events << " events");
   CHECK(g_allocations - before <= events / 10'000);
 }
