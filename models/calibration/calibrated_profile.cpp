@@ -66,6 +66,18 @@ CalibratedProfile calibrated_profile(const Calibration& c, const scenario::CostP
       "; the crossing a kubenet pod's packets make to or from the node's stack (everything but a pod on the same "
       "bridge, whose port-to-port crossing is dearer: see the bridge port to port line of the table); conntrack "
       "is charged apart");
+  {
+    // br_netfilter's extra on a port-to-port crossing: what it costs beyond a crossing to the host
+    // (bridge.fixed) and the conntrack lookup the model charges apart.
+    const Quantity* to_host = c.find("bridge");
+    const Quantity* lookup = c.find("conntrackLookup");
+    if (to_host && to_host->measurable && lookup && lookup->measurable) {
+      set("bridgePorts", {&p.bridge_hooks}, {"netfilter.bridgeHooks"}, "netfilter.bridgeHooks", 1,
+          -(to_host->estimate.value + lookup->estimate.value),
+          "; less the bridge-to-host crossing (devices.bridge.fixed) and the conntrack lookup, which the model "
+          "charges on every bridged packet");
+    }
+  }
   set("nodeForward", {&dev(DeviceKind::NodeStack).fixed}, {"devices.nodeStack.fixed"}, "devices.nodeStack", 1,
       -node_lookup_ns, "; less routeLookup.constant.node, which the model charges on top");
   set("conntrackLookup", {&p.conntrack_lookup}, {"netfilter.conntrackLookup"}, "netfilter.conntrackLookup", 1, 0, "");

@@ -1,7 +1,6 @@
 // What each device does with a packet, on the cluster's real tables. The next device is decided
 // only here, only by lookups: the pod's table, the bridge's forwarding database, the node's kernel
 // table (after conntrack and Service DNAT), the Azure route table and the address owners.
-#include <cassert>
 
 #include "models/dataplane/network.hpp"
 
@@ -174,7 +173,7 @@ std::int64_t Network::serve_bridge(DeviceId device, const cluster::Device& d, Pa
   if (from_port) {
     // br_netfilter (bridge-nf-call-iptables=1, which kubenet requires): bridged packets pass
     // conntrack, so replies of a DNATed connection are reverse-translated even between two ports.
-    cost += profile_.conntrack_lookup.ps();
+    cost += profile_.conntrack_lookup.ps() + profile_.bridge_hooks.ps();
     if (auto tracked = conntrack_[d.node].lookup(p.tuple, sim_.now().ps(), p.opens);
         tracked && tracked->tuple != p.tuple) {
       if (t)

@@ -1,9 +1,10 @@
 // The queueing machinery: FIFO servers for devices, serializer + pipe for each link direction.
-// At most one pending event per server, serializer and pipe; states are asserted.
+// At most one pending event per server, serializer and pipe; states are checked (CNISIM_CHECK, on in
+// the sanitizer builds).
 #include "models/dataplane/network.hpp"
 
 #include <algorithm>
-#include <cassert>
+#include "sim/check.hpp"
 
 namespace cnisim::dataplane {
 
@@ -81,7 +82,7 @@ void Network::fifo_push(Fifo& q, PacketId id) {
 
 PacketId Network::fifo_pop(Fifo& q) {
   const PacketId id = q.head;
-  assert(id != kNoPacket);
+  CNISIM_CHECK(id != kNoPacket);
   q.head = pool_[id].next;
   if (q.head == kNoPacket) q.tail = kNoPacket;
   --q.length;
@@ -126,7 +127,7 @@ void Network::arrive(std::uint32_t server, PacketId id) {
 
 void Network::start_service(std::uint32_t server) {
   Server& s = servers_[server];
-  assert(s.state == State::Idle && s.queue.length > 0);
+  CNISIM_CHECK(s.state == State::Idle && s.queue.length > 0);
   s.state = State::Busy;
   const PacketId id = s.queue.head;
   const std::int64_t now = sim_.now().ps();
@@ -141,7 +142,7 @@ void Network::start_service(std::uint32_t server) {
 
 void Network::finish_service(std::uint32_t server) {
   Server& s = servers_[server];
-  assert(s.state == State::Busy);
+  CNISIM_CHECK(s.state == State::Busy);
   const PacketId id = fifo_pop(s.queue);
   s.state = State::Idle;
   const cluster::Device& d = cluster_.devices()[s.device];
@@ -190,7 +191,7 @@ void Network::link_send(std::uint32_t link, PacketId id) {
 
 void Network::start_transmission(std::uint32_t link) {
   LinkState& l = links_[link];
-  assert(l.serializer_state == State::Idle && l.serializer.length > 0);
+  CNISIM_CHECK(l.serializer_state == State::Idle && l.serializer.length > 0);
   l.serializer_state = State::Busy;
   const Packet& p = pool_[l.serializer.head];
   const std::int64_t now = sim_.now().ps();
@@ -203,7 +204,7 @@ void Network::start_transmission(std::uint32_t link) {
 
 void Network::finish_transmission(std::uint32_t link) {
   LinkState& l = links_[link];
-  assert(l.serializer_state == State::Busy);
+  CNISIM_CHECK(l.serializer_state == State::Busy);
   const PacketId id = fifo_pop(l.serializer);
   l.serializer_state = State::Idle;
   if (l.serializer.length > 0) start_transmission(link);
@@ -226,7 +227,7 @@ void Network::pipe_push(std::uint32_t link, PacketId id, std::int64_t arrival_ps
 
 void Network::pipe_arrive(std::uint32_t link) {
   LinkState& l = links_[link];
-  assert(l.pipe_state == State::Busy);
+  CNISIM_CHECK(l.pipe_state == State::Busy);
   const PacketId id = fifo_pop(l.pipe);
   if (l.pipe.length > 0) {
     sim_.schedule_at(sim::ps(pool_[l.pipe.head].stage_ps), [this, link] { pipe_arrive(link); });

@@ -32,8 +32,8 @@ constexpr std::array<std::string_view, kTableKindCount> kTableKeys{"pod", "node"
 constexpr std::array<std::string_view, 2> kDeviceCostKeys{"fixed", "perByte"};
 constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queuePackets"};
 constexpr std::array<std::string_view, 3> kLookupKeys{"model", "constant", "perWork"};
-constexpr std::array<std::string_view, 5> kNetfilterKeys{"conntrackLookup", "conntrackCreate", "natRewrite",
-                                                         "iptablesPerRule", "serviceMapLookup"};
+constexpr std::array<std::string_view, 6> kNetfilterKeys{"conntrackLookup", "conntrackCreate", "natRewrite",
+                                                         "iptablesPerRule", "serviceMapLookup", "bridgeHooks"};
 constexpr std::array<std::string_view, 8> kConntrackTimeoutKeys{
     "tcpTimeoutSynSent", "tcpTimeoutEstablished", "tcpTimeoutTimeWait", "udpTimeout",
     "udpTimeoutStream",  "udpStreamAfter",        "icmpTimeout",        "genericTimeout"};
@@ -123,7 +123,7 @@ class ProfileReader {
     auto fields = r_.mapping(f, kNetfilterKeys, "the netfilter mapping");
     if (!fields) return;
     std::optional<sim::Time>* targets[] = {&p.conntrack_lookup, &p.conntrack_create, &p.nat_rewrite, &p.iptables_per_rule,
-                            &p.service_map_lookup};
+                            &p.service_map_lookup, &p.bridge_hooks};
     for (const auto& c : fields->entries) {
       const auto i =
           std::find(kNetfilterKeys.begin(), kNetfilterKeys.end(), c.key.Scalar()) - kNetfilterKeys.begin();
@@ -201,7 +201,8 @@ void each_leaf(const CostOverrides& o, Fn&& fn) {
     fn("routeLookup.perWork." + std::string(kTableKeys[t]), o.lookup_per_work[t].has_value());
   }
   const std::optional<sim::Time>* netfilter[] = {&o.conntrack_lookup, &o.conntrack_create, &o.nat_rewrite,
-                                                 &o.iptables_per_rule, &o.service_map_lookup};
+                                                 &o.iptables_per_rule, &o.service_map_lookup,
+                                                 &o.bridge_hooks};
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     fn("netfilter." + std::string(kNetfilterKeys[i]), netfilter[i]->has_value());
   }
@@ -337,7 +338,7 @@ std::vector<CostKnob> cost_knobs(CostProfile& p) {
     out.push_back({"routeLookup.perWork." + std::string(kTableKeys[t]), &p.lookup_per_work[t], nullptr});
   }
   sim::Time* netfilter[] = {&p.conntrack_lookup, &p.conntrack_create, &p.nat_rewrite, &p.iptables_per_rule,
-                            &p.service_map_lookup};
+                            &p.service_map_lookup, &p.bridge_hooks};
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out.push_back({"netfilter." + std::string(kNetfilterKeys[i]), netfilter[i], nullptr});
   }
@@ -370,6 +371,7 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.nat_rewrite = o.nat_rewrite.value_or(p.nat_rewrite);
   p.iptables_per_rule = o.iptables_per_rule.value_or(p.iptables_per_rule);
   p.service_map_lookup = o.service_map_lookup.value_or(p.service_map_lookup);
+  p.bridge_hooks = o.bridge_hooks.value_or(p.bridge_hooks);
   p.initial_ttl = o.initial_ttl.value_or(p.initial_ttl);
   const auto timeouts = conntrack_timeouts(p.conntrack);
   for (std::size_t i = 0; i < timeouts.size(); ++i) *timeouts[i] = o.conntrack_timeouts[i].value_or(*timeouts[i]);
@@ -485,7 +487,7 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   }
   out << YAML::EndMap << YAML::Key << "netfilter" << YAML::Value << YAML::BeginMap;
   const sim::Time values[] = {p.conntrack_lookup, p.conntrack_create, p.nat_rewrite, p.iptables_per_rule,
-                              p.service_map_lookup};
+                              p.service_map_lookup, p.bridge_hooks};
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out << YAML::Key << std::string(kNetfilterKeys[i]) << YAML::Value << format_duration(values[i]);
     note("netfilter." + std::string(kNetfilterKeys[i]));

@@ -67,6 +67,7 @@ struct CostProfile {
   sim::Time nat_rewrite;
   sim::Time iptables_per_rule;
   sim::Time service_map_lookup;  // ipvs, nftables verdict map, eBPF service map: one lookup
+  sim::Time bridge_hooks;        // br_netfilter: a bridged (port-to-port) packet's pass through the IP hooks
   std::uint32_t initial_ttl = 64;
   ConntrackSettings conntrack;
   // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
@@ -100,6 +101,7 @@ struct CostOverrides {
   std::optional<sim::Time> nat_rewrite;
   std::optional<sim::Time> iptables_per_rule;
   std::optional<sim::Time> service_map_lookup;
+  std::optional<sim::Time> bridge_hooks;
   std::optional<std::uint32_t> initial_ttl;
   // ConntrackSettings' numbers, in its order: the eight timeouts, then maxPerCore and min.
   std::array<std::optional<sim::Time>, 8> conntrack_timeouts{};

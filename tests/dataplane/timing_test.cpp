@@ -79,7 +79,7 @@ double vnet_mean_time_in_system_us(double rho, std::uint64_t packets) {
   for (auto& d : p.devices) d = {};
   for (auto& l : p.links) l = {sim::DataRate{}, sim::Time::zero(), 1u << 24};
   p.lookup_constant = {};
-  p.conntrack_lookup = p.conntrack_create = p.nat_rewrite = p.iptables_per_rule = p.service_map_lookup = {};
+  p.conntrack_lookup = p.conntrack_create = p.nat_rewrite = p.iptables_per_rule = p.service_map_lookup = p.bridge_hooks = {};
   p.devices[static_cast<std::size_t>(DeviceKind::VnetRouter)].per_byte = sim::ns(1);
   Bench b(PluginKind::Kubenet, p);
   b.network.set_handler(nullptr);
