@@ -153,13 +153,14 @@ Subcommand emulate_subcommand() {
   Subcommand s;
   s.name = "emulate";
   s.summary = "build the cluster in real Linux network namespaces and check the model against the kernel";
-  s.usage = "cnisim emulate [-f FILE] [--plugin P] [--profile FILE] [-o table|json] [--with-sim] [--dry-run] | "
+  s.usage = "cnisim emulate [-f FILE] [--plugin P] [--profile FILE] [-o table|json] [--with-sim] [--serial] [--dry-run] | "
             "cnisim emulate --cleanup";
   s.examples =
       "  sudo cnisim emulate                          # seed-walkthrough under kubenet: model vs kernel\n"
       "  sudo cnisim emulate -f scenarios/seed-walkthrough-azure.yaml --with-sim\n"
       "  sudo cnisim emulate --plugin overlay -o json > overlay.json   # facts, latencies, schema docs/results.schema.json\n"
       "  sudo cnisim emulate -f scenarios/hop-overhead.yaml --with-sim --profile my-node.yaml  # calls and pings\n"
+      "  sudo cnisim calibrate --stand-ins -o here.yaml && sudo cnisim emulate --serial --with-sim --profile here.yaml\n"
       "  cnisim emulate --dry-run --plugin azure      # print the ip / sysctl / iptables input, create nothing\n"
       "  sudo cnisim emulate --cleanup                # remove namespaces a killed run left behind\n"
       "  Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN). Namespaces are named cnisim-<pid>-<random>-...; nothing is\n"
@@ -175,6 +176,8 @@ Subcommand emulate_subcommand() {
         "cleanup", "remove every cnisim-<pid>-... namespace whose run (pid) is gone, then exit")(
         "no-traffic", "check the facts only; do not run the chatty calls and the pings")(
         "with-sim", "also simulate the same scenario (with --profile's costs) and show it beside the emulation")(
+        "serial", "one call in flight at a time over the whole run: the path's latency rather than the queueing "
+                  "of many clients on this machine's few CPUs (use it to compare with --with-sim)")(
         "max-calls", po::value<std::string>()->value_name("N"), "stop starting calls after N (default 2000)")(
         "seconds", po::value<std::string>()->value_name("S"),
         "hard wall-clock cap on the calls, and separately on the pings, 1 to 60 (default 5)");
@@ -182,7 +185,7 @@ Subcommand emulate_subcommand() {
   s.run = [](const po::variables_map& vm) {
     if (vm.count("cleanup")) {
       for (const char* other : {"file", "plugin", "dry-run", "profile", "output", "with-sim", "no-traffic", "max-calls",
-                                "seconds", "strict"}) {
+                                "seconds", "strict", "serial"}) {
         if (vm.count(other)) throw UsageError("--cleanup takes no other option: `cnisim emulate --cleanup`");
       }
       return cleanup();
@@ -190,13 +193,14 @@ Subcommand emulate_subcommand() {
     const bool json = json_output(vm);
     if (json && vm.count("dry-run")) throw UsageError("--dry-run prints the plan as text: leave out -o json");
     if (vm.count("no-traffic")) {
-      for (const char* other : {"with-sim", "max-calls", "seconds"}) {
+      for (const char* other : {"with-sim", "max-calls", "seconds", "serial"}) {
         if (vm.count(other)) {
           throw UsageError(std::string("--") + other + " concerns the traffic, which --no-traffic leaves out: give one of the two");
         }
       }
     }
     emulation::TrafficLimits limits;
+    limits.serial = vm.count("serial") > 0;
     if (vm.count("max-calls")) {
       limits.max_calls = parse_whole_number(vm["max-calls"].as<std::string>(), 1, 100000, "--max-calls", "--max-calls 500");
     }
