@@ -185,7 +185,18 @@ std::int64_t Network::serve_node_stack(DeviceId device, const cluster::Device& d
   }
   if (is_new) {
     net::NatAction action{dnat, std::nullopt};
-    if (egress == node.nic && !from_nic && p.tuple.src != node.ip) {
+    if (dnat && dnat->ip == original.src) {
+      // Hairpin: a pod calling a Service whose chosen endpoint is the pod itself. kube-proxy marks it for
+      // masquerade (KUBE-SEP-...: -s ENDPOINT/32 -j KUBE-MARK-MASQ, then KUBE-POSTROUTING MASQUERADE), or
+      // the pod would get a packet from its own address. MASQUERADE takes the address of the interface
+      // the packet leaves by: cbr0's under kubenet; a routed veth has none, so the node's primary one.
+      const bool bridged = cluster_.devices()[egress].kind == scenario::DeviceKind::Bridge;
+      action.snat = bridged ? node.podGateway : node.ip;
+      if (t) {
+        t->notes.push_back("kube-proxy: hairpin (the endpoint is the caller itself): masquerade to " +
+                           action.snat->to_string() + (bridged ? " (cbr0's address)" : " (the node's address)"));
+      }
+    } else if (egress == node.nic && !from_nic && p.tuple.src != node.ip) {
       const auto& rule = cluster_.masquerade().match(p.tuple.dst);
       if (rule.action == cluster::SnatAction::ToNodeIp) action.snat = node.ip;
       if (t) {

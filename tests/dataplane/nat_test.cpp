@@ -109,3 +109,33 @@ TEST_CASE("a Service without endpoints drops the packet") {
   REQUIRE(b.recorder.drops.size() == 1);
   CHECK(b.recorder.drops[0].second == dataplane::DropReason::NoServiceEndpoint);
 }
+
+TEST_CASE("a pod calling its own Service is masqueraded as kube-proxy's hairpin rule does and the reply comes back") {
+  for (auto plugin : {PluginKind::Kubenet, PluginKind::AzureNodeSubnet, PluginKind::AzureOverlay}) {
+    CAPTURE(cluster::to_string(plugin));
+    Bench b(plugin);
+    const auto server = b.host("server");  // the Service's only endpoint calls the Service
+    const auto svc = b.cluster.find_service("default", "server");
+    REQUIRE(svc);
+    const auto cluster_ip = b.cluster.services()[*svc].clusterIP;
+    const auto& node = b.cluster.nodes()[b.cluster.pods()[server.index].node];
+    b.network.send(server, b.tcp(server, cluster_ip, 80), 100, kEcho, 0, true);
+    b.sim.run();
+    REQUIRE(b.recorder.arrivals.size() == 2);
+    const auto& at_server = b.recorder.arrivals[0];
+    CHECK(at_server.at == server);
+    CHECK(at_server.packet.tuple.dst == b.network.address_of(server));
+    CHECK(at_server.packet.tuple.dst_port == 8080);
+    // Not its own address: cbr0's under kubenet, the node's where the pod's veth is routed.
+    CHECK(at_server.packet.tuple.src == (plugin == PluginKind::Kubenet ? node.podGateway : node.ip));
+    const auto& back = b.recorder.arrivals[1];
+    CHECK(back.at == server);
+    CHECK(back.packet.tuple.src == cluster_ip);
+    CHECK(back.packet.tuple.src_port == 80);
+    CHECK(back.packet.tuple.dst == b.network.address_of(server));
+    dataplane::Results r;
+    b.network.add_to(r);
+    CHECK(r.nat.dnat == 1);
+    CHECK(r.nat.snat == 1);
+  }
+}
