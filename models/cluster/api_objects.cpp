@@ -274,12 +274,12 @@ struct Builder {
 
 const std::vector<ApiKindName>& api_kinds() {
   static const std::vector<ApiKindName> kinds = {
-      {ApiKind::Node, "nodes", "node", "no", "Node", false},
-      {ApiKind::Pod, "pods", "pod", "po", "Pod", true},
-      {ApiKind::Service, "services", "service", "svc", "Service", true},
-      {ApiKind::Deployment, "deployments", "deployment", "deploy", "Deployment", true},
-      {ApiKind::Endpoints, "endpoints", "endpoints", "ep", "Endpoints", true},
-      {ApiKind::Namespace, "namespaces", "namespace", "ns", "Namespace", false},
+      {ApiKind::Node, "nodes", "node", "no", "Node", "node", false},
+      {ApiKind::Pod, "pods", "pod", "po", "Pod", "pod", true},
+      {ApiKind::Service, "services", "service", "svc", "Service", "service", true},
+      {ApiKind::Deployment, "deployments", "deployment", "deploy", "Deployment", "deployment.apps", true},
+      {ApiKind::Endpoints, "endpoints", "endpoints", "ep", "Endpoints", "endpoints", true},
+      {ApiKind::Namespace, "namespaces", "namespace", "ns", "Namespace", "namespace", false},
   };
   return kinds;
 }
@@ -289,6 +289,18 @@ const ApiKindName* find_api_kind(const std::string& word) {
     if (word == k.plural || word == k.singular || word == k.shortname) return &k;
   }
   return nullptr;
+}
+
+const ApiKindName& api_kind_name(ApiKind kind) {
+  const auto& kinds = api_kinds();
+  return *std::find_if(kinds.begin(), kinds.end(), [&](const ApiKindName& k) { return k.kind == kind; });
+}
+
+std::string not_found_message(ApiKind kind, const std::string& name, const std::string& namespace_, bool all_namespaces) {
+  const auto& k = api_kind_name(kind);
+  return std::string(k.plural) + " \"" + name + "\" not found" +
+         (k.namespaced && !all_namespaces ? " in namespace " + namespace_ : std::string()) + " (list them: cnisim get " +
+         k.plural + (k.namespaced ? " -A" : "") + ")";
 }
 
 std::vector<ApiObject> api_objects(const Cluster& c, ApiKind kind) {

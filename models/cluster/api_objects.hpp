@@ -22,11 +22,17 @@ struct ApiKindName {
   const char* singular;  // "pod"
   const char* shortname; // "po"
   const char* kind_name; // "Pod"
+  const char* resource;  // how -o name and a row of several types name it: "pod", "deployment.apps"
   bool namespaced;
 };
 const std::vector<ApiKindName>& api_kinds();
 // nodes | node | no, pods | pod | po, ...; nullptr if unknown.
 const ApiKindName* find_api_kind(const std::string& word);
+// The table's row of a kind.
+const ApiKindName& api_kind_name(ApiKind kind);
+// kubectl's message for a name that is not there, with the command that lists what is:
+// pods "x" not found in namespace default (list them: cnisim get pods -A).
+std::string not_found_message(ApiKind kind, const std::string& name, const std::string& namespace_, bool all_namespaces);
 
 // One object of the cluster.
 struct ApiObject {

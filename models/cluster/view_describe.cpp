@@ -251,19 +251,15 @@ std::string view_describe(const Cluster& c, ApiKind kind, const std::string& nam
   const auto it = std::find_if(objects.begin(), objects.end(), [&](const ApiObject& o) {
     return o.name == name && (o.namespace_.empty() || o.namespace_ == namespace_);
   });
-  const auto& info = *std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& k) { return k.kind == kind; });
-  if (it == objects.end()) {
-    throw std::invalid_argument(std::string(info.plural) + " \"" + name + "\" not found" +
-                                (info.namespaced ? " in namespace " + namespace_ : std::string()) + " (list them: cnisim get " +
-                                info.plural + (info.namespaced ? " -A" : "") + ")");
-  }
+  if (it == objects.end()) throw std::invalid_argument(not_found_message(kind, name, namespace_, false));
   switch (kind) {
     case ApiKind::Node: return describe_node(c, *it);
     case ApiKind::Pod: return describe_pod(*it);
     case ApiKind::Service: return describe_service(c, *it);
     default: break;
   }
-  throw std::invalid_argument(std::string("describe ") + info.plural + " is not supported: expected node, pod or svc");
+  throw std::invalid_argument(std::string("describe ") + api_kind_name(kind).plural +
+                              " is not supported: expected node, pod or svc");
 }
 
 }  // namespace cnisim::cluster

@@ -9,6 +9,7 @@
 
 #include "models/scenario/aks_facts.hpp"
 #include "models/scenario/json_yaml.hpp"
+#include "models/scenario/labels.hpp"
 #include "models/cluster/json_pretty.hpp"
 #include "models/cluster/jsonpath.hpp"
 #include "models/cluster/table_writer.hpp"
@@ -21,10 +22,9 @@ namespace json = boost::json;
 
 constexpr std::string_view kNoneText = "<none>";
 
+// kubectl's "<none>" for no labels, else scenario::labels_text's k=v,k2=v2.
 std::string labels_text(const std::map<std::string, std::string>& labels) {
-  std::string out;
-  for (const auto& [k, v] : labels) out += (out.empty() ? "" : ",") + k + "=" + v;
-  return out.empty() ? std::string(kNoneText) : out;
+  return labels.empty() ? std::string(kNoneText) : scenario::labels_text(labels);
 }
 
 const json::value* at(const json::object& o, std::initializer_list<const char*> path) {
@@ -42,19 +42,6 @@ std::string text_at(const json::object& o, std::initializer_list<const char*> pa
   const auto* v = at(o, path);
   if (!v) return std::string(kNoneText);
   return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
-}
-
-// kubectl's resource/name for -o name.
-std::string resource_name(ApiKind kind) {
-  switch (kind) {
-    case ApiKind::Node: return "node";
-    case ApiKind::Pod: return "pod";
-    case ApiKind::Service: return "service";
-    case ApiKind::Deployment: return "deployment.apps";
-    case ApiKind::Endpoints: return "endpoints";
-    case ApiKind::Namespace: return "namespace";
-  }
-  return "?";
 }
 
 struct Columns {
@@ -301,9 +288,7 @@ std::string view_get(const Cluster& c, const GetRequest& r) {
   std::vector<std::vector<const ApiObject*>> chosen;
   for (const auto kind : r.kinds) {
     all.push_back(api_objects(c, kind));
-    const bool namespaced = std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& k) {
-                              return k.kind == kind;
-                            })->namespaced;
+    const bool namespaced = api_kind_name(kind).namespaced;
     std::vector<const ApiObject*> picked;
     for (const auto& o : all.back()) {
       if (namespaced && !r.filter.matches(o.namespace_)) continue;
@@ -313,10 +298,7 @@ std::string view_get(const Cluster& c, const GetRequest& r) {
     }
     for (const auto& n : r.names) {
       if (std::none_of(picked.begin(), picked.end(), [&](const ApiObject* o) { return o->name == n; })) {
-        const auto& k = *std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& x) { return x.kind == kind; });
-        throw std::invalid_argument(std::string(k.plural) + " \"" + n + "\" not found" +
-                                    (k.namespaced && !r.filter.allNamespaces ? " in namespace " + r.filter.namespace_ : std::string()) +
-                                    " (list them: cnisim get " + k.plural + (k.namespaced ? " -A" : "") + ")");
+        throw std::invalid_argument(not_found_message(kind, n, r.filter.namespace_, r.filter.allNamespaces));
       }
     }
     if (!r.sortBy.empty()) sort_by(picked, r.sortBy);
@@ -341,7 +323,7 @@ std::string view_get(const Cluster& c, const GetRequest& r) {
     case GetFormat::Name: {
       std::string out;
       for (std::size_t k = 0; k < r.kinds.size(); ++k) {
-        for (const auto* o : chosen[k]) out += resource_name(r.kinds[k]) + "/" + o->name + "\n";
+        for (const auto* o : chosen[k]) out += std::string(api_kind_name(r.kinds[k]).resource) + "/" + o->name + "\n";
       }
       return out;
     }
@@ -375,7 +357,7 @@ std::string view_get(const Cluster& c, const GetRequest& r) {
   std::size_t printed = 0;
   for (std::size_t k = 0; k < r.kinds.size(); ++k) {
     if (chosen[k].empty()) continue;
-    const auto& info = *std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& x) { return x.kind == r.kinds[k]; });
+    const auto& info = api_kind_name(r.kinds[k]);
     const auto cols = columns(r.kinds[k]);
     TableWriter t;
     std::vector<std::string> header;
@@ -387,7 +369,7 @@ std::string view_get(const Cluster& c, const GetRequest& r) {
     t.row(header);
     for (const auto* o : chosen[k]) {
       // With several types, kubectl names each row TYPE/NAME.
-      const auto shown = r.kinds.size() > 1 ? resource_name(r.kinds[k]) + "/" + o->name : o->name;
+      const auto shown = r.kinds.size() > 1 ? std::string(api_kind_name(r.kinds[k]).resource) + "/" + o->name : o->name;
       std::vector<std::string> row;
       if (ns_column) row.push_back(o->namespace_);
       auto cs = cells(*o, shown, wide);
@@ -400,34 +382,34 @@ std::string view_get(const Cluster& c, const GetRequest& r) {
   }
   if (printed == 0) {
     const bool namespaced = std::any_of(r.kinds.begin(), r.kinds.end(), [](ApiKind k) {
-      return std::find_if(api_kinds().begin(), api_kinds().end(), [&](const auto& x) { return x.kind == k; })->namespaced;
+      return api_kind_name(k).namespaced;
     });
     return no_resources(r, namespaced);
   }
   return out;
 }
 
-std::string view_nodes(const Cluster& c, OutputFormat format) {
+namespace {
+
+// get KIND as the three original views took it: table, wide or json.
+std::string view_kind(const Cluster& c, ApiKind kind, const NamespaceFilter& filter, OutputFormat format) {
   GetRequest r;
-  r.kinds = {ApiKind::Node};
+  r.kinds = {kind};
+  r.filter = filter;
   r.format = format == OutputFormat::Json ? GetFormat::Json : format == OutputFormat::Wide ? GetFormat::Wide : GetFormat::Table;
   return view_get(c, r);
 }
 
+}  // namespace
+
+std::string view_nodes(const Cluster& c, OutputFormat format) { return view_kind(c, ApiKind::Node, {}, format); }
+
 std::string view_pods(const Cluster& c, const NamespaceFilter& filter, OutputFormat format) {
-  GetRequest r;
-  r.kinds = {ApiKind::Pod};
-  r.filter = filter;
-  r.format = format == OutputFormat::Json ? GetFormat::Json : format == OutputFormat::Wide ? GetFormat::Wide : GetFormat::Table;
-  return view_get(c, r);
+  return view_kind(c, ApiKind::Pod, filter, format);
 }
 
 std::string view_services(const Cluster& c, const NamespaceFilter& filter, OutputFormat format) {
-  GetRequest r;
-  r.kinds = {ApiKind::Service};
-  r.filter = filter;
-  r.format = format == OutputFormat::Json ? GetFormat::Json : format == OutputFormat::Wide ? GetFormat::Wide : GetFormat::Table;
-  return view_get(c, r);
+  return view_kind(c, ApiKind::Service, filter, format);
 }
 
 }  // namespace cnisim::cluster

@@ -42,6 +42,40 @@ void service(YAML::Emitter& out, const std::string& name, const std::string& app
       << YAML::Key << "targetPort" << YAML::Value << 8080 << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
 }
 
+// One chatty entry of a template: clients and servers by their app label, or a Service.
+struct ChattyTemplate {
+  const char* name;
+  const char* clients;
+  const char* servers;  // "" when calling the Service
+  const char* service;
+  int request_size, response_size, chain_depth;
+  const char* think_time;
+  const char* server_time;  // "" for none
+  bool new_connection_per_call;
+};
+
+void app_selector(YAML::Emitter& out, const char* key, const char* app) {
+  out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "app" << YAML::Value << app
+      << YAML::EndMap;
+}
+
+void chatty(YAML::Emitter& out, const ChattyTemplate& t) {
+  out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << t.name;
+  app_selector(out, "clients", t.clients);
+  if (*t.servers) {
+    app_selector(out, "servers", t.servers);
+    out << YAML::Key << "port" << YAML::Value << 8080;
+  } else {
+    out << YAML::Key << "service" << YAML::Value << t.service;
+  }
+  out << YAML::Key << "requestSize" << YAML::Value << t.request_size << YAML::Key << "responseSize" << YAML::Value
+      << t.response_size << YAML::Key << "chainDepth" << YAML::Value << t.chain_depth << YAML::Key << "thinkTime"
+      << YAML::Value << t.think_time;
+  if (*t.server_time) out << YAML::Key << "serverTime" << YAML::Value << t.server_time;
+  if (t.new_connection_per_call) out << YAML::Key << "newConnectionPerCall" << YAML::Value << true;
+  out << YAML::Key << "duration" << YAML::Value << "50ms" << YAML::EndMap;
+}
+
 // Filler Services of the service-heavy template: kube-proxy's rules grow with them.
 constexpr int kFillerServices = 200;
 
@@ -132,29 +166,13 @@ std::string emit(const StarterRequest& r, const std::vector<std::string>& bulk_p
     out << YAML::Key << "traffic" << YAML::Value << YAML::BeginMap;
     if (r.traffic == StarterTraffic::Chatty) {
       out << YAML::Key << "chatty" << YAML::Value << YAML::BeginSeq;
-      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "frontend-to-orders" << YAML::Key << "clients"
-          << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "app" << YAML::Value << "frontend"
-          << YAML::EndMap << YAML::Key << "servers" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
-          << "app" << YAML::Value << "orders" << YAML::EndMap << YAML::Key << "port" << YAML::Value << 8080
-          << YAML::Key << "requestSize" << YAML::Value << 300 << YAML::Key << "responseSize" << YAML::Value << 900
-          << YAML::Key << "chainDepth" << YAML::Value << 8 << YAML::Key << "thinkTime" << YAML::Value << "50us"
-          << YAML::Key << "serverTime" << YAML::Value << "5us" << YAML::Key << "duration" << YAML::Value << "50ms"
-          << YAML::EndMap;
-      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "orders-to-payments" << YAML::Key << "clients"
-          << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "app" << YAML::Value << "orders"
-          << YAML::EndMap << YAML::Key << "service" << YAML::Value << "payments" << YAML::Key << "requestSize"
-          << YAML::Value << 400 << YAML::Key << "responseSize" << YAML::Value << 300 << YAML::Key << "chainDepth"
-          << YAML::Value << 2 << YAML::Key << "thinkTime" << YAML::Value << "500us" << YAML::Key << "serverTime"
-          << YAML::Value << "20us" << YAML::Key << "duration" << YAML::Value << "50ms" << YAML::EndMap;
+      chatty(out, {"frontend-to-orders", "frontend", "orders", "", 300, 900, 8, "50us", "5us", false});
+      chatty(out, {"orders-to-payments", "orders", "", "payments", 400, 300, 2, "500us", "20us", false});
       out << YAML::EndSeq;
     } else if (r.traffic == StarterTraffic::ServiceHeavy) {
-      out << YAML::Key << "chatty" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "name"
-          << YAML::Value << "shop-to-checkout" << YAML::Key << "clients" << YAML::Value << YAML::Flow
-          << YAML::BeginMap << YAML::Key << "app" << YAML::Value << "shop" << YAML::EndMap << YAML::Key << "service"
-          << YAML::Value << "checkout" << YAML::Key << "requestSize" << YAML::Value << 200 << YAML::Key
-          << "responseSize" << YAML::Value << 500 << YAML::Key << "chainDepth" << YAML::Value << 4 << YAML::Key
-          << "thinkTime" << YAML::Value << "100us" << YAML::Key << "newConnectionPerCall" << YAML::Value << true
-          << YAML::Key << "duration" << YAML::Value << "50ms" << YAML::EndMap << YAML::EndSeq;
+      out << YAML::Key << "chatty" << YAML::Value << YAML::BeginSeq;
+      chatty(out, {"shop-to-checkout", "shop", "", "checkout", 200, 500, 4, "100us", "", true});
+      out << YAML::EndSeq;
     } else {
       out << YAML::Key << "bulk" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "from"
           << YAML::Value << bulk_pods[0] << YAML::Key << "to" << YAML::Value << bulk_pods[1] << YAML::Key << "rate"
