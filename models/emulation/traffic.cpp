@@ -9,7 +9,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <random>
@@ -84,8 +86,9 @@ void spin_for(std::chrono::nanoseconds d) {
 }
 
 awaitable<void> serve_calls(tcp::socket socket, std::size_t request_size, std::size_t response_size,
-                            std::chrono::nanoseconds server_time) {
+                            std::chrono::nanoseconds server_time, std::optional<std::uint32_t> identity) {
   std::vector<char> request(request_size), response(response_size, 'r');
+  if (identity && response.size() >= sizeof *identity) std::memcpy(response.data(), &*identity, sizeof *identity);
   try {
     for (;;) {
       co_await asio::async_read(socket, asio::buffer(request), use_awaitable);
@@ -105,7 +108,7 @@ awaitable<void> call_once(tcp::socket& socket, std::vector<char>& request, std::
 namespace {
 
 struct Shared {
-  TrafficLimits limits;
+  TrafficOptions limits;
   Clock::time_point deadline;
   const std::atomic<bool>* stop = nullptr;
   sim::Histogram calls, chains;
@@ -121,22 +124,37 @@ struct Shared {
 };
 
 struct Entry {
+  std::uint32_t index = 0;  // in spec.traffic.chatty
   std::vector<cluster::PodIndex> clients;
   std::vector<cluster::PodIndex> servers;  // pods listening on listen_port
-  std::optional<net::Ipv4> service;        // connect to service:connect_port, else to a random server
+  std::optional<net::Ipv4> service;        // connect to service:connect_port, else to a server
   std::uint16_t connect_port = 80, listen_port = 80;
   const scenario::ChattySpec* spec = nullptr;
   std::uint64_t chains_left = 0;
 };
 
-// One client slot: its random stream and its kept-alive connections, one per destination address.
+// One client slot: its random stream and, unless a new connection is made per call, its one kept-alive
+// connection (as the model keeps one per slot): to the Service, or to one server drawn (or pinned) when
+// it opens.
 struct Slot {
   Entry* entry = nullptr;
   cluster::PodIndex client = 0;
+  std::uint32_t k = 0;  // 0 .. concurrency - 1
   std::mt19937_64 random;
-  std::map<std::uint32_t, std::unique_ptr<tcp::socket>> connections;
+  net::Ipv4 destination;                     // of the kept-alive connection
+  std::unique_ptr<tcp::socket> connection;   // kept alive
+  std::optional<cluster::PodIndex> server;   // who answered on it (from the response's first bytes)
+  std::optional<cluster::PodIndex> pin;      // whom it is to reach
   std::vector<char> request, response;
 };
+
+// The pod index a server stamped into the response's first bytes (serve_calls' identity).
+std::optional<cluster::PodIndex> answered_by(const std::vector<char>& response) {
+  std::uint32_t id = 0;
+  if (response.size() < sizeof id) return std::nullopt;
+  std::memcpy(&id, response.data(), sizeof id);
+  return id;
+}
 
 std::int64_t ps_since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count() * 1000;
@@ -147,13 +165,14 @@ constexpr std::chrono::seconds kWarmUpCap{3};
 
 std::chrono::nanoseconds nanoseconds(sim::Time t) { return std::chrono::nanoseconds(t.ps() / 1000); }
 
-awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const scenario::ChattySpec& spec) {
+awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const scenario::ChattySpec& spec,
+                            cluster::PodIndex pod) {
   try {
     for (;;) {
       tcp::socket s = co_await acceptor->async_accept(use_awaitable);
       s.set_option(tcp::no_delay(true));
       asio::co_spawn(acceptor->get_executor(),
-                     serve_calls(std::move(s), spec.request_size, spec.response_size, nanoseconds(spec.server_time)),
+                     serve_calls(std::move(s), spec.request_size, spec.response_size, nanoseconds(spec.server_time), pod),
                      asio::detached);
     }
   } catch (const std::exception&) {
@@ -186,25 +205,25 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
       ok = false;
       break;
     }
-    const net::Ipv4 ip = entry.service ? *entry.service : c.pods()[entry.servers[slot.random() % entry.servers.size()]].ip;
     ++shared.started;
     try {
       Clock::time_point t0;
       if (spec.new_connection_per_call) {
-        // The handshake is in the call's time (the model has none); making the socket is not.
+        // A server drawn per call, as the model does. The handshake is in the call's time (the model
+        // has none); making the socket is not.
+        const net::Ipv4 ip = entry.service ? *entry.service : c.pods()[entry.servers[slot.random() % entry.servers.size()]].ip;
         auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, &t0);
         co_await call_once(*socket, slot.request, slot.response);
       } else {
-        auto& socket = slot.connections[ip.value];
-        if (!socket) socket = co_await connect_from(e, slot.client, ip, entry.connect_port, nullptr);
+        if (!slot.connection) slot.connection = co_await connect_from(e, slot.client, slot.destination, entry.connect_port, nullptr);
         t0 = Clock::now();
-        co_await call_once(*socket, slot.request, slot.response);
+        co_await call_once(*slot.connection, slot.request, slot.response);
       }
       shared.calls.record(ps_since(t0));
       ++shared.completed;
     } catch (const std::exception&) {
       ++shared.failed;
-      slot.connections.erase(ip.value);
+      slot.connection.reset();
       ok = false;
     }
   }
@@ -215,24 +234,40 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
   co_return true;
 }
 
-// Before anything is timed: the slot's connections opened (one per destination it may call) and one
-// call made on each, so that neighbour resolution (a proxy ARP answer waits up to proxy_delay, 0.8 s
-// by Linux's default) and TCP's quick-ack start stay out of the measured calls.
+// Before anything is timed, so that neighbour resolution (a proxy ARP answer waits up to
+// proxy_delay, 0.8 s by Linux's default) and TCP's quick-ack start stay out of the measured calls: a
+// call made to every destination of a slot that makes a new connection per call, and the kept-alive
+// connection opened with one call on it (opened again until it reaches its pin, when it has one).
 awaitable<void> warm_up(const Emulation& e, Slot& slot, std::size_t& pending, Shared& shared) {
   const Entry& entry = *slot.entry;
-  std::vector<net::Ipv4> destinations;
-  if (entry.service) {
-    destinations.push_back(*entry.service);
+  const auto& pods = e.cluster().pods();
+  if (entry.spec->new_connection_per_call) {
+    std::vector<net::Ipv4> destinations;
+    if (entry.service) {
+      destinations.push_back(*entry.service);
+    } else {
+      for (auto p : entry.servers) destinations.push_back(pods[p].ip);
+    }
+    for (const auto ip : destinations) {
+      try {
+        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, nullptr);
+        co_await call_once(*socket, slot.request, slot.response);
+      } catch (const std::exception&) {
+        // measured calls will try again and count the failure
+      }
+    }
   } else {
-    for (auto p : entry.servers) destinations.push_back(e.cluster().pods()[p].ip);
-  }
-  for (const auto ip : destinations) {
-    try {
-      auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, nullptr);
-      co_await call_once(*socket, slot.request, slot.response);
-      if (!entry.spec->new_connection_per_call) slot.connections[ip.value] = std::move(socket);
-    } catch (const std::exception&) {
-      // measured calls will try again and count the failure
+    const int attempts = entry.service && slot.pin ? kPinAttempts * static_cast<int>(entry.servers.size()) : 1;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+      try {
+        auto socket = co_await connect_from(e, slot.client, slot.destination, entry.connect_port, nullptr);
+        co_await call_once(*socket, slot.request, slot.response);
+        slot.connection = std::move(socket);
+        slot.server = answered_by(slot.response);
+        if (!slot.pin || slot.server == slot.pin) break;
+      } catch (const std::exception&) {
+        // measured calls will try again and count the failure
+      }
     }
   }
   // Late (past the warm-up's cap): the measured phase is running, leave it alone.
@@ -292,16 +327,17 @@ bool add_default_chatty(scenario::ScenarioSpec& spec, const cluster::Cluster& c)
 }
 
 dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::ScenarioSpec& spec,
-                                        const TrafficLimits& limits, const std::atomic<bool>* stop) {
+                                        const TrafficOptions& options, const std::atomic<bool>* stop) {
   const auto& c = e.cluster();
   asio::io_context io;
   Shared shared;
-  shared.limits = limits;
+  shared.limits = options;
   shared.stop = stop;
   std::vector<Entry> entries;
   entries.reserve(spec.traffic.chatty.size());
   for (const auto& chatty : spec.traffic.chatty) {
     Entry entry;
+    entry.index = static_cast<std::uint32_t>(entries.size());
     entry.spec = &chatty;
     entry.clients = select_pods(c, chatty.clients);
     if (!chatty.service.empty()) {
@@ -325,7 +361,7 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
     if (entry.clients.empty() || entry.servers.empty()) {
       throw std::invalid_argument("chatty '" + chatty.name + "': its clients or servers select no pod that is not hostNetwork");
     }
-    entry.chains_left = chatty.chains.value_or(limits.max_calls);
+    entry.chains_left = chatty.chains.value_or(options.max_calls);
     entries.push_back(std::move(entry));
   }
   // Servers: one listening socket per server pod and port.
@@ -339,11 +375,15 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
       a->set_option(asio::socket_base::reuse_address(true));
       a->bind(tcp::endpoint(tcp::v4(), entry.listen_port));
       a->listen();
-      asio::co_spawn(io, accept_loop(a, *entry.spec), asio::detached);
+      asio::co_spawn(io, accept_loop(a, *entry.spec, p), asio::detached);
       acceptors.push_back(a);
     }
   }
   // The slots, in a fixed order (each client's slots, entry by entry), seeded from the run's seed.
+  std::map<std::tuple<std::uint32_t, cluster::PodIndex, std::uint32_t>, cluster::PodIndex> pins;
+  if (options.pins) {
+    for (const auto& p : *options.pins) pins[{p.chatty, p.client, p.slot}] = p.server;
+  }
   std::vector<Slot> slots;
   std::uint64_t seed = spec.run.seed;
   for (auto& entry : entries) {
@@ -352,9 +392,17 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
         Slot slot;
         slot.entry = &entry;
         slot.client = client;
+        slot.k = k;
         slot.random.seed(++seed);
         slot.request.assign(entry.spec->request_size, 'q');
         slot.response.resize(entry.spec->response_size);
+        if (const auto pin = pins.find({entry.index, client, k}); pin != pins.end()) slot.pin = pin->second;
+        if (entry.service) {
+          slot.destination = *entry.service;
+        } else {
+          const bool pinned = slot.pin && std::find(entry.servers.begin(), entry.servers.end(), *slot.pin) != entry.servers.end();
+          slot.destination = c.pods()[pinned ? *slot.pin : entry.servers[slot.random() % entry.servers.size()]].ip;
+        }
         slots.push_back(std::move(slot));
       }
     }
@@ -365,9 +413,9 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
   for (auto& slot : slots) asio::co_spawn(io, warm_up(e, slot, pending, shared), asio::detached);
   io.run_until(Clock::now() + kWarmUpCap);
   io.restart();
-  shared.deadline = Clock::now() + limits.wall;
+  shared.deadline = Clock::now() + options.wall;
   shared.io = &io;
-  if (limits.serial) {
+  if (options.serial) {
     asio::co_spawn(io, serial_driver(e, slots, shared), asio::detached);
   } else {
     for (auto& slot : slots) {
@@ -381,6 +429,13 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
   shared.cut_off = shared.started - shared.completed - shared.failed;
   shared.partial = shared.partial || shared.cut_off > 0;
   io.stop();
+
+  if (options.reached) {
+    options.reached->clear();
+    for (const auto& slot : slots) {
+      if (slot.server) options.reached->push_back({slot.entry->index, slot.client, slot.k, *slot.server});
+    }
+  }
 
   dataplane::Results r;
   r.cluster = spec.cluster.name;

@@ -19,10 +19,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/cluster/cluster.hpp"
+#include "models/dataplane/kept_connection.hpp"
 #include "models/dataplane/results.hpp"
 #include "models/scenario/scenario_spec.hpp"
 
@@ -30,13 +32,26 @@ namespace cnisim::emulation {
 
 class Emulation;
 
-struct TrafficLimits {
+struct TrafficOptions {
   std::uint64_t max_calls = 2000;          // calls started, over every chatty entry
   std::chrono::milliseconds wall{5000};    // hard cap on the traffic phase
   // One call in flight at a time over the whole run (the chains of every client slot in turn), so
   // that the latency is the path's and not the contention of many clients on a few CPUs.
   bool serial = false;
+  // When set: the server each kept-alive connection is to reach, by (entry, client, slot), as the
+  // model's run reports them (workload::RunOptions::kept_connections), so that the emulation carries
+  // each client's calls over the model's paths. A call to a pod is made to that pod; a connection to
+  // a Service is opened again (untimed, at most kPinAttempts per endpoint) until the kernel's DNAT
+  // picks that endpoint. Slots without a pin draw as usual.
+  const std::vector<dataplane::KeptConnection>* pins = nullptr;
+  // When set, filled with the server each kept-alive connection reached (known from the response:
+  // its first 4 bytes carry the server's pod index, so only with responses of 4 bytes or more).
+  std::vector<dataplane::KeptConnection>* reached = nullptr;
 };
+
+// Tries per endpoint of the Service to land a pinned connection on its endpoint (the kernel draws
+// uniformly: 16 tries per endpoint miss with probability (1 - 1/n)^(16 n) < e^-16).
+inline constexpr int kPinAttempts = 16;
 
 // When the scenario has no chatty traffic (seed-walkthrough): calls from the pods of the first
 // user Service to that Service (200 B request, 1000 B response, chains of 4, 200 chains). Returns
@@ -47,7 +62,7 @@ bool add_default_chatty(scenario::ScenarioSpec& spec, const cluster::Cluster& cl
 // Runs spec.traffic.chatty between the namespaces. Throws std::invalid_argument for a selector that
 // selects nothing; std::runtime_error when sockets cannot be set up.
 dataplane::Results run_emulated_traffic(const Emulation& emulation, const scenario::ScenarioSpec& spec,
-                                        const TrafficLimits& limits, const std::atomic<bool>* stop = nullptr);
+                                        const TrafficOptions& options, const std::atomic<bool>* stop = nullptr);
 
 // --- The pieces shared with cnisim calibrate ---
 
@@ -78,9 +93,11 @@ class MeasurementThread {
 void spin_for(std::chrono::nanoseconds d);
 
 // The server side of calls on one connection: read a request of request_size bytes, work for
-// server_time, write response_size bytes; until the peer closes.
+// server_time, write response_size bytes; until the peer closes. With an identity, the response's
+// first 4 bytes (when it has them) are that number, so the client learns who answered.
 boost::asio::awaitable<void> serve_calls(boost::asio::ip::tcp::socket socket, std::size_t request_size,
-                                         std::size_t response_size, std::chrono::nanoseconds server_time);
+                                         std::size_t response_size, std::chrono::nanoseconds server_time,
+                                         std::optional<std::uint32_t> identity = std::nullopt);
 // The client side of one call: write the request, read the whole response.
 boost::asio::awaitable<void> call_once(boost::asio::ip::tcp::socket& socket, std::vector<char>& request,
                                        std::vector<char>& response);

@@ -63,6 +63,7 @@ dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const Ru
   r.seed = seed;
   generators.add_to(r);
   network.add_to(r);
+  if (options.kept_connections) *options.kept_connections = generators.kept_connections();
   r.simulated_ps = generators.last_activity().ps();
   r.events = sim.events_executed();
   r.partial = stopped;

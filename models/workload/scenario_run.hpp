@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "models/dataplane/kept_connection.hpp"
 #include "models/dataplane/results.hpp"
 #include "models/scenario/scenario_spec.hpp"
 #include "models/workload/work_estimate.hpp"
@@ -24,6 +25,9 @@ struct RunOptions {
   // When set, checked before every progress slice (the run then always goes in slices): once true,
   // the run stops there and its Results are partial (Results::partial, stopped_at_ps).
   const std::atomic<bool>* stop = nullptr;
+  // When set, filled with the pod each kept-alive chatty connection reached (for pinning the
+  // emulation's connections to the same servers: emulation::TrafficOptions::pins).
+  std::vector<dataplane::KeptConnection>* kept_connections = nullptr;
 };
 
 // Throws scenario::ScenarioError (the plugin does not fit, traffic naming nothing in the cluster,

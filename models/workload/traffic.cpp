@@ -81,7 +81,7 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
   for (std::size_t i = 0; i < spec.chatty.size(); ++i) {
     const auto& s = spec.chatty[i];
     const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
-    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}};
+    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}, {}};
     if (g.clients.empty()) no_pod(path + ".clients", s.clients);
     if (!s.service.empty()) {
       if (const auto svc = errors.resolve(c, "svc/" + s.service, path + ".service")) {
@@ -96,6 +96,7 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
     if (!s.new_connection_per_call) {
       g.kept_open.assign(g.clients.size() * s.concurrency, 0);
       g.kept_server.assign(g.clients.size() * s.concurrency, kNoServer);
+      g.kept_reached.assign(g.clients.size() * s.concurrency, kNoServer);
     }
     generators_.push_back(std::move(g));
   }
@@ -287,7 +288,12 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
     case kRequest: {
       Call& call = calls_[p.tag];
       call.request_state = p;
-      const auto& g = generators_[chains_[call.chain].generator];
+      const Chain& ch = chains_[call.chain];
+      auto& g = generators_[ch.generator];
+      if (!g.spec.new_connection_per_call && at.kind == HostRef::Kind::Pod) {
+        auto& reached = g.kept_reached[std::size_t{ch.client} * g.spec.concurrency + ch.slot];
+        if (reached == kNoServer) reached = at.index;
+      }
       const net::FiveTuple reply = p.tuple.reversed();
       const std::uint32_t tag = p.tag;
       const std::uint32_t size = g.spec.response_size;
@@ -334,6 +340,19 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason) {
   free_calls_.push_back(p.tag);
   ++calls_failed_;
   end_chain(chain, false);
+}
+
+std::vector<dataplane::KeptConnection> Traffic::kept_connections() const {
+  std::vector<dataplane::KeptConnection> out;
+  for (std::uint32_t i = 0; i < generators_.size(); ++i) {
+    const auto& g = generators_[i];
+    for (std::size_t k = 0; k < g.kept_reached.size(); ++k) {
+      if (g.kept_reached[k] == kNoServer) continue;
+      out.push_back({i, g.clients[k / g.spec.concurrency].index, static_cast<std::uint32_t>(k % g.spec.concurrency),
+                     g.kept_reached[k]});
+    }
+  }
+  return out;
 }
 
 void Traffic::add_to(dataplane::Results& r) const {

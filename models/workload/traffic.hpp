@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/dataplane/kept_connection.hpp"
 #include "models/dataplane/network.hpp"
 #include "models/scenario/scenario_spec.hpp"
 #include "sim/histogram.hpp"
@@ -34,6 +35,9 @@ class Traffic final : public dataplane::DeliveryHandler {
   void add_to(dataplane::Results& results) const;
   // The time of the last delivery or drop: when the traffic was done.
   sim::Time last_activity() const { return sim::ps(last_activity_ps_); }
+  // Every kept-alive chatty connection that carried a request, with the pod that answered it, in
+  // (entry, client, slot) order.
+  std::vector<dataplane::KeptConnection> kept_connections() const;
 
  private:
   struct Generator {
@@ -46,9 +50,11 @@ class Traffic final : public dataplane::DeliveryHandler {
     std::uint64_t chains_started = 0;
     std::vector<std::uint16_t> next_port;  // per client, for a new connection per call
     // Kept-alive connections, one per client slot ([client * concurrency + slot]): whether it was
-    // opened, and the server drawn when it opened (it keeps that server for its whole life).
+    // opened, the server drawn when it opened (it keeps that server for its whole life), and the
+    // pod its first request reached (the drawn server, or the endpoint a Service address was DNATed to).
     std::vector<std::uint8_t> kept_open;
     std::vector<std::uint32_t> kept_server;
+    std::vector<std::uint32_t> kept_reached;
   };
   struct Chain {
     std::uint32_t generator = 0;

@@ -2,8 +2,11 @@
 // in the Results schema.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "models/emulation/emulator.hpp"
 #include "models/emulation/traffic.hpp"
+#include "models/workload/scenario_run.hpp"
 #include "tests/emulation/emulation_test_support.hpp"
 
 using namespace cnisim;
@@ -23,7 +26,7 @@ TEST_CASE("The seed walkthrough's default calls to the nginx Service complete ov
       Emulation emu(c);
       prefix = emu.prefix();
       emu.up();
-      TrafficLimits limits;
+      TrafficOptions limits;
       limits.max_calls = 200;
       limits.wall = std::chrono::milliseconds(3000);
       const auto r = run_emulated_traffic(emu, spec, limits);
@@ -42,5 +45,38 @@ TEST_CASE("The seed walkthrough's default calls to the nginx Service complete ov
       REQUIRE(r.call_latency.max_ps < 200'000'000'000);
     }
     REQUIRE(namespaces_with_prefix(prefix) == 0);
+  }
+}
+
+TEST_CASE("Kept-alive connections pinned to the model's servers reach them under kubenet and azure") {
+  if (!skip_without_namespaces().empty()) return;
+  for (const std::string file : {"seed-walkthrough.yaml", "seed-walkthrough-azure.yaml"}) {
+    auto spec = scenario::load_scenario_file(scenario_path(file));
+    const auto c = cluster::build_cluster(spec);
+    REQUIRE(add_default_chatty(spec, c));
+    spec.traffic.chatty[0].concurrency = 2;  // 20 connections to the Service's 10 endpoints
+    std::vector<dataplane::KeptConnection> model, reached, unpinned;
+    workload::RunOptions run_options;
+    run_options.kept_connections = &model;
+    workload::run_scenario(spec, run_options);
+    REQUIRE(model.size() == 20);
+    Emulation emu(c);
+    emu.up();
+    TrafficOptions options;
+    options.max_calls = 100;
+    options.serial = true;
+    options.reached = &unpinned;
+    // Unpinned, every connection still says who answered: one of the Service's endpoints.
+    REQUIRE(run_emulated_traffic(emu, spec, options).calls_failed == 0);
+    REQUIRE(unpinned.size() == 20);
+    for (const auto& k : unpinned) CHECK(c.workload(k.server).name == "nginx");
+    options.pins = &model;
+    options.reached = &reached;
+    const auto r = run_emulated_traffic(emu, spec, options);
+    INFO(file);
+    REQUIRE(r.calls_failed == 0);
+    std::sort(model.begin(), model.end());
+    std::sort(reached.begin(), reached.end());
+    CHECK(reached == model);
   }
 }

@@ -129,3 +129,37 @@ TEST_CASE("finding a Service port is one lookup and iptables mode still reports 
   CHECK(miss.rulesWalked == dnat.rules.size());
   CHECK(dnat.find(dnat.rules[0].clusterIP, 80, cluster::Protocol::Udp).rule == nullptr);
 }
+
+TEST_CASE("the model reports which server each kept-alive connection of every client slot reached") {
+  // Direct calls: the server drawn when the slot's connection opened, among the selected pods.
+  // Calls to the Service: the endpoint the node's kube-proxy DNATed the connection to.
+  for (const std::string target : {"servers: {app: server}, port: 8080", "service: backend"}) {
+    const auto spec = scenario::load_scenario_string(yaml_of(target + ", concurrency: 3, chainDepth: 2, chains: 60"), "conns.yaml");
+    const auto c = cluster::build_cluster(spec);
+    std::vector<dataplane::KeptConnection> kept;
+    workload::RunOptions options;
+    options.kept_connections = &kept;
+    const auto r = workload::run_scenario(spec, options);
+    INFO(target);
+    REQUIRE(r.calls_completed == 120);
+    REQUIRE(kept.size() == 3);
+    for (std::uint32_t k = 0; k < kept.size(); ++k) {
+      CHECK(kept[k].chatty == 0);
+      CHECK(kept[k].slot == k);
+      CHECK(c.workload(kept[k].client).name == "client");
+      CHECK(c.workload(kept[k].server).name == "server");
+    }
+    // The same seed, the same servers; the report changes nothing in the run.
+    std::vector<dataplane::KeptConnection> again;
+    options.kept_connections = &again;
+    CHECK(workload::run_scenario(spec, options).call_latency.p50_ps == r.call_latency.p50_ps);
+    CHECK(again == kept);
+  }
+  // A new connection per call keeps nothing, so reports nothing.
+  const auto spec = scenario::load_scenario_string(yaml_of("service: backend, newConnectionPerCall: true, chains: 10"), "conns.yaml");
+  std::vector<dataplane::KeptConnection> kept{{}};
+  workload::RunOptions options;
+  options.kept_connections = &kept;
+  workload::run_scenario(spec, options);
+  CHECK(kept.empty());
+}

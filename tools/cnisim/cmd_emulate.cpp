@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -175,7 +176,8 @@ Subcommand emulate_subcommand() {
         "dry-run", "print what would be given to ip, sysctl and iptables-restore; create nothing")(
         "cleanup", "remove every cnisim-<pid>-... namespace whose run (pid) is gone, then exit")(
         "no-traffic", "check the facts only; do not run the chatty calls and the pings")(
-        "with-sim", "also simulate the same scenario (with --profile's costs) and show it beside the emulation")(
+        "with-sim", "also simulate the same scenario (with --profile's costs) and show it beside the emulation; "
+                    "each kept-alive emulated connection is made to reach the server the model's reached")(
         "serial", "one call in flight at a time over the whole run: the path's latency rather than the queueing "
                   "of many clients on this machine's few CPUs (use it to compare with --with-sim)")(
         "max-calls", po::value<std::string>()->value_name("N"), "stop starting calls after N (default 2000)")(
@@ -199,7 +201,7 @@ Subcommand emulate_subcommand() {
         }
       }
     }
-    emulation::TrafficLimits limits;
+    emulation::TrafficOptions limits;
     limits.serial = vm.count("serial") > 0;
     if (vm.count("max-calls")) {
       limits.max_calls = parse_whole_number(vm["max-calls"].as<std::string>(), 1, 100000, "--max-calls", "--max-calls 500");
@@ -267,8 +269,30 @@ Subcommand emulate_subcommand() {
         const bool calls = emulation::add_default_chatty(spec, cluster);
         if (!calls && pings.empty()) out << "\nNo chatty traffic or ping in the scenario and no Service to call: no traffic run.\n";
         if (!pings.empty()) ping_run = emulation::run_emulated_pings(emu, pings, limits.wall, interrupt.flag());
+        // With --with-sim the model runs first, and each kept-alive emulated connection is made to reach
+        // the server the model's did (the kernel draws a Service's endpoint per connection), so that
+        // both sides carry the same calls over the same paths.
+        std::vector<dataplane::KeptConnection> model_connections, emulated_connections;
+        if (calls && vm.count("with-sim")) {
+          workload::RunOptions run_options;
+          run_options.kept_connections = &model_connections;
+          simulated = workload::run_scenario(spec, run_options);
+          simulated->scenario = scenario_arg;
+          limits.pins = &model_connections;
+          limits.reached = &emulated_connections;
+        }
         if (calls && !interrupt.flag()->load()) {
           emulated = emulation::run_emulated_traffic(emu, spec, limits, interrupt.flag());
+          if (limits.pins) {
+            std::sort(model_connections.begin(), model_connections.end());
+            std::sort(emulated_connections.begin(), emulated_connections.end());
+            std::vector<dataplane::KeptConnection> same;
+            std::set_intersection(model_connections.begin(), model_connections.end(), emulated_connections.begin(),
+                                  emulated_connections.end(), std::back_inserter(same));
+            out << "\nKept-alive connections reaching the model's server: " << same.size() << " of "
+                << model_connections.size() << (same.size() == model_connections.size() ? "" : " (the rest as the kernel chose)")
+                << '\n';
+          }
         } else if (ping_run) {
           emulated.emplace();
           emulated->cluster = spec.cluster.name;
@@ -283,7 +307,7 @@ Subcommand emulate_subcommand() {
             emulated->ping_latency = dataplane::summarize(ping_run->latency);
             emulated->partial = emulated->partial || ping_run->partial;
           }
-          if (vm.count("with-sim")) {
+          if (vm.count("with-sim") && !simulated) {
             simulated = workload::run_scenario(spec);
             simulated->scenario = scenario_arg;
           }
