@@ -20,6 +20,7 @@ Network::Network(const cluster::Cluster& cluster, const CostProfile& profile, si
                  NetworkOptions options)
     : cluster_(cluster), profile_(profile), sim_(sim), options_(options) {
   build_links();
+  build_receive_queues();
   build_route_devices();
   build_bridge_ports();
   build_conntrack();
@@ -65,7 +66,7 @@ PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t 
       device = cluster_.externals()[from.index].device;
       break;
   }
-  arrive(device, id);
+  arrive(server_for(device, kNone, p), id);
   return id;
 }
 
@@ -89,8 +90,13 @@ PacketId Network::fifo_pop(Fifo& q) {
   return id;
 }
 
-std::uint32_t Network::server_for(cluster::DeviceId device, std::uint32_t in_link) const {
-  return device == cluster_.vnet_router() ? vnet_server_of_link_[in_link] : device;
+std::uint32_t Network::server_for(cluster::DeviceId device, std::uint32_t in_link, const Packet& p) const {
+  if (device == cluster_.vnet_router()) return vnet_server_of_link_[in_link];
+  const std::uint32_t base = queue_base_[device];
+  if (base == kNone) return device;
+  const auto queue = static_cast<std::uint32_t>(std::hash<net::FiveTuple>{}(p.tuple) %
+                                                node_queues_[cluster_.devices()[device].node]);
+  return queue == 0 ? device : base + queue - 1;
 }
 
 void Network::arrive(std::uint32_t server, PacketId id) {
@@ -244,7 +250,7 @@ void Network::link_deliver(std::uint32_t link, PacketId id) {
   Packet& p = pool_[id];
   ++p.hops;
   p.in_link = link;
-  arrive(server_for(l.to, link), id);
+  arrive(server_for(l.to, link, pool_[id]), id);
 }
 
 void Network::drop(PacketId id, DropReason reason) {

@@ -1,6 +1,7 @@
 #pragma once
-// The network a run pushes packets through: one FIFO server per device (and one per NIC at the
-// Azure VNet router, whose SDN work happens in each host's SmartNIC, ACCELNET), one drop-tail
+// The network a run pushes packets through: one FIFO server per device (one per NIC at the Azure VNet
+// router, whose SDN work happens in each host's SmartNIC, ACCELNET; one per receive queue at a node's
+// bridge, stack and NIC, the softirq of each queue's CPU, the queue chosen by flow hash as RSS does), one drop-tail
 // queue + wire per direction of each link, all state in flat vectors indexed by integers. Every
 // server and link keeps at most one pending event in the engine (htsim style: service is scheduled
 // when it goes from idle to busy) and asserts its Idle/Busy state.
@@ -150,7 +151,10 @@ class Network {
   void drop(PacketId id, DropReason reason);
   void deliver(PacketId id, HostRef at);
   std::uint32_t link_between(cluster::DeviceId from, cluster::DeviceId to) const;
-  std::uint32_t server_for(cluster::DeviceId device, std::uint32_t in_link) const;
+  // The server that takes a packet arriving at device over in_link (kNone: sent from the device
+  // itself): the device's own; at the VNet router the inbound link's; at a node's bridge, stack or NIC
+  // its receive queue's, by the packet's flow hash (RSS).
+  std::uint32_t server_for(cluster::DeviceId device, std::uint32_t in_link, const Packet& p) const;
 
   // The work of each device kind (forwarding.cpp): sets the packet's verdict and out_link, returns
   // the service time.
@@ -172,6 +176,7 @@ class Network {
 
   // Start-up (network_setup.cpp).
   void build_links();
+  void build_receive_queues();
   void build_route_devices();
   void build_bridge_ports();
   void build_conntrack();
@@ -187,6 +192,10 @@ class Network {
 
   std::vector<Server> servers_;  // [0, devices) one per device; then one per link into the VNet router
   std::vector<std::uint32_t> vnet_server_of_link_;  // directed link into the VNet router -> its server
+  // Receive queues (RSS): per node, how many (min(vCPUs, profile's maxReceiveQueues)); per device, the
+  // first of its extra queue servers (queue 0 is the device's own server; kNone: one queue).
+  std::vector<std::uint32_t> node_queues_;
+  std::vector<std::uint32_t> queue_base_;
   std::vector<LinkState> links_;
   std::vector<std::uint32_t> adjacency_start_;  // CSR over devices, neighbours sorted by device id
   std::vector<Neighbour> adjacency_;

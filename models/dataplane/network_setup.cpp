@@ -84,6 +84,27 @@ void Network::build_links() {
   }
 }
 
+void Network::build_receive_queues() {
+  const auto& devices = cluster_.devices();
+  node_queues_.resize(cluster_.nodes().size());
+  for (cluster::NodeIndex n = 0; n < node_queues_.size(); ++n) {
+    node_queues_[n] = std::max<std::uint32_t>(1, std::min(vm_size(cluster_, n).vcpus, profile_.max_receive_queues));
+  }
+  queue_base_.assign(devices.size(), kNone);
+  for (DeviceId d = 0; d < devices.size(); ++d) {
+    const auto kind = devices[d].kind;
+    if (kind != DeviceKind::Bridge && kind != DeviceKind::NodeStack && kind != DeviceKind::Nic) continue;
+    const std::uint32_t queues = node_queues_[devices[d].node];
+    if (queues < 2) continue;
+    queue_base_[d] = static_cast<std::uint32_t>(servers_.size());
+    for (std::uint32_t q = 1; q < queues; ++q) {
+      Server s;
+      s.device = d;
+      servers_.push_back(s);
+    }
+  }
+}
+
 std::uint32_t Network::link_between(DeviceId from, DeviceId to) const {
   const auto first = adjacency_.begin() + adjacency_start_[from];
   const auto last = adjacency_.begin() + adjacency_start_[from + 1];

@@ -40,10 +40,10 @@ constexpr std::array<std::string_view, 8> kConntrackTimeoutKeys{
 constexpr std::array<std::string_view, 10> kConntrackKeys{
     "tcpTimeoutSynSent", "tcpTimeoutEstablished", "tcpTimeoutTimeWait", "udpTimeout", "udpTimeoutStream",
     "udpStreamAfter",    "icmpTimeout",           "genericTimeout",     "maxPerCore", "min"};
-constexpr std::array<std::string_view, 8> kProfileKeys{"name", "devices", "links",     "routeLookup",
-                                                       "netfilter", "conntrack", "ttl", "measured"};
-constexpr std::array<std::string_view, 7> kCostsKeys{"profile",   "devices",   "links", "routeLookup",
-                                                     "netfilter", "conntrack", "ttl"};
+constexpr std::array<std::string_view, 9> kProfileKeys{"name",      "devices",   "links", "routeLookup",      "netfilter",
+                                                       "conntrack", "ttl",       "maxReceiveQueues", "measured"};
+constexpr std::array<std::string_view, 8> kCostsKeys{"profile",   "devices", "links",           "routeLookup",
+                                                     "netfilter", "conntrack", "ttl", "maxReceiveQueues"};
 
 std::array<sim::Time*, 8> conntrack_timeouts(ConntrackSettings& c) {
   return {&c.tcp_syn_sent, &c.tcp_established, &c.tcp_time_wait, &c.udp,
@@ -173,6 +173,8 @@ class ProfileReader {
       conntrack(f, p);
     } else if (k == "ttl") {
       if (auto n = r_.whole_number(f, 1, 255)) p.initial_ttl = static_cast<std::uint32_t>(*n);
+    } else if (k == "maxReceiveQueues") {
+      if (auto n = r_.whole_number(f, 1, 64)) p.max_receive_queues = static_cast<std::uint32_t>(*n);
     }
   }
 
@@ -211,6 +213,7 @@ void each_leaf(const CostOverrides& o, Fn&& fn) {
   }
   fn("conntrack.maxPerCore", o.conntrack_max_per_core.has_value());
   fn("conntrack.min", o.conntrack_min.has_value());
+  fn("maxReceiveQueues", o.max_receive_queues.has_value());
 }
 
 // `measured: [devices.bridge.fixed, ...]`: each a leaf path of a number that prices work.
@@ -373,6 +376,7 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.service_map_lookup = o.service_map_lookup.value_or(p.service_map_lookup);
   p.bridge_hooks = o.bridge_hooks.value_or(p.bridge_hooks);
   p.initial_ttl = o.initial_ttl.value_or(p.initial_ttl);
+  p.max_receive_queues = o.max_receive_queues.value_or(p.max_receive_queues);
   const auto timeouts = conntrack_timeouts(p.conntrack);
   for (std::size_t i = 0; i < timeouts.size(); ++i) *timeouts[i] = o.conntrack_timeouts[i].value_or(*timeouts[i]);
   p.conntrack.max_per_core = o.conntrack_max_per_core.value_or(p.conntrack.max_per_core);
@@ -501,6 +505,7 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   out << YAML::Key << "maxPerCore" << YAML::Value << p.conntrack.max_per_core;
   out << YAML::Key << "min" << YAML::Value << p.conntrack.min;
   out << YAML::EndMap << YAML::Key << "ttl" << YAML::Value << p.initial_ttl;
+  out << YAML::Key << "maxReceiveQueues" << YAML::Value << p.max_receive_queues;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;
   out << YAML::EndSeq << YAML::EndMap;

@@ -69,6 +69,9 @@ struct CostProfile {
   sim::Time service_map_lookup;  // ipvs, nftables verdict map, eBPF service map: one lookup
   sim::Time bridge_hooks;        // br_netfilter: a bridged (port-to-port) packet's pass through the IP hooks
   std::uint32_t initial_ttl = 64;
+  // A node's packet processing is spread by flow hash over min(its vCPUs, this) receive queues, each
+  // served by its own softirq (RSS); 1 gives one queue per node. Not a cost: --sensitivity leaves it.
+  std::uint32_t max_receive_queues = 8;
   ConntrackSettings conntrack;
   // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
   // paths such as "devices.bridge.fixed"; every other number is assumed or published, and is what
@@ -103,6 +106,7 @@ struct CostOverrides {
   std::optional<sim::Time> service_map_lookup;
   std::optional<sim::Time> bridge_hooks;
   std::optional<std::uint32_t> initial_ttl;
+  std::optional<std::uint32_t> max_receive_queues;
   // ConntrackSettings' numbers, in its order: the eight timeouts, then maxPerCore and min.
   std::array<std::optional<sim::Time>, 8> conntrack_timeouts{};
   std::optional<std::uint32_t> conntrack_max_per_core;

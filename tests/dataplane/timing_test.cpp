@@ -1,6 +1,9 @@
 // Time: an idle path costs exactly the sum of its hops, and a FIFO device behaves like M/M/1.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "sim/random.hpp"
 #include "tests/dataplane/dataplane_fixture.hpp"
@@ -127,4 +130,65 @@ TEST_CASE("a FIFO device with Poisson arrivals and exponential service has the M
   // batch-mean error to be well under 2% (the rho 0.8 queue relaxes slowly, so it needs more).
   CHECK(vnet_mean_time_in_system_us(0.5, 400000) == Approx(2.0).epsilon(0.02));
   CHECK(vnet_mean_time_in_system_us(0.8, 1500000) == Approx(5.0).epsilon(0.02));
+}
+
+namespace {
+
+// K packets of K different flows sent at once from the client pod to the server pod (two nodes),
+// where only the node stack costs anything (1 us a packet): the time the last one arrives, in us.
+// The nodes have `vcpus`-vCPU VM sizes and the profile allows max_queues receive queues.
+double last_arrival_us(const std::string& vm_size, std::uint32_t max_queues, std::uint32_t flows) {
+  auto p = scenario::load_profile("aks-accelerated");
+  for (auto& d : p.devices) d = {};
+  for (auto& l : p.links) l = {sim::DataRate{}, sim::Time::zero(), 1u << 24};
+  p.lookup_constant = {};
+  p.conntrack_lookup = p.conntrack_create = p.nat_rewrite = p.iptables_per_rule = p.service_map_lookup = p.bridge_hooks = {};
+  p.devices[static_cast<std::size_t>(DeviceKind::NodeStack)].fixed = sim::us(1);
+  p.max_receive_queues = max_queues;
+  auto spec = dataplane::testing::two_pods_spec(PluginKind::Kubenet);
+  for (auto& pool : spec.nodePools) pool.vmSize = vm_size;
+  Bench b(PluginKind::Kubenet, p, spec);
+  const auto client = b.host("client");
+  const auto server = b.host("server");
+  for (std::uint32_t i = 0; i < flows; ++i) {
+    auto tuple = b.tcp(client, b.network.address_of(server), 8080);
+    tuple.src_port = static_cast<std::uint16_t>(40000 + i);
+    b.network.send(client, tuple, 100, 0, 0);
+  }
+  b.sim.run();
+  REQUIRE(b.recorder.arrivals.size() == flows);
+  std::int64_t last = 0;
+  for (const auto& a : b.recorder.arrivals) last = std::max(last, a.time_ps);
+  return static_cast<double>(last) / 1e6;
+}
+
+// The same, by hand: the flows' hashes spread them over the queues; each queue of the first node
+// serves its n packets back to back, and the second node's same queue (the same tuple, the same hash)
+// takes each a microsecond later, so the last arrives (the largest n + 1) us after the start.
+double expected_last_arrival_us(std::uint32_t queues, std::uint32_t flows) {
+  const auto spec = dataplane::testing::two_pods_spec(PluginKind::Kubenet);
+  Bench b(PluginKind::Kubenet, std::nullopt, spec);
+  const auto client = b.host("client");
+  const auto server = b.host("server");
+  std::vector<std::uint32_t> per_queue(queues, 0);
+  for (std::uint32_t i = 0; i < flows; ++i) {
+    auto tuple = b.tcp(client, b.network.address_of(server), 8080);
+    tuple.src_port = static_cast<std::uint16_t>(40000 + i);
+    ++per_queue[std::hash<net::FiveTuple>{}(tuple) % queues];
+  }
+  return *std::max_element(per_queue.begin(), per_queue.end()) + 1.0;
+}
+
+}  // namespace
+
+TEST_CASE("a node's stack serves different flows on min(vCPUs and maxReceiveQueues) receive queues chosen by flow hash") {
+  constexpr std::uint32_t kFlows = 64;
+  // One queue: the 64 packets wait for each other at the first node's stack.
+  CHECK(last_arrival_us("Standard_D8s_v5", 1, kFlows) == Approx(kFlows + 1.0));
+  // Eight vCPUs and four queues allowed: four queues. Two vCPUs and eight allowed: two.
+  CHECK(last_arrival_us("Standard_D8s_v5", 4, kFlows) == Approx(expected_last_arrival_us(4, kFlows)));
+  CHECK(last_arrival_us("Standard_DS2_v2", 8, kFlows) == Approx(expected_last_arrival_us(2, kFlows)));
+  CHECK(expected_last_arrival_us(4, kFlows) < kFlows / 2.0);
+  // One flow stays on one queue: its packets keep their order and wait for each other.
+  CHECK(expected_last_arrival_us(4, 1) == 2.0);
 }
