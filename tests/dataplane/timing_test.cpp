@@ -74,15 +74,21 @@ TEST_CASE("one packet over an idle kubenet path takes exactly the sum of its hop
 
 namespace {
 
-// Only the VNet router costs anything: service = packet size x 1 ns, sizes exponential with mean
-// 1000 bytes (mean service 1 us). Poisson arrivals from the VM to itself through the VNet (the
-// shortest path through one FIFO device: VM -> VNet -> VM) at rate rho per us.
-double vnet_mean_time_in_system_us(double rho, std::uint64_t packets) {
+// A profile in which nothing costs anything and no queue is ever full.
+dataplane::CostProfile free_profile() {
   auto p = scenario::load_profile("aks-accelerated");
   for (auto& d : p.devices) d = {};
   for (auto& l : p.links) l = {sim::DataRate{}, sim::Time::zero(), 1u << 24};
   p.lookup_constant = {};
   p.conntrack_lookup = p.conntrack_create = p.nat_rewrite = p.iptables_per_rule = p.service_map_lookup = p.bridge_hooks = {};
+  return p;
+}
+
+// Only the VNet router costs anything: service = packet size x 1 ns, sizes exponential with mean
+// 1000 bytes (mean service 1 us). Poisson arrivals from the VM to itself through the VNet (the
+// shortest path through one FIFO device: VM -> VNet -> VM) at rate rho per us.
+double vnet_mean_time_in_system_us(double rho, std::uint64_t packets) {
+  auto p = free_profile();
   p.devices[static_cast<std::size_t>(DeviceKind::VnetRouter)].per_byte = sim::ns(1);
   Bench b(PluginKind::Kubenet, p);
   b.network.set_handler(nullptr);
@@ -138,11 +144,7 @@ namespace {
 // where only the node stack costs anything (1 us a packet): the time the last one arrives, in us.
 // The nodes have `vcpus`-vCPU VM sizes and the profile allows max_queues receive queues.
 double last_arrival_us(const std::string& vm_size, std::uint32_t max_queues, std::uint32_t flows) {
-  auto p = scenario::load_profile("aks-accelerated");
-  for (auto& d : p.devices) d = {};
-  for (auto& l : p.links) l = {sim::DataRate{}, sim::Time::zero(), 1u << 24};
-  p.lookup_constant = {};
-  p.conntrack_lookup = p.conntrack_create = p.nat_rewrite = p.iptables_per_rule = p.service_map_lookup = p.bridge_hooks = {};
+  auto p = free_profile();
   p.devices[static_cast<std::size_t>(DeviceKind::NodeStack)].fixed = sim::us(1);
   p.max_receive_queues = max_queues;
   auto spec = dataplane::testing::two_pods_spec(PluginKind::Kubenet);
