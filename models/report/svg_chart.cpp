@@ -87,6 +87,32 @@ std::vector<double> axis_ticks(double min, double max, int target_count) {
   return ticks;
 }
 
+double quantile_of(const CdfSeries& c, double fraction) {
+  for (const auto& [x, y] : c.points) {
+    if (y >= fraction) return x;
+  }
+  return c.points.back().first;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> coincident_pairs(const std::vector<CdfSeries>& series, double within) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t b = 1; b < series.size(); ++b) {
+    if (series[b].points.empty()) continue;
+    for (std::size_t a = 0; a < b; ++a) {
+      if (series[a].points.empty()) continue;
+      bool close = true;
+      for (int k = 1; k <= 99 && close; ++k) {
+        close = std::fabs(quantile_of(series[a], k / 100.0) - quantile_of(series[b], k / 100.0)) <= within;
+      }
+      if (close) {
+        out.emplace_back(a, b);
+        break;  // said once, against the first series it coincides with
+      }
+    }
+  }
+  return out;
+}
+
 std::string cdf_svg(const std::string& title, const std::string& x_label, const std::vector<CdfSeries>& series) {
   Frame f;
   std::string s = svg_open(f, title);
@@ -116,6 +142,25 @@ std::string cdf_svg(const std::string& title, const std::string& x_label, const 
   s += "<text class=\"axis-label\" transform=\"translate(16 " + num(f.top + f.plot_h() / 2) + ") rotate(-90)\" text-anchor=\"middle\">fraction of samples &lt;= x</text>\n";
   s += "</g>\n";
 
+  // Series drawn over an earlier one they coincide with (every percentile within half a percent of
+  // the axis: under 3 pixels) are dashed, so that both show, and said so in the plot.
+  const auto coincident = coincident_pairs(series, (x_max - x_min) * kCoincideFraction);
+  // The axis' unit, from a label such as "latency (us)".
+  const auto open = x_label.rfind('(');
+  const std::string unit = open != std::string::npos && x_label.ends_with(")")
+                               ? " " + x_label.substr(open + 1, x_label.size() - open - 2)
+                               : std::string();
+  std::vector<bool> dashed(series.size(), false);
+  for (const auto& [a, b] : coincident) dashed[b] = true;
+  for (std::size_t k = 0; k < coincident.size(); ++k) {
+    const auto& [a, b] = coincident[k];
+    // At the plot's lower right, where a CDF's lines have not risen yet or have already gone left.
+    s += "<text class=\"coincide-note\" x=\"" + num(f.left + f.plot_w() - 8) + "\" y=\"" +
+         num(f.top + f.plot_h() - 10 - 16.0 * static_cast<double>(coincident.size() - 1 - k)) +
+         "\" text-anchor=\"end\" font-size=\"12\">" + xml_escape(series[b].label + " coincides with " + series[a].label +
+                                             " (drawn dashed over it): every percentile within " +
+                                             format_fixed((x_max - x_min) * kCoincideFraction, 3) + unit) + "</text>\n";
+  }
   for (std::size_t i = 0; i < series.size(); ++i) {
     const auto& c = series[i];
     const char* colour = kPalette[i % kPaletteSize];
@@ -127,7 +172,8 @@ std::string cdf_svg(const std::string& title, const std::string& x_label, const 
         d += " L" + num(px(x)) + " " + num(py(last_y)) + " L" + num(px(x)) + " " + num(py(y));
         last_y = y;
       }
-      s += "<path class=\"cdf-line\" data-series=\"" + xml_escape(c.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\"/>\n";
+      s += "<path class=\"cdf-line\" data-series=\"" + xml_escape(c.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" + colour +
+           "\" stroke-width=\"2\"" + (dashed[i] ? " stroke-dasharray=\"6 4\"" : "") + "/>\n";
     }
     const double ly = f.top + 10 + 18.0 * static_cast<double>(i);
     s += "<g class=\"legend\"><rect x=\"" + num(f.left + f.plot_w() - 170) + "\" y=\"" + num(ly + 4) + "\" width=\"14\" height=\"4\" fill=\"" + colour + "\"/>";
@@ -157,7 +203,8 @@ std::string stacked_bars_svg(const std::string& title, const std::string& x_labe
     for (const auto& seg : b.segments) total += std::max(0.0, seg.value);
     max_total = std::max(max_total, total);
   }
-  const auto ticks = axis_ticks(max_total);
+  // Room at the right of the longest bar for its total.
+  const auto ticks = axis_ticks(max_total * 1.18);
   const double x_max = ticks.back();
   const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
   const double plot_bottom = f.top + static_cast<double>(bars.size()) * (bar_h + gap);
@@ -181,6 +228,8 @@ std::string stacked_bars_svg(const std::string& title, const std::string& x_labe
       s += "<rect x=\"" + num(px(x)) + "\" y=\"" + num(y) + "\" width=\"" + num(px(x + seg.value) - px(x)) + "\" height=\"" + num(bar_h) + "\" fill=\"" + colour + "\"><title>" + xml_escape(seg.name + ": " + format_fixed(seg.value, 3)) + "</title></rect>\n";
       x += seg.value;
     }
+    s += "<text class=\"bar-total\" x=\"" + num(px(x) + 6) + "\" y=\"" + num(y + bar_h / 2 + 4) + "\" font-size=\"12\">" +
+         xml_escape(format_fixed(x, 3)) + "</text>\n";
     s += "</g>\n";
   }
   const double ly0 = plot_bottom + 50;

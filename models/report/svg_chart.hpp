@@ -15,8 +15,15 @@ struct CdfSeries {
   std::vector<std::pair<double, double>> points;  // (x, cumulative fraction in [0, 1]), x ascending
 };
 // One <path class="cdf-line"> per series (series with no points get none), axis labels x_label and
-// "fraction of samples <= x".
+// "fraction of samples <= x". A series whose every percentile (1st to 99th) is within
+// kCoincideFraction of the axis' span of an earlier series' would hide it: it is drawn dashed and a
+// note in the plot says which coincide.
+inline constexpr double kCoincideFraction = 0.005;
 std::string cdf_svg(const std::string& title, const std::string& x_label, const std::vector<CdfSeries>& series);
+// The x at which the series reaches fraction (nearest rank on its steps); the series has points.
+double quantile_of(const CdfSeries& series, double fraction);
+// (earlier, later) for each series that coincides with an earlier one, every percentile within `within`.
+std::vector<std::pair<std::size_t, std::size_t>> coincident_pairs(const std::vector<CdfSeries>& series, double within);
 
 struct BarSegment {
   std::string name;  // same name = same colour in every bar
@@ -26,7 +33,8 @@ struct Bar {
   std::string label;
   std::vector<BarSegment> segments;
 };
-// One row per bar, segments stacked left to right (zero segments drawn not at all), a legend.
+// One row per bar, segments stacked left to right (zero segments drawn not at all), the bar's total at
+// its right end, a legend.
 std::string stacked_bars_svg(const std::string& title, const std::string& x_label, const std::vector<Bar>& bars);
 
 struct TornadoRow {

@@ -88,3 +88,32 @@ TEST_CASE("the markup checker finds unclosed and mismatched tags") {
   CHECK_FALSE(testing::markup_problems("<svg><rect x=\"1></svg>").empty());
   CHECK(testing::markup_problems("<svg><g a=\"1\"><rect/></g></svg>").empty());
 }
+
+TEST_CASE("a CDF series that coincides with an earlier one is drawn dashed and said so") {
+  // azure equals kubenet to within 0.01 us at every percentile over a 10 us span; overlay is 2 us off.
+  const report::CdfSeries kubenet{"kubenet", {{10, 0.25}, {12, 0.5}, {15, 0.75}, {20, 1}}};
+  const report::CdfSeries azure{"azure", {{10.01, 0.25}, {12, 0.5}, {15.01, 0.75}, {20, 1}}};
+  const report::CdfSeries overlay{"overlay", {{12, 0.25}, {14, 0.5}, {17, 0.75}, {22, 1}}};
+  CHECK(report::quantile_of(kubenet, 0.5) == 12);
+  CHECK(report::quantile_of(kubenet, 0.51) == 15);
+  CHECK(report::coincident_pairs({kubenet, azure, overlay}, 0.05) == std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}});
+  CHECK(report::coincident_pairs({kubenet, overlay}, 0.05).empty());
+  const std::string svg = report::cdf_svg("calls", "latency (us)", {kubenet, azure, overlay});
+  CHECK(count_of(svg, "stroke-dasharray") == 1);
+  CHECK(svg.find("azure coincides with kubenet (drawn dashed over it)") != std::string::npos);
+  CHECK(svg.find("overlay coincides") == std::string::npos);
+  CHECK(testing::markup_problems(svg).empty());
+  // Apart: no note, no dashes.
+  const std::string apart = report::cdf_svg("calls", "latency (us)", {kubenet, overlay});
+  CHECK(apart.find("coincides") == std::string::npos);
+  CHECK(apart.find("stroke-dasharray") == std::string::npos);
+}
+
+TEST_CASE("each stacked bar shows its total at its right end") {
+  std::vector<report::Bar> bars = {{"kubenet", {{"bridge", 2}, {"stack", 3.25}}}, {"azure", {{"stack", 3}}}};
+  const std::string svg = report::stacked_bars_svg("t", "time per packet (us)", bars);
+  CHECK(count_of(svg, "class=\"bar-total\"") == 2);
+  CHECK(svg.find(">5.250</text>") != std::string::npos);
+  CHECK(svg.find(">3.000</text>") != std::string::npos);
+  CHECK(testing::markup_problems(svg).empty());
+}
