@@ -1,5 +1,6 @@
 #include "models/dataplane/trace.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/dataplane/endpoint_ref.hpp"
@@ -11,29 +12,38 @@ namespace {
 constexpr std::uint8_t kRequest = 1;
 constexpr std::uint8_t kReply = 2;
 
-// Answers the traced request with its reply and remembers how each packet ended.
+// Answers the request with its reply and remembers how each packet ended.
 class Responder : public DeliveryHandler {
  public:
-  explicit Responder(Network& network) : network_(network) {}
+  Responder(Network& network, Exchange& out, bool answer) : network_(network), out_(out), answer_(answer) {}
   void delivered(PacketId, const Packet& p, HostRef at) override {
     if (p.kind == kRequest) {
-      request_at = at;
-      reached = true;
-      network_.send(at, p.tuple.reversed(), p.size, kReply, 0, true);
+      out_.reached = true;
+      out_.reached_at = at;
+      out_.request_arrived = p.tuple;
+      out_.request_ttl = p.ttl;
+      request_hops = network_.trace().size();  // the request's last hop is recorded by now
+      if (answer_) network_.send(at, p.tuple.reversed(), p.size, kReply, 0, true);
     } else {
-      answered = true;
+      out_.answered = true;
+      out_.reply_arrived = p.tuple;
     }
   }
   void dropped(PacketId, const Packet& p, DropReason reason) override {
-    (p.kind == kRequest ? request_drop : reply_drop) = std::string(to_string(reason));
+    if (p.kind == kRequest) request_hops = network_.trace().size();
+    (p.kind == kRequest ? out_.request_drop : out_.reply_drop) = reason;
   }
+  std::size_t request_hops = 0;
+
+ private:
   Network& network_;
-  HostRef request_at;
-  bool reached = false;
-  bool answered = false;
-  std::string request_drop;
-  std::string reply_drop;
+  Exchange& out_;
+  bool answer_;
 };
+
+std::string drop_words(const std::optional<DropReason>& reason) {
+  return reason ? std::string(to_string(*reason)) : std::string("never delivered");
+}
 
 std::string kind_words(scenario::DeviceKind k) {
   switch (k) {
@@ -66,12 +76,9 @@ std::string us(std::int64_t ps) {
   return std::to_string(whole) + "." + frac + " us";
 }
 
-void render(std::vector<std::string>& out, const cluster::Cluster& c, const std::vector<TraceHop>& hops,
-            std::uint8_t which, const std::vector<std::uint8_t>& kind_of_hop) {
+void render(std::vector<std::string>& out, const cluster::Cluster& c, const std::vector<TraceHop>& hops) {
   int n = 0;
-  for (std::size_t i = 0; i < hops.size(); ++i) {
-    if (kind_of_hop[i] != which) continue;
-    const auto& h = hops[i];
+  for (const auto& h : hops) {
     const auto& d = c.devices()[h.device];
     out.push_back("  " + std::to_string(++n) + ". " + c.device_name(h.device) + " (" + kind_words(d.kind) +
                   "): in " + us(h.arrive_ps) +
@@ -96,6 +103,22 @@ void render(std::vector<std::string>& out, const cluster::Cluster& c, const std:
 
 }  // namespace
 
+Exchange exchange(const cluster::Cluster& cluster, const CostProfile& profile, HostRef from, const net::FiveTuple& tuple,
+                  std::uint32_t size, bool answer, std::uint64_t seed) {
+  sim::Simulator sim;
+  Network network(cluster, profile, sim, NetworkOptions{seed, false});
+  Exchange out;
+  Responder responder(network, out, answer);
+  network.set_handler(&responder);
+  network.send(from, tuple, size, kRequest, 0, true);
+  sim.run();
+  const auto& hops = network.trace();
+  const auto split = std::min(responder.request_hops, hops.size());
+  out.request_hops.assign(hops.begin(), hops.begin() + static_cast<std::ptrdiff_t>(split));
+  out.reply_hops.assign(hops.begin() + static_cast<std::ptrdiff_t>(split), hops.end());
+  return out;
+}
+
 TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, std::string_view from,
                    std::string_view to, std::uint32_t size) {
   const ResolvedEndpoint src = resolve_endpoint(cluster, from);
@@ -105,48 +128,34 @@ TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, 
         "'" + std::string(from) + "' cannot send: " + src.description +
         " is not a host\n  hint: trace from a pod, a node or a VM (pod/NAME, node/NAME, vm/NAME)");
   }
-  sim::Simulator sim;
-  Network network(cluster, profile, sim, NetworkOptions{});
-  Responder responder(network);
-  network.set_handler(&responder);
   const net::FiveTuple tuple{dst.protocol, src.ip, static_cast<std::uint16_t>(dst.port ? 40000 : 1), dst.ip,
                              dst.port};
-  const PacketId first = network.send(*src.host, tuple, size, kRequest, 0, true);
-  sim.run();
-
-  // Hops of the request come first in the trace; the reply's start at the first hop of another packet.
-  std::vector<std::uint8_t> kind_of_hop;
-  std::uint8_t current = kRequest;
-  for (std::size_t i = 0; i < network.trace().size(); ++i) {
-    if (i > 0 && network.trace()[i].packet != network.trace()[i - 1].packet &&
-        network.trace()[i].packet != first) {
-      current = kReply;
-    }
-    kind_of_hop.push_back(current);
-  }
+  const Exchange x = exchange(cluster, profile, *src.host, tuple, size);
 
   TraceOutcome out;
-  out.reached = responder.reached;
-  out.answered = responder.answered;
+  out.reached = x.reached;
+  out.answered = x.answered;
   auto& lines = out.lines;
   lines.push_back("Trace from " + src.description + " to " + dst.description + " under " +
                   std::string(cluster::to_string(cluster.plugin_kind())) + " (cost profile " + profile.name +
                   ")");
   lines.push_back("Request: " + tuple.to_string() + ", " + std::to_string(size) + " bytes");
-  render(lines, cluster, network.trace(), kRequest, kind_of_hop);
-  if (!responder.reached) {
-    lines.push_back("The request was dropped (" + responder.request_drop + "): there is no reply.");
+  render(lines, cluster, x.request_hops);
+  if (!x.reached) {
+    lines.push_back("The request was dropped (" + drop_words(x.request_drop) + "): there is no reply.");
     return out;
   }
   lines.push_back("Reply: the destination answers to the address the request arrived from");
-  render(lines, cluster, network.trace(), kReply, kind_of_hop);
-  if (responder.answered) {
+  render(lines, cluster, x.reply_hops);
+  if (x.answered) {
     std::int64_t end = 0;
     std::size_t devices = 0;
-    for (const auto& h : network.trace()) end = std::max(end, h.end_ps), ++devices;
+    for (const auto* hops : {&x.request_hops, &x.reply_hops}) {
+      for (const auto& h : *hops) end = std::max(end, h.end_ps), ++devices;
+    }
     lines.push_back("Round trip: " + us(end) + " through " + std::to_string(devices) + " devices.");
   } else {
-    lines.push_back("The reply was dropped (" + responder.reply_drop + ").");
+    lines.push_back("The reply was dropped (" + drop_words(x.reply_drop) + ").");
   }
   return out;
 }

@@ -7,7 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
 #include "models/cluster/cluster.hpp"
+#include "models/dataplane/network.hpp"
 #include "models/scenario/cost_profile.hpp"
 
 namespace cnisim::dataplane {
@@ -17,6 +20,22 @@ struct TraceOutcome {
   bool reached = false;            // the request arrived at its destination
   bool answered = false;           // the reply came back to the sender
 };
+
+// One traced packet from a host and, when it arrives and `answer` is set, the destination's reply to
+// the address it came from: the one-packet harness behind `cnisim trace`, emulate's simulated facts
+// and the report's typical path.
+struct Exchange {
+  std::vector<TraceHop> request_hops, reply_hops;  // in the order the devices served them
+  bool reached = false;                 // the request was delivered
+  bool answered = false;                // the reply was delivered
+  HostRef reached_at;                   // where the request was delivered
+  net::FiveTuple request_arrived;       // the request's header as delivered (after any NAT)
+  int request_ttl = 0;                  // its TTL on arrival
+  net::FiveTuple reply_arrived;         // the reply's header as delivered
+  std::optional<DropReason> request_drop, reply_drop;
+};
+Exchange exchange(const cluster::Cluster& cluster, const scenario::CostProfile& profile, HostRef from,
+                  const net::FiveTuple& tuple, std::uint32_t size, bool answer = true, std::uint64_t seed = 1);
 
 // FROM: pod/NAME, node/NAME, vm/NAME or an IP a host owns; TO: as FROM, or svc/NAME (its first port).
 // A TCP packet of `size` bytes to a Service, an ICMP echo otherwise. Throws std::invalid_argument

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/dataplane/trace.hpp"
 #include "models/emulation/emulator.hpp"
 #include "models/emulation/ping.hpp"
 #include "models/emulation/process.hpp"
@@ -32,24 +33,6 @@ constexpr int kWaitMs = 2000;
 asio::ip::address_v4 to_asio(net::Ipv4 ip) { return asio::ip::address_v4(ip.value); }
 net::Ipv4 from_asio(const asio::ip::address& a) { return net::Ipv4(a.to_v4().to_uint()); }
 
-class Catcher : public dataplane::DeliveryHandler {
- public:
-  void delivered(dataplane::PacketId, const dataplane::Packet& p, HostRef at) override {
-    if (p.kind == 1 && !got) got = true, tuple = p.tuple, ttl = p.ttl, where = at;
-    if (p.kind == 2) answered = true, reply_src = p.tuple.src;
-    if (p.kind == 1 && reply) reply(p, at);
-  }
-  void dropped(dataplane::PacketId, const dataplane::Packet& p, dataplane::DropReason reason) override {
-    drop = std::string(p.kind == 1 ? "request" : "reply") + " dropped: " + std::string(dataplane::to_string(reason));
-  }
-  bool got = false, answered = false;
-  net::FiveTuple tuple;
-  net::Ipv4 reply_src;
-  int ttl = 0;
-  HostRef where;
-  std::string drop;
-  std::function<void(const dataplane::Packet&, HostRef)> reply;
-};
 
 bool wait_readable(int fd, int ms) {
   pollfd p{fd, POLLIN, 0};
@@ -151,11 +134,6 @@ std::vector<ProbePair> choose_pairs(const cluster::Cluster& c) {
 }
 
 Facts simulate_pair(const cluster::Cluster& c, const scenario::CostProfile& profile, const ProbePair& pair) {
-  sim::Simulator sim;
-  dataplane::Network network(c, profile, sim, dataplane::NetworkOptions{});
-  Catcher catcher;
-  network.set_handler(&catcher);
-  catcher.reply = [&](const dataplane::Packet& p, HostRef at) { network.send(at, p.tuple.reversed(), p.size, 2, 0); };
   net::FiveTuple tuple{net::Protocol::Udp, address_of(c, pair.from), 40000, {}, kProbePort};
   if (pair.service) {
     const auto& rule = *std::find_if(c.service_dnat().rules.begin(), c.service_dnat().rules.end(),
@@ -166,18 +144,18 @@ Facts simulate_pair(const cluster::Cluster& c, const scenario::CostProfile& prof
   } else {
     tuple.dst = address_of(c, *pair.to);
   }
-  network.send(pair.from, tuple, 64, 1, 0);
-  sim.run();
+  const dataplane::Exchange x = dataplane::exchange(c, profile, pair.from, tuple, 64);
   Facts f;
-  f.reached = catcher.got;
-  f.answered = catcher.answered && catcher.reply_src == tuple.dst;
-  f.note = catcher.drop;
-  if (catcher.got) {
-    f.sourceSeen = catcher.tuple.src;
-    f.ttl = tuple.protocol == net::Protocol::Udp ? catcher.ttl : -1;
-    f.answeredBy = name_of(c, catcher.where);
-    f.answeredAt = catcher.tuple.dst;
-    f.snat = catcher.tuple.src != tuple.src;
+  f.reached = x.reached;
+  f.answered = x.answered && x.reply_arrived.src == tuple.dst;
+  if (x.request_drop) f.note = "request dropped: " + std::string(dataplane::to_string(*x.request_drop));
+  if (x.reply_drop) f.note = "reply dropped: " + std::string(dataplane::to_string(*x.reply_drop));
+  if (x.reached) {
+    f.sourceSeen = x.request_arrived.src;
+    f.ttl = tuple.protocol == net::Protocol::Udp ? x.request_ttl : -1;
+    f.answeredBy = name_of(c, x.reached_at);
+    f.answeredAt = x.request_arrived.dst;
+    f.snat = x.request_arrived.src != tuple.src;
   }
   return f;
 }

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/dataplane/endpoint_ref.hpp"
 #include "tests/dataplane/dataplane_fixture.hpp"
 
 using namespace cnisim;
@@ -60,4 +61,46 @@ TEST_CASE("tracing from something that cannot send says so") {
       Catch::Contains("'svc/server' cannot send") && Catch::Contains("hint: trace from a pod"));
   REQUIRE_THROWS_WITH(dataplane::trace(b.cluster, b.profile, "pod/nope", "svc/server"),
                       Catch::Contains("no pod default/nope"));
+}
+
+TEST_CASE("one exchange splits the request's hops from the reply's and gives each header as it arrived") {
+  Bench b(scenario::PluginKind::Kubenet);
+  const auto client = b.host("client");
+  const auto server = b.pod("server");
+  const auto svc = dataplane::resolve_endpoint(b.cluster, "svc/server");
+  const net::FiveTuple tuple{net::Protocol::Tcp, b.network.address_of(client), 40000, svc.ip, svc.port};
+  const auto x = dataplane::exchange(b.cluster, b.profile, client, tuple, 100);
+  REQUIRE(x.reached);
+  REQUIRE(x.answered);
+  CHECK_FALSE(x.request_drop);
+  CHECK_FALSE(x.reply_drop);
+  // DNAT on the way in, undone on the way back: the client sees the Service answer.
+  CHECK(x.reached_at == dataplane::HostRef{dataplane::HostRef::Kind::Pod, server});
+  CHECK(x.request_arrived.dst == b.cluster.pods()[server].ip);
+  CHECK(x.request_arrived.dst_port == 8080);
+  CHECK(x.request_arrived.src == tuple.src);
+  CHECK(x.reply_arrived.src == svc.ip);
+  CHECK(x.reply_arrived.dst == tuple.src);
+  // Each side starts at its sender's namespace and ends delivered; hop times only grow.
+  for (const auto* hops : {&x.request_hops, &x.reply_hops}) {
+    REQUIRE(hops->size() > 4);
+    CHECK(b.cluster.devices()[hops->front().device].kind == scenario::DeviceKind::PodNamespace);
+    CHECK(hops->back().verdict == dataplane::Verdict::Deliver);
+    for (std::size_t i = 1; i < hops->size(); ++i) CHECK((*hops)[i].arrive_ps >= (*hops)[i - 1].end_ps);
+  }
+  CHECK(x.reply_hops.front().arrive_ps >= x.request_hops.back().end_ps);
+  CHECK(x.request_ttl == static_cast<int>(b.profile.initial_ttl) - 2);  // forwarded by the client's node and the server's
+  // Not answered when not asked to.
+  const auto one_way = dataplane::exchange(b.cluster, b.profile, client, tuple, 100, false);
+  CHECK(one_way.reached);
+  CHECK_FALSE(one_way.answered);
+  CHECK(one_way.reply_hops.empty());
+  CHECK(one_way.request_hops.size() == x.request_hops.size());
+  // An address nobody owns: the request's drop and its reason.
+  auto nowhere = tuple;
+  nowhere.dst = net::Ipv4(10, 99, 99, 99);
+  const auto lost = dataplane::exchange(b.cluster, b.profile, client, nowhere, 100);
+  CHECK_FALSE(lost.reached);
+  CHECK(lost.request_drop.has_value());
+  CHECK(lost.reply_hops.empty());
 }

@@ -4,28 +4,13 @@
 #include <optional>
 
 #include "models/cluster/builder.hpp"
-#include "models/dataplane/network.hpp"
+#include "models/dataplane/trace.hpp"
+#include "models/scenario/labels.hpp"
 #include "models/scenario/traffic_spec.hpp"
-#include "sim/simulator.hpp"
 
 namespace cnisim::cli {
 
 namespace {
-
-// Receives the one traced packet; nothing to answer.
-class Sink final : public dataplane::DeliveryHandler {
- public:
-  void delivered(dataplane::PacketId, const dataplane::Packet&, dataplane::HostRef) override {}
-  void dropped(dataplane::PacketId, const dataplane::Packet&, dataplane::DropReason) override {}
-};
-
-bool matches(const std::map<std::string, std::string>& selector, const std::map<std::string, std::string>& labels) {
-  for (const auto& [k, v] : selector) {
-    const auto it = labels.find(k);
-    if (it == labels.end() || it->second != v) return false;
-  }
-  return true;
-}
 
 // The first user pod (not hostNetwork, not a system workload) matching selector, optionally on a
 // node other than `not_on`.
@@ -33,7 +18,7 @@ std::optional<cluster::PodIndex> pick_pod(const cluster::Cluster& c, const std::
                                           std::optional<cluster::NodeIndex> not_on) {
   for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
     const auto& w = c.workload(p);
-    if (w.system || w.hostNetwork || !matches(selector, w.labels)) continue;
+    if (w.system || w.hostNetwork || !scenario::selects(selector, w.labels)) continue;
     if (not_on && c.pods()[p].node == *not_on) continue;
     return p;
   }
@@ -67,22 +52,16 @@ std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& s
   }
   if (!client || !server) return {};
 
-  sim::Simulator sim;
   const dataplane::CostProfile profile = workload::effective_profile(spec, options);
-  dataplane::Network network(c, profile, sim, dataplane::NetworkOptions{options.seed.value_or(spec.run.seed), false});
-  Sink sink;
-  network.set_handler(&sink);
   const dataplane::HostRef from{dataplane::HostRef::Kind::Pod, *client};
-  const dataplane::HostRef to{dataplane::HostRef::Kind::Pod, *server};
-  const net::FiveTuple tuple{net::Protocol::Tcp, network.address_of(from), 40000, network.address_of(to), port};
-  network.send(from, tuple, 200, 0, 0, true);
-  sim.run();
+  const net::FiveTuple tuple{net::Protocol::Tcp, c.pods()[*client].ip, 40000, c.pods()[*server].ip, port};
+  const dataplane::Exchange x = dataplane::exchange(c, profile, from, tuple, 200, false, options.seed.value_or(spec.run.seed));
 
   std::vector<std::string> lines;
   lines.push_back("request " + tuple.to_string() + " from pod " + c.pod_namespace(*client) + "/" + c.pod_name(*client) +
                   " on " + c.nodes()[c.pods()[*client].node].name + " to pod " + c.pod_namespace(*server) + "/" +
                   c.pod_name(*server) + " on " + c.nodes()[c.pods()[*server].node].name);
-  for (const auto& hop : network.trace()) {
+  for (const auto& hop : x.request_hops) {
     const auto& d = c.devices()[hop.device];
     std::string line = c.device_name(hop.device) + " (" + std::string(cluster::to_string(d.kind)) + ") " +
                        us(hop.arrive_ps) + ".." + us(hop.end_ps) + " us";
