@@ -3,6 +3,7 @@
 // The header (five-tuple, TTL) is what is on the wire now, after any NAT.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/cluster/device.hpp"
@@ -41,25 +42,32 @@ struct Packet {
   std::array<std::uint32_t, 2> ct_generation{};
 };
 
+// Packets in fixed blocks that never move: a reference or pointer to a packet stays valid until the
+// packet is released, however many are allocated meanwhile (a delivery handler that sends from inside
+// delivered() may still read the packet it was given). A released packet's slot is reused.
 class PacketPool {
  public:
+  static constexpr unsigned kBlockBits = 12;  // 4096 packets (about 400 KiB) a block
+  static constexpr PacketId kBlockSize = PacketId{1} << kBlockBits;
+
   PacketId allocate() {
     if (free_.empty()) {
-      packets_.emplace_back();
-      return static_cast<PacketId>(packets_.size() - 1);
+      if (size_ % kBlockSize == 0) blocks_.push_back(std::make_unique<Packet[]>(kBlockSize));
+      return size_++;
     }
     const PacketId id = free_.back();
     free_.pop_back();
-    packets_[id] = Packet{};
+    (*this)[id] = Packet{};
     return id;
   }
   void release(PacketId id) { free_.push_back(id); }
-  Packet& operator[](PacketId id) { return packets_[id]; }
-  const Packet& operator[](PacketId id) const { return packets_[id]; }
-  std::size_t in_use() const { return packets_.size() - free_.size(); }
+  Packet& operator[](PacketId id) { return blocks_[id >> kBlockBits][id & (kBlockSize - 1)]; }
+  const Packet& operator[](PacketId id) const { return blocks_[id >> kBlockBits][id & (kBlockSize - 1)]; }
+  std::size_t in_use() const { return size_ - free_.size(); }
 
  private:
-  std::vector<Packet> packets_;
+  std::vector<std::unique_ptr<Packet[]>> blocks_;
+  PacketId size_ = 0;  // slots handed out so far
   std::vector<PacketId> free_;
 };
 
