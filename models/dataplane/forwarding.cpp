@@ -113,7 +113,7 @@ std::int64_t Network::serve_pod_namespace(const cluster::Device& d, Packet& p, T
     return 0;
   }
   const net::RouteTable& table = cluster_.pod_route_table(d.pod);
-  const net::LookupResult r = table.lookup(p.tuple.dst);
+  const net::LookupResult r = net::find_route(table, p.tuple.dst);
   ++p.lookups[static_cast<std::size_t>(TableKind::Pod)];
   const std::int64_t cost = lookup_cost(TableKind::Pod, r.work);
   if (!r.found()) {
@@ -212,7 +212,7 @@ std::int64_t Network::serve_external(DeviceId device, const cluster::Device& d, 
 
 std::int64_t Network::serve_vnet_router(Packet& p, TraceHop* t) {
   const net::RouteTable& table = cluster_.azure_route_table();
-  const net::LookupResult r = table.lookup(p.tuple.dst);
+  const net::LookupResult r = net::find_route(table, p.tuple.dst);
   ++p.lookups[static_cast<std::size_t>(TableKind::Azure)];
   const std::int64_t cost = lookup_cost(TableKind::Azure, r.work);
   if (!r.found()) {

@@ -21,6 +21,7 @@
 #include "models/dataplane/results.hpp"
 #include "models/net/conntrack.hpp"
 #include "models/net/endpoint_picker.hpp"
+#include "models/net/route_lookup.hpp"
 #include "sim/random.hpp"
 #include "sim/simulator.hpp"
 

@@ -163,7 +163,7 @@ std::int64_t Network::serve_node_stack(DeviceId device, const cluster::Device& d
     --p.ttl;
   }
   const net::RouteTable& table = cluster_.node_route_table(n);
-  const net::LookupResult r = table.lookup(p.tuple.dst);
+  const net::LookupResult r = net::find_route(table, p.tuple.dst);
   ++p.lookups[static_cast<std::size_t>(TableKind::Node)];
   cost += lookup_cost(TableKind::Node, r.work);
   if (!r.found()) {

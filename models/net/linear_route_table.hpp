@@ -9,6 +9,7 @@ namespace cnisim::net {
 
 class LinearRouteTable final : public RouteTable {
  public:
+  LinearRouteTable() : RouteTable(RouteTableKind::Linear) {}
   std::string_view name() const override { return "linear"; }
 
   // Non-virtual, no counters: what lookup() does.

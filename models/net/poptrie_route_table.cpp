@@ -12,7 +12,8 @@ constexpr int kStride = 6;  // a node covers 6 address bits: 64 children, one 64
 constexpr int kMaxDirectBits = 24;
 }  // namespace
 
-PoptrieRouteTable::PoptrieRouteTable(int direct_bits) : requested_direct_bits_(direct_bits) {
+PoptrieRouteTable::PoptrieRouteTable(int direct_bits)
+    : RouteTable(RouteTableKind::Poptrie), requested_direct_bits_(direct_bits) {
   if (direct_bits != kAutoDirectBits && (direct_bits < 0 || direct_bits > kMaxDirectBits)) {
     throw std::invalid_argument("poptrie direct_bits " + std::to_string(direct_bits) + " is out of range 0-" +
                                 std::to_string(kMaxDirectBits) + " (or kAutoDirectBits)");

@@ -26,6 +26,8 @@ struct LookupResult {
   constexpr bool operator==(const LookupResult&) const = default;
 };
 
+enum class RouteTableKind { Linear, Poptrie };
+
 class RouteTable {
  public:
   virtual ~RouteTable() = default;
@@ -33,13 +35,16 @@ class RouteTable {
   RouteTable& operator=(const RouteTable&) = delete;
 
   virtual std::string_view name() const = 0;
+  // Which implementation this is (non-virtual: find_route() dispatches on it per packet).
+  RouteTableKind kind() const { return kind_; }
 
   // Adds a route (duplicates allowed; preferred_over() decides between them). Returns its id.
   std::uint32_t insert(const Route& route);
   // Removes every route with exactly this prefix and source. False if there was none.
   bool remove(const Cidr& prefix, RouteSource source);
 
-  // Longest-prefix match for address; counts the lookup and its work.
+  // Longest-prefix match for address; counts the lookup and its work. The data path calls
+  // find_route() (route_lookup.hpp) instead: the implementation's inline find(), no counters.
   LookupResult lookup(Ipv4 address) const {
     const LookupResult r = do_lookup(address);
     ++lookups_;
@@ -59,7 +64,7 @@ class RouteTable {
   void reset_counters() { lookups_ = work_ = 0; }
 
  protected:
-  RouteTable() = default;
+  explicit RouteTable(RouteTableKind kind) : kind_(kind) {}
 
   bool alive(std::uint32_t id) const { return id < slots_.size() && slots_[id].alive; }
   std::uint32_t id_limit() const { return static_cast<std::uint32_t>(slots_.size()); }
@@ -79,11 +84,11 @@ class RouteTable {
   // Ids of the present routes by (prefix, source), so that remove() need not scan every slot.
   std::map<std::pair<Cidr, RouteSource>, std::vector<std::uint32_t>> by_prefix_;
   std::size_t size_ = 0;
+  RouteTableKind kind_;
   mutable std::uint64_t lookups_ = 0;
   mutable std::uint64_t work_ = 0;
 };
 
-enum class RouteTableKind { Linear, Poptrie };
 std::string_view to_string(RouteTableKind kind);  // "linear", "poptrie"
 // Parses a kind name; throws std::invalid_argument listing the valid names.
 RouteTableKind parse_route_table_kind(std::string_view name);

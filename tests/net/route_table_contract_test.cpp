@@ -1,6 +1,7 @@
 // The contract every RouteTable implementation keeps, run over all of them.
 #include <catch2/catch.hpp>
 
+#include "models/net/route_lookup.hpp"
 #include "models/net/route_table.hpp"
 #include "tests/net/route_table_types.hpp"
 
@@ -210,4 +211,23 @@ TEST_CASE("Poptrie sizes its direct index to the table and aligns it to the most
   }
   CHECK(host_routes.direct_bits() == 8);  // 8 + 4 * 6 = 32
   CHECK(host_routes.memory_bytes() < 4096u);
+}
+
+TEMPLATE_TEST_CASE("the data path's find_route answers as lookup does and counts nothing", "[route_table]",
+                   CNISIM_ROUTE_TABLE_TYPES) {
+  auto t = TestType::make();
+  t->insert(system_route("0.0.0.0/0", NextHopType::Internet));
+  t->insert(system_route("10.224.0.0/16"));
+  t->insert(route_from("10.244.1.0/24", RouteSource::User));
+  t->insert(route_from("10.244.0.0/16", RouteSource::User));
+  CHECK(t->kind() == parse_route_table_kind(t->name()));
+  std::vector<LookupResult> found;
+  for (const char* a : {"1.1.1.1", "10.224.0.4", "10.244.1.9", "10.244.7.7", "255.255.255.255"}) {
+    found.push_back(find_route(*t, Ipv4::parse(a)));
+  }
+  CHECK(t->lookups() == 0u);
+  std::size_t i = 0;
+  for (const char* a : {"1.1.1.1", "10.224.0.4", "10.244.1.9", "10.244.7.7", "255.255.255.255"}) {
+    CHECK(t->lookup(Ipv4::parse(a)) == found[i++]);
+  }
 }
