@@ -206,6 +206,7 @@ Cluster build_cluster(const ScenarioSpec& spec, const BuildOptions& options) {
     add_devices(state, plugin);
     add_route_tables(state, plugin, options.routeTableKind);
     add_nat(state, plugin);
+    if (options.edit) options.edit(state);
   } catch (const net::ExhaustedError& e) {
     throw BuildError(std::string("cannot build cluster ") + spec.cluster.name + ": " + e.what());
   } catch (const SchedulingError& e) {

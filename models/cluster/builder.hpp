@@ -2,6 +2,7 @@
 // Builds a Cluster from a validated ScenarioSpec under the plugin the spec selects (spec.plugin()).
 // Steps, in order: nodes from the pools, node addresses (plugin), scheduling, pod addresses (plugin),
 // Service ClusterIPs and endpoints, devices and links, route tables (system + plugin), NAT points.
+#include <functional>
 #include <stdexcept>
 
 #include "models/cluster/cluster.hpp"
@@ -18,6 +19,9 @@ class BuildError : public std::runtime_error {
 struct BuildOptions {
   // Implementation behind every route table (the data path may want the fast one).
   net::RouteTableKind routeTableKind = net::RouteTableKind::Linear;
+  // Run on the built state before it becomes the (immutable) Cluster: where a test breaks the model on
+  // purpose, as a misconfiguration would (a route removed from a table). Empty in every real build.
+  std::function<void(ClusterState&)> edit;
 };
 
 Cluster build_cluster(const ScenarioSpec& spec, const BuildOptions& options = {});

@@ -26,7 +26,7 @@ dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const Ru
   const scenario::CostProfile profile = effective_profile(spec, options);
   const std::uint64_t seed = options.seed.value_or(run.seed);
 
-  const cluster::Cluster cluster = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table});
+  const cluster::Cluster cluster = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table, {}});
   check_work_budget(estimate_work(cluster, spec), spec, options.max_events);
   sim::Simulator sim;
   dataplane::Network network(cluster, profile, sim, dataplane::NetworkOptions{seed, options.measure_host});

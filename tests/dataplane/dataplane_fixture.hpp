@@ -51,8 +51,8 @@ class Recorder : public DeliveryHandler {
 // The cluster, engine and network of one test.
 struct Bench {
   explicit Bench(scenario::PluginKind plugin, std::optional<CostProfile> costs = std::nullopt,
-                 std::optional<scenario::ScenarioSpec> spec = std::nullopt)
-      : cluster(cluster::build_cluster(spec ? *spec : two_pods_spec(plugin))),
+                 std::optional<scenario::ScenarioSpec> spec = std::nullopt, const cluster::BuildOptions& build = {})
+      : cluster(cluster::build_cluster(spec ? *spec : two_pods_spec(plugin), build)),
         profile(costs ? *costs : scenario::load_profile(std::string(scenario::kDefaultProfile))),
         network(cluster, profile, sim, NetworkOptions{1, false}),
         recorder(network, true) {

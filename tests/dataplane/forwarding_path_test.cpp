@@ -97,12 +97,19 @@ TEST_CASE("same-node pod-to-pod traffic never leaves the node under every plugin
 TEST_CASE(
     "without the node's UDR in the Azure route table, kubenet cross-node traffic is dropped for want of a "
     "route") {
-  Bench b(PluginKind::Kubenet);
+  // The server's node's UDR removed as the cluster is built, as a misconfigured route table would lack it.
+  cluster::BuildOptions broken;
+  bool removed = false;
+  broken.edit = [&](cluster::ClusterState& s) {
+    for (const auto& pod : s.pods) {
+      if (s.spec.workloads[pod.workload].name == "server") {
+        removed = s.azureRoutes->remove(*s.nodes[pod.node].podCidr, net::RouteSource::User);
+      }
+    }
+  };
+  Bench b(PluginKind::Kubenet, std::nullopt, std::nullopt, broken);
+  REQUIRE(removed);
   const auto server = b.pod("server");
-  const auto& node = b.cluster.nodes()[b.cluster.pods()[server].node];
-  // The cluster is immutable by design; the test breaks it on purpose, as a misconfigured route table would.
-  auto& azure = const_cast<net::RouteTable&>(b.cluster.azure_route_table());
-  REQUIRE(azure.remove(*node.podCidr, net::RouteSource::User));
   const auto client = b.host("client");
   const auto id = b.network.send(client, echo(b, client, b.cluster.pods()[server].ip), 64, 1, 0, true);
   b.sim.run();
@@ -117,11 +124,19 @@ TEST_CASE(
 TEST_CASE(
     "without the node's pod CIDR route on cbr0, kubenet traffic loops between node and VNet until TTL "
     "expires") {
-  Bench b(PluginKind::Kubenet);
+  // The server's node's own pod CIDR route (on cbr0) removed as the cluster is built.
+  cluster::BuildOptions broken;
+  bool removed = false;
+  broken.edit = [&](cluster::ClusterState& s) {
+    for (const auto& pod : s.pods) {
+      if (s.spec.workloads[pod.workload].name == "server") {
+        removed = s.nodeRoutes[pod.node]->remove(*s.nodes[pod.node].podCidr, net::RouteSource::System);
+      }
+    }
+  };
+  Bench b(PluginKind::Kubenet, std::nullopt, std::nullopt, broken);
+  REQUIRE(removed);
   const auto server = b.pod("server");
-  const auto n = b.cluster.pods()[server].node;
-  auto& kernel = const_cast<net::RouteTable&>(b.cluster.node_route_table(n));
-  REQUIRE(kernel.remove(*b.cluster.nodes()[n].podCidr, net::RouteSource::System));
   const auto client = b.host("client");
   b.network.send(client, echo(b, client, b.cluster.pods()[server].ip), 64, 1, 0);
   b.sim.run();

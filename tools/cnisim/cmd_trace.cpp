@@ -41,7 +41,7 @@ Subcommand trace_subcommand() {
                           : 64u;
     const auto spec = load_scenario(vm, true);
     const auto profile = workload::effective_profile(spec);
-    const auto cluster = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table});
+    const auto cluster = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table, {}});
     if (vm.count("show-profile")) std::cout << scenario::format_profile(profile) << '\n';
     try {
       const auto out = dataplane::trace(cluster, profile, ends[0], ends[1], size);

@@ -35,7 +35,7 @@ std::string us(std::int64_t ps) {
 
 std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& spec, const workload::RunOptions& options) {
   const scenario::TrafficSpec& traffic = spec.traffic;
-  const cluster::Cluster c = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table});
+  const cluster::Cluster c = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table, {}});
 
   std::map<std::string, std::string> clients, servers;
   std::uint16_t port = 80;
