@@ -11,6 +11,7 @@
 #include "models/cluster/pod_naming.hpp"
 #include "models/cluster/scheduler.hpp"
 #include "models/net/ipam.hpp"
+#include "sim/random.hpp"
 
 namespace cnisim::cluster {
 namespace {
@@ -56,7 +57,22 @@ void add_services(ClusterState& state) {
   for (const auto& s : state.spec.services) {
     if (auto ip = fixed_ip(s)) used.insert(ip->value);
   }
-  std::uint64_t next = 1;
+  // The rest as kube-apiserver allocates them (KEP-3070, ServiceIPStaticSubrange, GA in 1.26): the
+  // lower band of the range, min(max(16, size / 16), 256) addresses, is kept for static ones; a
+  // dynamic one starts at a random place in the upper band and takes the first free address from
+  // there (wrapping), and only when the upper band is full the lower. Random from the run's seed.
+  const std::uint64_t usable = cidr.size() > 2 ? cidr.size() - 2 : 0;  // without network and broadcast
+  const std::uint64_t band = cidr.size() < 16 ? 0 : std::clamp<std::uint64_t>(cidr.size() / 16, 16, 256);
+  sim::RandomStream random = sim::RandomStreams(state.spec.run.seed).stream("clusterIP");
+  const auto take = [&](std::uint64_t lo, std::uint64_t hi) -> std::optional<net::Ipv4> {
+    if (lo >= hi) return std::nullopt;
+    const std::uint64_t start = random.uniform_below(hi - lo);
+    for (std::uint64_t k = 0; k < hi - lo; ++k) {
+      const net::Ipv4 ip = cidr.nth(1 + lo + (start + k) % (hi - lo));
+      if (used.insert(ip.value).second) return ip;
+    }
+    return std::nullopt;
+  };
   for (std::uint32_t i = 0; i < state.spec.services.size(); ++i) {
     const auto& s = state.spec.services[i];
     Service svc;
@@ -64,14 +80,13 @@ void add_services(ClusterState& state) {
     if (auto ip = fixed_ip(s)) {
       svc.clusterIP = *ip;
     } else {
-      // Kubernetes picks at random; in order (skipping taken ones) keeps runs reproducible.
-      while (next + 1 < cidr.size() && used.count(cidr.nth(next).value)) ++next;
-      if (next + 1 >= cidr.size()) {
+      auto dynamic = take(std::min(band, usable), usable);
+      if (!dynamic) dynamic = take(0, std::min(band, usable));
+      if (!dynamic) {
         throw BuildError("service CIDR " + cidr.to_string() + " has no address left for Service " + s.namespace_ +
                          "/" + s.name + "; use a larger serviceCidr");
       }
-      svc.clusterIP = cidr.nth(next);
-      used.insert(svc.clusterIP.value);
+      svc.clusterIP = *dynamic;
     }
     for (PodIndex p = 0; p < state.pods.size(); ++p) {
       if (scenario::selects(s.selector, state.spec.workloads[state.pods[p].workload].labels)) svc.endpoints.push_back(p);

@@ -9,7 +9,7 @@ namespace cnisim::scenario {
 
 namespace {
 
-constexpr std::string_view kServiceKeys[] = {"type", "namespace", "name", "selector", "ports"};
+constexpr std::string_view kServiceKeys[] = {"type", "namespace", "name", "selector", "ports", "clusterIP"};
 constexpr std::string_view kPortKeys[] = {"name", "protocol", "port", "targetPort"};
 constexpr std::string_view kProtocols[] = {"TCP", "UDP", "SCTP"};
 
@@ -82,6 +82,8 @@ void parse_service(FieldReader& r, const YAML::Node& node, const std::string& pa
       }
     } else if (key == "selector") {
       parse_labels(r, f, s.selector);
+    } else if (key == "clusterIP") {
+      s.clusterIP = r.address(f);  // checked against serviceCidr with the other addresses
     } else if (key == "ports") {
       auto items = r.list(f, "ports ({name, protocol, port, targetPort})");
       if (!items) continue;

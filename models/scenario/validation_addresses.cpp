@@ -1,5 +1,7 @@
 // Address ranges: reserved ranges, overlaps between pod CIDR, service CIDR and the VNet, subnets
 // inside the address space, the size of the service CIDR and where dnsServiceIP sits in it.
+#include <map>
+#include <string>
 #include <vector>
 
 #include "models/scenario/aks_facts.hpp"
@@ -153,6 +155,40 @@ void check_service_cidr(RuleContext& c) {
   }
 }
 
+// A Service's own clusterIP: inside serviceCidr, not its network or broadcast address, not the
+// kubernetes Service's first address nor kube-dns's dnsServiceIP, and no two Services the same.
+void check_cluster_ips(RuleContext& c) {
+  const auto& spec = c.spec();
+  const NetworkProfile& np = spec.cluster.networkProfile;
+  if (!c.usable({kProfile + "serviceCidr"})) return;
+  const net::Cidr& cidr = np.serviceCidr;
+  std::map<std::uint32_t, std::string> taken;  // address -> the Service that has it
+  for (std::size_t i = 0; i < spec.services.size(); ++i) {
+    const auto& s = spec.services[i];
+    const std::string path = "services[" + std::to_string(i) + "].clusterIP";
+    if (!s.clusterIP || !spec.given(path) || !c.usable({path})) continue;
+    const net::Ipv4 ip = *s.clusterIP;
+    const std::string expected = "an address inside serviceCidr " + cidr.to_string() + " other than " +
+                                 cidr.first().to_string() + ", " + (cidr.first() + 1).to_string() + ", " +
+                                 np.dnsServiceIP.to_string() + " and " + cidr.last().to_string();
+    const std::string what = "clusterIP " + ip.to_string() + " of Service " + s.namespace_ + "/" + s.name;
+    if (!cidr.contains(ip)) {
+      c.report(path, what + " is outside serviceCidr " + cidr.to_string(), expected,
+               "a ClusterIP comes from the service CIDR; leave clusterIP out to have one allocated");
+    } else if (ip == cidr.first() || ip == cidr.last()) {
+      c.report(path, what + " is the " + std::string(ip == cidr.first() ? "network" : "broadcast") + " address", expected,
+               "leave clusterIP out to have one allocated");
+    } else if (ip == cidr.first() + 1) {
+      c.report(path, what + " is the kubernetes Service's address", expected, "leave clusterIP out to have one allocated");
+    } else if (ip == np.dnsServiceIP) {
+      c.report(path, what + " is dnsServiceIP, kube-dns's address", expected, "leave clusterIP out to have one allocated");
+    } else if (const auto [at, fresh] = taken.emplace(ip.value, s.namespace_ + "/" + s.name); !fresh) {
+      c.report(path, what + " is already Service " + at->second + "'s", expected,
+               "two Services cannot share a ClusterIP; leave clusterIP out to have one allocated");
+    }
+  }
+}
+
 }  // namespace
 
 void check_address_ranges(RuleContext& c) {
@@ -162,6 +198,7 @@ void check_address_ranges(RuleContext& c) {
   check_reserved(c, ranges.cluster);
   check_overlaps(c, ranges);
   check_service_cidr(c);
+  check_cluster_ips(c);
 }
 
 }  // namespace cnisim::scenario

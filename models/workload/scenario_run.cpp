@@ -25,6 +25,7 @@ dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const Ru
   if (plugin && *plugin != spec.plugin()) scenario::apply_plugin(spec, *plugin);
   const scenario::CostProfile profile = effective_profile(spec, options);
   const std::uint64_t seed = options.seed.value_or(run.seed);
+  run.seed = seed;  // the cluster's random choices (ClusterIPs) follow the run's seed too
 
   const cluster::Cluster cluster = cluster::build_cluster(spec, cluster::BuildOptions{run.route_table, {}});
   check_work_budget(estimate_work(cluster, spec), spec, options.max_events);

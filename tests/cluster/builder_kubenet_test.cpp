@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "models/cluster/builder.hpp"
 #include "tests/cluster/builder_fixture.hpp"
 
@@ -88,15 +90,76 @@ TEST_CASE("kubenet does not SNAT inside the pod CIDR and the node subnet, and SN
   CHECK(masq.match(c.externals()[1].ip).action == SnatAction::ToNodeIp);  // the internet
 }
 
-TEST_CASE("Service ClusterIPs: kubernetes takes the first address, kube-dns the dnsServiceIP, others in order") {
+TEST_CASE("Service ClusterIPs: kubernetes takes the first address, kube-dns the dnsServiceIP, the rest random in the upper band") {
   const Cluster& c = kubenet();
   CHECK(c.services()[*c.find_service("default", "kubernetes")].clusterIP == net::Ipv4(10, 0, 0, 1));
   const auto dns = *c.find_service("kube-system", "kube-dns");
   CHECK(c.services()[dns].clusterIP == net::Ipv4(10, 0, 0, 10));
-  CHECK(c.services()[*c.find_service("default", "nginx")].clusterIP == net::Ipv4(10, 0, 0, 2));
   REQUIRE(c.services()[dns].endpoints.size() == 2);
   for (PodIndex p : c.services()[dns].endpoints) CHECK(c.workload(p).name == "coredns");
-  CHECK(c.services()[*c.find_service("default", "nginx")].endpoints.size() == 10);
+  const auto nginx = *c.find_service("default", "nginx");
+  CHECK(c.services()[nginx].endpoints.size() == 10);
+  // 10.0.0.0/16: the lower band (static) is the first 256 addresses after the network address; a
+  // dynamic ClusterIP is above it: 10.0.1.1 to 10.0.255.254.
+  const auto ip = c.services()[nginx].clusterIP;
+  CHECK(ip.value >= net::Ipv4(10, 0, 1, 1).value);
+  CHECK(ip.value <= net::Ipv4(10, 0, 255, 254).value);
+  // From the run's seed: the same seed the same addresses, other seeds others.
+  auto spec = testing::walkthrough_spec(PluginKind::Kubenet);
+  CHECK(build_cluster(spec).services()[nginx].clusterIP == ip);
+  std::set<std::uint32_t> seen;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    spec.run.seed = seed;
+    seen.insert(build_cluster(spec).services()[nginx].clusterIP.value);
+  }
+  CHECK(seen.size() > 4);
+}
+
+TEST_CASE("dynamic ClusterIPs fill the upper band first and then the lower, never twice, and run out with an error") {
+  // A /27: 32 addresses, 30 usable; the lower band is 16 (the minimum), kubernetes has .1 and kube-dns .10.
+  auto spec = testing::walkthrough_spec(PluginKind::Kubenet, 1, 1);
+  spec.cluster.networkProfile.serviceCidr = net::Cidr::parse("10.0.0.0/27");
+  const auto fixed = spec.services.size();
+  const auto base = spec.services.front();
+  for (int i = 0; i < 26; ++i) {
+    auto s = base;
+    s.name = "svc" + std::to_string(i);
+    s.namespace_ = "default";
+    s.clusterIP.reset();
+    spec.services.push_back(s);
+  }
+  for (std::uint64_t seed : {1, 2, 3}) {
+    spec.run.seed = seed;
+    INFO("seed " << seed << ", fixed Services " << fixed);
+    const auto c = build_cluster(spec);
+    std::set<std::uint32_t> taken;
+    for (const auto& svc : c.services()) {
+      CHECK(taken.insert(svc.clusterIP.value).second);
+      CHECK(spec.cluster.networkProfile.serviceCidr.contains(svc.clusterIP));
+      CHECK(svc.clusterIP != net::Ipv4(10, 0, 0, 0));
+      CHECK(svc.clusterIP != net::Ipv4(10, 0, 0, 31));
+    }
+    // The first 14 dynamic ones (nginx, then svc0 ...) fill the upper band, .17 to .30, before any takes
+    // the lower.
+    std::size_t dynamic = 0;
+    for (std::size_t k = 0; k < c.services().size(); ++k) {
+      const auto& svc_spec = c.service_spec(static_cast<ServiceIndex>(k));
+      if (svc_spec.name == "kubernetes" || svc_spec.name == "kube-dns") continue;  // static
+      const auto host = c.services()[k].clusterIP.value - net::Ipv4(10, 0, 0, 0).value;
+      if (dynamic++ < 14) CHECK(host >= 17);
+    }
+  }
+  auto more = base;
+  more.name = "one-too-many";
+  more.namespace_ = "default";
+  more.clusterIP.reset();
+  spec.services.push_back(more);
+  while (spec.services.size() < fixed + 30) {
+    auto s = more;
+    s.name = "extra" + std::to_string(spec.services.size());
+    spec.services.push_back(s);
+  }
+  CHECK_THROWS_WITH(build_cluster(spec), Catch::Contains("has no address left") && Catch::Contains("larger serviceCidr"));
 }
 
 TEST_CASE("kube-proxy in iptables mode walks KUBE-SERVICES in order to find a Service port") {
