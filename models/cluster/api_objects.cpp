@@ -7,6 +7,9 @@
 
 #include "models/cluster/pod_naming.hpp"
 #include "models/scenario/aks_facts.hpp"
+#include "models/scenario/node_reservations.hpp"
+#include "models/scenario/scenario_parser.hpp"
+#include "models/scenario/vm_sizes.hpp"
 
 namespace cnisim::cluster {
 namespace {
@@ -84,12 +87,25 @@ struct Builder {
                              {"operatingSystem", windows ? "windows" : "linux"},
                              {"osImage", windows ? aks::kWindowsOsImage : aks::kLinuxOsImage}};
       const std::string max_pods = std::to_string(n.maxPods);
+      // Capacity: the VM size's vCPUs and memory and the pool's maxPods; allocatable: less what AKS
+      // reserves for the kubelet and the OS (scenario/node_reservations.hpp).
+      // Keys in the API server's (sorted) order.
+      json::object capacity, allocatable;
+      if (const auto* size = scenario::find_vm_size(pool.vmSize)) {
+        const auto left = scenario::aks_allocatable(size->vcpus, size->memory_mib, n.maxPods,
+                                                    scenario::kubernetes_minor(c.spec().cluster.kubernetesVersion).value_or(29));
+        capacity["cpu"] = std::to_string(size->vcpus);
+        capacity["memory"] = std::to_string(size->memory_mib * 1024) + "Ki";
+        allocatable["cpu"] = std::to_string(left.cpu_millicores) + "m";
+        allocatable["memory"] = std::to_string(left.memory_kib) + "Ki";
+      }
+      capacity["pods"] = max_pods;
+      allocatable["pods"] = max_pods;
       json::object status{
           {"addresses", json::array{json::object{{"address", n.ip.to_string()}, {"type", "InternalIP"}},
                                     json::object{{"address", n.name}, {"type", "Hostname"}}}},
-          // Capacity in pods is the pool's maxPods; CPU and memory come with the VM size table.
-          {"allocatable", json::object{{"pods", max_pods}}},
-          {"capacity", json::object{{"pods", max_pods}}},
+          {"allocatable", std::move(allocatable)},
+          {"capacity", std::move(capacity)},
           {"conditions", json::array{json::object{{"lastTransitionTime", kCreationTimestamp},
                                                   {"message", "kubelet is posting ready status"},
                                                   {"reason", "KubeletReady"},

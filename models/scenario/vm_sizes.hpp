@@ -14,6 +14,7 @@ struct VmSize {
   std::uint32_t vcpus = 0;
   std::uint64_t bandwidth_mbps = 0;  // "Expected network bandwidth" / "Max network bandwidth", outbound
   bool accelerated_networking = false;
+  std::uint64_t memory_mib = 0;
 };
 
 std::span<const VmSize> vm_sizes();

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
+#include <string>
 
 #include "tests/tools/run_cnisim.hpp"
 
@@ -109,4 +113,22 @@ TEST_CASE("describe refuses what it cannot show and names what is missing") {
   CHECK_THAT(r.err, Catch::Contains("pods \"nope\" not found in namespace default"));
   r = run_cnisim("describe node");
   CHECK(r.exitCode == 2);
+}
+
+TEST_CASE("a node's capacity is its VM size's and its allocatable what AKS leaves of it") {
+  // An 8-vCPU, 32 GiB D8s_v5 pool under azure with maxPods 30: CPU 8000m - 180m; memory 32768 MiB
+  // less min(20 x 30 + 50, 8192) MiB kube-reserved and the 100Mi eviction threshold (AKS 1.29+).
+  const std::string path = "/tmp/cnisim-capacity-" + std::to_string(::getpid()) + ".yaml";
+  {
+    std::ofstream f(path);
+    f << "cluster: {name: c, kubernetesVersion: '1.30.1', networkProfile: {networkPlugin: azure}}\n"
+         "nodePools: [{name: big, count: 1, vmSize: Standard_D8s_v5, maxPods: 30}]\n";
+  }
+  const auto r = run_cnisim("get nodes -f " + path +
+                            " -o jsonpath={.items[0].status.capacity.cpu},{.items[0].status.capacity.memory},"
+                            "{.items[0].status.allocatable.cpu},{.items[0].status.allocatable.memory},"
+                            "{.items[0].status.allocatable.pods}");
+  std::remove(path.c_str());
+  CHECK(r.exitCode == 0);
+  CHECK(r.out == "8,33554432Ki,7820m," + std::to_string((32768 - 650 - 100) * 1024) + "Ki,30");
 }
