@@ -337,4 +337,35 @@ std::vector<ApiObject> api_objects(const Cluster& c, ApiKind kind) {
   return out;
 }
 
+const json::value* field_at(const json::object& object, std::initializer_list<const char*> path) {
+  const json::value* v = nullptr;
+  const json::object* cur = &object;
+  for (const char* key : path) {
+    if (!cur) return nullptr;
+    v = cur->if_contains(key);
+    if (!v) return nullptr;
+    cur = v->is_object() ? &v->get_object() : nullptr;
+  }
+  return v;
+}
+
+const json::value* field_at(const json::value& value, std::initializer_list<const char*> path) {
+  if (path.size() == 0) return &value;
+  return value.is_object() ? field_at(value.get_object(), path) : nullptr;
+}
+
+std::string text_of(const json::value& value) {
+  return value.is_string() ? std::string(value.get_string()) : json::serialize(value);
+}
+
+std::string field_text(const json::value& value, std::initializer_list<const char*> path, const char* none) {
+  const auto* f = field_at(value, path);
+  return f ? text_of(*f) : none;
+}
+
+std::string field_text(const json::object& object, std::initializer_list<const char*> path, const char* none) {
+  const auto* f = field_at(object, path);
+  return f ? text_of(*f) : none;
+}
+
 }  // namespace cnisim::cluster

@@ -5,6 +5,7 @@
 // container statuses. Deterministic: uids are derived from the object's identity, times from one fixed
 // creation time (AGE is not simulated), resourceVersions count objects in creation order.
 #include <boost/json.hpp>
+#include <initializer_list>
 
 #include <map>
 #include <string>
@@ -45,6 +46,14 @@ struct ApiObject {
 
 // Every object of the kind, sorted by namespace and name as kubectl lists them.
 std::vector<ApiObject> api_objects(const Cluster& cluster, ApiKind kind);
+
+// The field at a path of keys ({"status", "capacity", "cpu"}), nullptr where the path stops; and its
+// text: a string as it is, anything else as JSON, `none` when absent. One accessor for every view.
+const boost::json::value* field_at(const boost::json::object& object, std::initializer_list<const char*> path);
+const boost::json::value* field_at(const boost::json::value& value, std::initializer_list<const char*> path);
+std::string text_of(const boost::json::value& value);
+std::string field_text(const boost::json::value& value, std::initializer_list<const char*> path, const char* none = "<none>");
+std::string field_text(const boost::json::object& object, std::initializer_list<const char*> path, const char* none = "<none>");
 
 // The fixed time every object was created (RFC 3339), kSimulatedAge before "now".
 inline constexpr std::string_view kCreationTimestamp = "2026-01-01T00:00:00Z";

@@ -89,26 +89,12 @@ class Describer {
     std::sort(items.begin(), items.end());
     for (std::size_t i = 0; i < items.size(); ++i) write(0, (i == 0 ? key + ":" : std::string()) + "\t" + items[i]);
   }
-  static std::string text(const json::value& v) { return v.is_string() ? std::string(v.get_string()) : json::serialize(v); }
+  static std::string text(const json::value& v) { return text_of(v); }
   std::string str() { return tw_.str(); }
 
  private:
   GoTabWriter tw_{0, 2};
 };
-
-const json::value* at(const json::value& v, std::initializer_list<const char*> path) {
-  const json::value* cur = &v;
-  for (const char* key : path) {
-    if (!cur->is_object()) return nullptr;
-    cur = cur->get_object().if_contains(key);
-    if (!cur) return nullptr;
-  }
-  return cur;
-}
-std::string text_at(const json::value& v, std::initializer_list<const char*> path, const char* none = "<none>") {
-  const auto* f = at(v, path);
-  return f ? Describer::text(*f) : none;
-}
 
 // kubectl prints times in RFC 1123Z: Thu, 01 Jan 2026 00:00:00 +0000.
 constexpr const char* kCreatedText = "Thu, 01 Jan 2026 00:00:00 +0000";
@@ -117,8 +103,8 @@ std::string describe_node(const Cluster& c, const ApiObject& o) {
   const json::value v(o.json);
   Describer d;
   d.write(0, "Name:\t" + o.name);
-  d.write(0, "Roles:\t" + text_at(v, {"metadata", "labels", "kubernetes.io/role"}));
-  d.map("Labels", at(v, {"metadata", "labels"}));
+  d.write(0, "Roles:\t" + field_text(v, {"metadata", "labels", "kubernetes.io/role"}));
+  d.map("Labels", field_at(v, {"metadata", "labels"}));
   d.write(0, "Annotations:\t<none>");
   d.write(0, std::string("CreationTimestamp:\t") + kCreatedText);
   d.write(0, "Taints:\t<none>");
@@ -126,33 +112,33 @@ std::string describe_node(const Cluster& c, const ApiObject& o) {
   d.write(0, "Conditions:");
   d.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
   d.write(1, "----\t------\t-----------------\t------------------\t------\t-------");
-  for (const auto& cond : at(v, {"status", "conditions"})->as_array()) {
+  for (const auto& cond : field_at(v, {"status", "conditions"})->as_array()) {
     d.write(1, Describer::text(cond.at("type")) + "\t" + Describer::text(cond.at("status")) + "\t" + kCreatedText + "\t" +
                    kCreatedText + "\t" + Describer::text(cond.at("reason")) + "\t" + Describer::text(cond.at("message")));
   }
   d.write(0, "Addresses:");
-  for (const auto& a : at(v, {"status", "addresses"})->as_array()) {
+  for (const auto& a : field_at(v, {"status", "addresses"})->as_array()) {
     d.write(1, Describer::text(a.at("type")) + ":\t" + Describer::text(a.at("address")));
   }
   for (const char* section : {"capacity", "allocatable"}) {
     d.write(0, std::string(section[0] == 'c' ? "Capacity" : "Allocatable") + ":");
-    for (const auto& kv : at(v, {"status", section})->as_object()) d.write(1, std::string(kv.key()) + ":\t" + Describer::text(kv.value()));
+    for (const auto& kv : field_at(v, {"status", section})->as_object()) d.write(1, std::string(kv.key()) + ":\t" + Describer::text(kv.value()));
   }
   d.write(0, "System Info:");
-  const auto& info = *at(v, {"status", "nodeInfo"});
-  d.write(1, "Kernel Version:\t" + text_at(info, {"kernelVersion"}));
-  d.write(1, "OS Image:\t" + text_at(info, {"osImage"}));
-  d.write(1, "Operating System:\t" + text_at(info, {"operatingSystem"}));
-  d.write(1, "Architecture:\t" + text_at(info, {"architecture"}));
-  d.write(1, "Container Runtime Version:\t" + text_at(info, {"containerRuntimeVersion"}));
-  d.write(1, "Kubelet Version:\t" + text_at(info, {"kubeletVersion"}));
-  d.write(0, "PodCIDR:\t" + text_at(v, {"spec", "podCIDR"}));
+  const auto& info = *field_at(v, {"status", "nodeInfo"});
+  d.write(1, "Kernel Version:\t" + field_text(info, {"kernelVersion"}));
+  d.write(1, "OS Image:\t" + field_text(info, {"osImage"}));
+  d.write(1, "Operating System:\t" + field_text(info, {"operatingSystem"}));
+  d.write(1, "Architecture:\t" + field_text(info, {"architecture"}));
+  d.write(1, "Container Runtime Version:\t" + field_text(info, {"containerRuntimeVersion"}));
+  d.write(1, "Kubelet Version:\t" + field_text(info, {"kubeletVersion"}));
+  d.write(0, "PodCIDR:\t" + field_text(v, {"spec", "podCIDR"}));
   std::string cidrs;
-  if (const auto* list = at(v, {"spec", "podCIDRs"})) {
+  if (const auto* list = field_at(v, {"spec", "podCIDRs"})) {
     for (const auto& e : list->as_array()) cidrs += (cidrs.empty() ? "" : ",") + Describer::text(e);
   }
   d.write(0, "PodCIDRs:\t" + (cidrs.empty() ? std::string("<none>") : cidrs));
-  d.write(0, "ProviderID:\t" + text_at(v, {"spec", "providerID"}));
+  d.write(0, "ProviderID:\t" + field_text(v, {"spec", "providerID"}));
   std::vector<std::pair<std::string, std::string>> pods;
   for (PodIndex p = 0; p < c.pods().size(); ++p) {
     if (c.nodes()[c.pods()[p].node].name == o.name) pods.emplace_back(c.pod_namespace(p), c.pod_name(p));
@@ -173,20 +159,20 @@ std::string describe_pod(const ApiObject& o) {
   d.write(0, "Namespace:\t" + o.namespace_);
   d.write(0, "Priority:\t0");
   d.write(0, "Service Account:\tdefault");
-  d.write(0, "Node:\t" + text_at(v, {"spec", "nodeName"}) + "/" + text_at(v, {"status", "hostIP"}));
+  d.write(0, "Node:\t" + field_text(v, {"spec", "nodeName"}) + "/" + field_text(v, {"status", "hostIP"}));
   d.write(0, std::string("Start Time:\t") + kCreatedText);
-  d.map("Labels", at(v, {"metadata", "labels"}));
+  d.map("Labels", field_at(v, {"metadata", "labels"}));
   d.write(0, "Annotations:\t<none>");
-  d.write(0, "Status:\t" + text_at(v, {"status", "phase"}));
-  d.write(0, "IP:\t" + text_at(v, {"status", "podIP"}));
+  d.write(0, "Status:\t" + field_text(v, {"status", "phase"}));
+  d.write(0, "IP:\t" + field_text(v, {"status", "podIP"}));
   d.write(0, "IPs:");
-  for (const auto& ip : at(v, {"status", "podIPs"})->as_array()) d.write(1, "IP:\t" + Describer::text(ip.at("ip")));
-  if (const auto* owners = at(v, {"metadata", "ownerReferences"}); owners && !owners->as_array().empty()) {
+  for (const auto& ip : field_at(v, {"status", "podIPs"})->as_array()) d.write(1, "IP:\t" + Describer::text(ip.at("ip")));
+  if (const auto* owners = field_at(v, {"metadata", "ownerReferences"}); owners && !owners->as_array().empty()) {
     const auto& owner = owners->as_array()[0];
     d.write(0, "Controlled By:\t" + Describer::text(owner.at("kind")) + "/" + Describer::text(owner.at("name")));
   }
   d.write(0, "Containers:");
-  for (const auto& container : at(v, {"status", "containerStatuses"})->as_array()) {
+  for (const auto& container : field_at(v, {"status", "containerStatuses"})->as_array()) {
     d.write(1, Describer::text(container.at("name")) + ":");
     d.write(2, "Image:\t" + Describer::text(container.at("image")));
     d.write(2, "State:\tRunning");
@@ -197,10 +183,10 @@ std::string describe_pod(const ApiObject& o) {
   }
   d.write(0, "Conditions:");
   d.write(1, "Type\tStatus");
-  for (const auto& cond : at(v, {"status", "conditions"})->as_array()) {
+  for (const auto& cond : field_at(v, {"status", "conditions"})->as_array()) {
     d.write(1, Describer::text(cond.at("type")) + " \t" + Describer::text(cond.at("status")) + " ");
   }
-  d.write(0, "QoS Class:\t" + text_at(v, {"status", "qosClass"}));
+  d.write(0, "QoS Class:\t" + field_text(v, {"status", "qosClass"}));
   d.write(0, "Node-Selectors:\t<none>");
   d.write(0, "Tolerations:\t<none>");
   d.write(0, "Events:\t<none>");
@@ -212,25 +198,25 @@ std::string describe_service(const Cluster& c, const ApiObject& o) {
   Describer d;
   d.write(0, "Name:\t" + o.name);
   d.write(0, "Namespace:\t" + o.namespace_);
-  d.map("Labels", at(v, {"metadata", "labels"}));
+  d.map("Labels", field_at(v, {"metadata", "labels"}));
   d.write(0, "Annotations:\t<none>");
   std::string selector;
-  if (const auto* s = at(v, {"spec", "selector"})) {
+  if (const auto* s = field_at(v, {"spec", "selector"})) {
     for (const auto& kv : s->as_object()) selector += (selector.empty() ? "" : ",") + std::string(kv.key()) + "=" + Describer::text(kv.value());
   }
   d.write(0, "Selector:\t" + (selector.empty() ? std::string("<none>") : selector));
-  d.write(0, "Type:\t" + text_at(v, {"spec", "type"}));
-  d.write(0, "IP Family Policy:\t" + text_at(v, {"spec", "ipFamilyPolicy"}));
+  d.write(0, "Type:\t" + field_text(v, {"spec", "type"}));
+  d.write(0, "IP Family Policy:\t" + field_text(v, {"spec", "ipFamilyPolicy"}));
   d.write(0, "IP Families:\tIPv4");
-  d.write(0, "IP:\t" + text_at(v, {"spec", "clusterIP"}));
-  d.write(0, "IPs:\t" + text_at(v, {"spec", "clusterIP"}));
+  d.write(0, "IP:\t" + field_text(v, {"spec", "clusterIP"}));
+  d.write(0, "IPs:\t" + field_text(v, {"spec", "clusterIP"}));
   // The endpoints of each port, from the Endpoints object of the same name.
   std::vector<std::string> pods;
   for (ServiceIndex s = 0; s < c.services().size(); ++s) {
     if (c.service_spec(s).name != o.name || c.service_spec(s).namespace_ != o.namespace_) continue;
     for (PodIndex p : c.services()[s].endpoints) pods.push_back(c.pods()[p].ip.to_string());
   }
-  for (const auto& port : at(v, {"spec", "ports"})->as_array()) {
+  for (const auto& port : field_at(v, {"spec", "ports"})->as_array()) {
     const auto name = port.as_object().contains("name") ? Describer::text(port.at("name")) : std::string("<unset>");
     d.write(0, "Port:\t" + name + "  " + Describer::text(port.at("port")) + "/" + Describer::text(port.at("protocol")));
     d.write(0, "TargetPort:\t" + Describer::text(port.at("targetPort")) + "/" + Describer::text(port.at("protocol")));
@@ -238,8 +224,8 @@ std::string describe_service(const Cluster& c, const ApiObject& o) {
     for (const auto& ip : pods) endpoints += (endpoints.empty() ? "" : ",") + ip + ":" + Describer::text(port.at("targetPort"));
     d.write(0, "Endpoints:\t" + (endpoints.empty() ? std::string("<none>") : endpoints));
   }
-  d.write(0, "Session Affinity:\t" + text_at(v, {"spec", "sessionAffinity"}));
-  d.write(0, "Internal Traffic Policy:\t" + text_at(v, {"spec", "internalTrafficPolicy"}));
+  d.write(0, "Session Affinity:\t" + field_text(v, {"spec", "sessionAffinity"}));
+  d.write(0, "Internal Traffic Policy:\t" + field_text(v, {"spec", "internalTrafficPolicy"}));
   d.write(0, "Events:\t<none>");
   return d.str();
 }

@@ -27,23 +27,6 @@ std::string labels_text(const std::map<std::string, std::string>& labels) {
   return labels.empty() ? std::string(kNoneText) : scenario::labels_text(labels);
 }
 
-const json::value* at(const json::object& o, std::initializer_list<const char*> path) {
-  const json::value* v = nullptr;
-  const json::object* cur = &o;
-  for (const char* key : path) {
-    if (!cur) return nullptr;
-    v = cur->if_contains(key);
-    if (!v) return nullptr;
-    cur = v->is_object() ? &v->get_object() : nullptr;
-  }
-  return v;
-}
-std::string text_at(const json::object& o, std::initializer_list<const char*> path) {
-  const auto* v = at(o, path);
-  if (!v) return std::string(kNoneText);
-  return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
-}
-
 struct Columns {
   std::vector<std::string> header;
   std::vector<std::string> wide;
@@ -73,18 +56,18 @@ std::vector<std::string> cells(const ApiObject& o, const std::string& shown_name
   std::vector<std::string> r{shown_name};
   switch (o.kind) {
     case ApiKind::Node:
-      r.insert(r.end(), {"Ready", std::string(aks::kNodeRole), age, text_at(j, {"status", "nodeInfo", "kubeletVersion"})});
+      r.insert(r.end(), {"Ready", std::string(aks::kNodeRole), age, field_text(j, {"status", "nodeInfo", "kubeletVersion"})});
       if (wide) {
         r.insert(r.end(), {std::string(j.at("status").at("addresses").at(0).at("address").as_string()),
-                           std::string(kNoneText), text_at(j, {"status", "nodeInfo", "osImage"}),
-                           text_at(j, {"status", "nodeInfo", "kernelVersion"}),
-                           text_at(j, {"status", "nodeInfo", "containerRuntimeVersion"})});
+                           std::string(kNoneText), field_text(j, {"status", "nodeInfo", "osImage"}),
+                           field_text(j, {"status", "nodeInfo", "kernelVersion"}),
+                           field_text(j, {"status", "nodeInfo", "containerRuntimeVersion"})});
       }
       break;
     case ApiKind::Pod:
       r.insert(r.end(), {"1/1", "Running", "0", age});
       if (wide) {
-        r.insert(r.end(), {text_at(j, {"status", "podIP"}), text_at(j, {"spec", "nodeName"}), std::string(kNoneText),
+        r.insert(r.end(), {field_text(j, {"status", "podIP"}), field_text(j, {"spec", "nodeName"}), std::string(kNoneText),
                            std::string(kNoneText)});
       }
       break;
@@ -94,11 +77,11 @@ std::vector<std::string> cells(const ApiObject& o, const std::string& shown_name
         if (!ports.empty()) ports += ",";
         ports += json::serialize(p.at("port")) + "/" + std::string(p.at("protocol").as_string());
       }
-      r.insert(r.end(), {"ClusterIP", text_at(j, {"spec", "clusterIP"}), std::string(kNoneText),
+      r.insert(r.end(), {"ClusterIP", field_text(j, {"spec", "clusterIP"}), std::string(kNoneText),
                          ports.empty() ? std::string(kNoneText) : ports, age});
       if (wide) {
         std::map<std::string, std::string> selector;
-        if (const auto* s = at(j, {"spec", "selector"})) {
+        if (const auto* s = field_at(j, {"spec", "selector"})) {
           for (const auto& kv : s->as_object()) selector[std::string(kv.key())] = std::string(kv.value().as_string());
         }
         r.push_back(labels_text(selector));
@@ -106,11 +89,11 @@ std::vector<std::string> cells(const ApiObject& o, const std::string& shown_name
       break;
     }
     case ApiKind::Deployment: {
-      const auto ready = text_at(j, {"status", "readyReplicas"});
-      r.insert(r.end(), {ready + "/" + text_at(j, {"spec", "replicas"}), text_at(j, {"status", "updatedReplicas"}),
-                         text_at(j, {"status", "availableReplicas"}), age});
+      const auto ready = field_text(j, {"status", "readyReplicas"});
+      r.insert(r.end(), {ready + "/" + field_text(j, {"spec", "replicas"}), field_text(j, {"status", "updatedReplicas"}),
+                         field_text(j, {"status", "availableReplicas"}), age});
       if (wide) {
-        r.insert(r.end(), {o.name, text_at(j, {"spec", "template", "spec", "containers"}) == std::string(kNoneText)
+        r.insert(r.end(), {o.name, field_text(j, {"spec", "template", "spec", "containers"}) == std::string(kNoneText)
                                        ? std::string(kNoneText)
                                        : std::string(j.at("spec").at("template").at("spec").at("containers").at(0).at("image").as_string()),
                            labels_text(o.labels)});

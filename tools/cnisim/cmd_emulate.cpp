@@ -69,7 +69,8 @@ void print_latency(std::ostream& out, const dataplane::Results& emulated, const 
   }
   if (pings) row("ping ", emulated.ping_latency, simulated ? &simulated->ping_latency : nullptr);
   if (simulated) {
-    out << "  (simulated: the model's cost profile for Azure hardware; emulated: veth pairs on this machine)\n";
+    out << "  (simulated: the model with cost profile " << simulated->profile
+        << "; emulated: this machine's kernel over veth pairs)\n";
   }
 }
 
