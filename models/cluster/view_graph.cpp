@@ -8,6 +8,7 @@
 #include <boost/graph/subgraph.hpp>
 #include <deque>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "models/cluster/views.hpp"
@@ -90,7 +91,13 @@ std::string short_label(const Cluster& c, DeviceId id) {
 
 }  // namespace
 
-std::string view_graph(const Cluster& c) {
+std::string view_graph(const Cluster& c, const std::vector<DeviceId>& path) {
+  constexpr const char* kPathColour = "#d62728";
+  std::set<DeviceId> on_path(path.begin(), path.end());
+  std::set<std::pair<DeviceId, DeviceId>> path_links;
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    path_links.emplace(std::min(path[i - 1], path[i]), std::max(path[i - 1], path[i]));
+  }
   const auto& topo = c.topology();
   const std::size_t n = boost::num_vertices(topo);
   DotGraph root(n);
@@ -150,6 +157,10 @@ std::string view_graph(const Cluster& c) {
     auto& attr = boost::get(boost::vertex_attribute, root)[id];
     attr = {{"label", short_label(c, id)}, {"tooltip", c.device_name(id)}, {"shape", style.shape},
             {"fillcolor", style.fill}};
+    if (on_path.count(id)) {
+      attr["color"] = kPathColour;
+      attr["penwidth"] = "2";
+    }
     if (d.node != kNone) boost::add_vertex(id, *node_box[d.node]);
   }
   for (auto [it, end] = boost::edges(topo); it != end; ++it) {
@@ -159,8 +170,13 @@ std::string view_graph(const Cluster& c) {
     const bool nearer_first = !(above_router(u) || above_router(v));
     if ((depth[u] > depth[v]) == nearer_first) std::swap(u, v);
     auto e = boost::add_edge(u, v, root).first;
+    auto& edge_attr = boost::get(boost::edge_attribute, root)[e];
     const auto label = short_link(topo[*it].kind);
-    if (!label.empty()) boost::get(boost::edge_attribute, root)[e]["label"] = std::string(label);
+    if (!label.empty()) edge_attr["label"] = std::string(label);
+    if (path_links.count({std::min(u, v), std::max(u, v)})) {
+      edge_attr["color"] = kPathColour;
+      edge_attr["penwidth"] = "2.5";
+    }
   }
 
   // Legend: one entry per kind present, in a row.

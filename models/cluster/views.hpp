@@ -69,8 +69,9 @@ struct AddressPlan {
 std::vector<AddressPlan> plan_addresses(const ScenarioSpec& spec);
 std::string view_plan(const ScenarioSpec& spec);
 
-// Graphviz DOT of the topology.
-std::string view_graph(const Cluster& cluster);
+// Graphviz DOT of the topology. `path`: devices a packet crossed, in order; they and the links
+// between consecutive ones are drawn in red, thicker (the report's typical cross-node packet).
+std::string view_graph(const Cluster& cluster, const std::vector<DeviceId>& path = {});
 
 // `ip route`-style line of a kernel route ("default via 10.224.0.1 dev eth0 metric 100").
 std::string ip_route_line(const net::Route& route);

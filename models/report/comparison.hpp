@@ -18,6 +18,9 @@ struct Variant {
   dataplane::Results results;
   // The hops of one typical cross-node packet, one explanation per line (empty when none was traced).
   std::vector<std::string> typical_path;
+  // The topology with that path drawn (inline SVG, HTML only), or why it was not drawn.
+  std::string typical_path_svg;
+  std::string typical_path_not_drawn;
 };
 
 // `compare --sensitivity PCT`: the headline difference per request (variant 0 minus variant 1, mean

@@ -154,6 +154,12 @@ std::string to_html(const Comparison& c) {
       s += "<p>No cross-node packet was traced for this variant.</p>\n";
       continue;
     }
+    if (!v.typical_path_svg.empty()) {
+      s += "<figure class=\"topology\">\n" + v.typical_path_svg + "<figcaption>The topology of " + h(v.label) +
+           " with this packet's devices and links in red.</figcaption>\n</figure>\n";
+    } else if (!v.typical_path_not_drawn.empty()) {
+      s += "<p>The topology is not drawn: " + h(v.typical_path_not_drawn) + ".</p>\n";
+    }
     s += "<ol class=\"path\">\n";
     for (const auto& line : v.typical_path) s += "<li>" + h(line) + "</li>\n";
     s += "</ol>\n";

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "models/report/csv_report.hpp"
 #include "tests/report/json_schema_check.hpp"
@@ -31,6 +32,18 @@ std::string temp_path(const char* suffix) {
   REQUIRE(fd >= 0);
   std::remove(name);
   return std::string(name) + suffix;
+}
+
+// The page `compare ARGS --html FILE` writes (it must exit 0).
+std::string html_of(const std::string& args) {
+  const std::string path = temp_path(".html");
+  const auto r = run_cnisim("compare " + args + " --html " + path);
+  REQUIRE(r.exitCode == 0);
+  bool found = false;
+  std::string html = cnisim::testing::read_file(path, &found);
+  std::remove(path.c_str());
+  REQUIRE(found);
+  return html;
 }
 
 }  // namespace
@@ -152,13 +165,7 @@ TEST_CASE("run and compare explain themselves with --help, examples included") {
 }
 
 TEST_CASE("the HTML report has a CDF line and a bar per plugin, axis labels, paths, and no NaN") {
-  const std::string path = temp_path(".html");
-  const auto r = run_cnisim("compare " + kChatty + " --plugins kubenet,azure,overlay --html " + path);
-  REQUIRE(r.exitCode == 0);
-  bool found = false;
-  const std::string html = cnisim::testing::read_file(path, &found);
-  std::remove(path.c_str());
-  REQUIRE(found);
+  const std::string html = html_of(kChatty + " --plugins kubenet,azure,overlay");
   // Two CDF charts (per call, per chain) with one line per plugin; one breakdown bar per plugin.
   CHECK(count_of(html, "<path class=\"cdf-line\"") == 2 * 3);
   CHECK(count_of(html, "data-series=\"kubenet\"") == 2);
@@ -173,4 +180,25 @@ TEST_CASE("the HTML report has a CDF line and a bar per plugin, axis labels, pat
   CHECK(html.find("<script") == std::string::npos);
   const auto problems = cnisim::testing::markup_problems(html);
   CHECK(problems.empty());
+}
+
+TEST_CASE("the HTML report draws each plugin's topology with its typical packet's path in red through Graphviz") {
+  const std::string html = html_of(kChatty + " --plugins kubenet,azure");
+  if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+    CHECK(count_of(html, "The topology is not drawn: Graphviz&#39;s dot is not installed") == 2);
+    WARN("SKIPPED: Graphviz's dot is not installed; only the note is checked");
+    return;
+  }
+  CHECK(count_of(html, "<figure class=\"topology\">") == 2);
+  // The path's devices and links in the path colour; the XLink declaration (a URL) left out.
+  CHECK(count_of(html, "stroke=\"#d62728\"") > 10);
+  CHECK(html.find("xmlns:xlink") == std::string::npos);
+  CHECK(html.find("<?xml") == std::string::npos);
+  CHECK(cnisim::testing::markup_problems(html).empty());
+}
+
+TEST_CASE("a cluster too large to draw legibly gets a note instead of a topology") {
+  const std::string html = html_of("-f scenarios/kubenet-400.yaml --duration 1ms --plugins kubenet,azure");
+  CHECK(count_of(html, "<figure class=\"topology\">") == 0);
+  CHECK(count_of(html, "devices, more than the 400 drawn legibly") == 2);
 }

@@ -117,3 +117,18 @@ TEST_CASE("each stacked bar shows its total at its right end") {
   CHECK(svg.find(">3.000</text>") != std::string::npos);
   CHECK(testing::markup_problems(svg).empty());
 }
+
+TEST_CASE("the HTML report shows each variant's topology with its path or says why it is not drawn") {
+  auto c = testing::sample_comparison();
+  REQUIRE(c.variants.size() >= 2);
+  c.variants[0].typical_path = {"request ...", "pod (podNamespace) 0.000..1.000 us [delivered]"};
+  c.variants[0].typical_path_svg = "<svg width=\"10pt\" height=\"10pt\" xmlns=\"http://www.w3.org/2000/svg\"><g><title>topology</title></g></svg>\n";
+  c.variants[1].typical_path = {"request ..."};
+  c.variants[1].typical_path_not_drawn = "Graphviz's dot is not installed (apt-get install graphviz)";
+  const std::string html = report::to_html(c);
+  CHECK(count_of(html, "<figure class=\"topology\">") == 1);
+  CHECK(html.find("with this packet's devices and links in red") != std::string::npos);
+  CHECK(html.find("The topology is not drawn: Graphviz&#39;s dot is not installed") != std::string::npos);
+  CHECK(testing::markup_problems(html).empty());
+  CHECK(std::regex_search(html, std::regex("https?://(?!www\\.w3\\.org/2000/svg\")")) == false);
+}

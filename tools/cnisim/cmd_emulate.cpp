@@ -97,9 +97,9 @@ std::string emulate_json(const std::string& scenario_arg, const scenario::Scenar
   comparison.scenario = scenario_arg;
   comparison.seed = spec.run.seed;
   const std::string plugin(cluster::to_string(c.plugin_kind()));
-  if (emulated) comparison.variants.push_back({"emulated", plugin, "iptables", *emulated, {}});
+  if (emulated) comparison.variants.push_back({"emulated", plugin, "iptables", *emulated, {}, {}, {}});
   if (simulated) {
-    comparison.variants.push_back({"simulated", plugin, std::string(cluster::to_string(c.service_dnat().mode)), *simulated, {}});
+    comparison.variants.push_back({"simulated", plugin, std::string(cluster::to_string(c.service_dnat().mode)), *simulated, {}, {}, {}});
   }
   auto doc = comparison.variants.empty() ? boost::json::value(boost::json::object{}) : report::to_json(comparison);
   auto& o = doc.as_object();

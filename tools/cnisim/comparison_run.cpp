@@ -177,6 +177,7 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
   }
   o.host_figures = vm.count("host-figures") > 0;
   o.typical_paths = format == "json" || vm.count("html") > 0;
+  o.draw_paths = vm.count("html") > 0;
 }
 
 ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::string& scenario_arg, const ComparisonOptions& o) {
@@ -236,7 +237,12 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
                          : std::string(mode_name(v.spec.cluster.networkProfile.kubeProxyMode));
     out.results = workload::run_scenario(v.spec, options);
     out.results.scenario = scenario_arg;  // as given, so output does not depend on the working directory
-    if (o.typical_paths) out.typical_path = typical_cross_node_path(v.spec, options);
+    if (o.typical_paths) {
+      auto path = typical_cross_node_path(v.spec, options, o.draw_paths);
+      out.typical_path = std::move(path.lines);
+      out.typical_path_svg = std::move(path.svg);
+      out.typical_path_not_drawn = std::move(path.not_drawn);
+    }
     spdlog::debug("{}: {} events, {} packets", v.label, out.results.events, out.results.packets_sent);
     return out;
   };

@@ -26,6 +26,7 @@ struct ComparisonOptions {
   std::optional<int> sensitivity_percent;  // compare --sensitivity PCT: vary each assumed cost by +-PCT%
   bool host_figures = false;
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
+  bool draw_paths = false;     // and draw it on the topology with Graphviz (HTML)
   const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C): every run stops at its next slice, partial
 };
 

@@ -4,13 +4,18 @@
 #include <optional>
 
 #include "models/cluster/builder.hpp"
+#include "models/cluster/views.hpp"
 #include "models/dataplane/trace.hpp"
+#include "models/emulation/process.hpp"
 #include "models/scenario/labels.hpp"
 #include "models/scenario/traffic_spec.hpp"
 
 namespace cnisim::cli {
 
 namespace {
+
+// Graphviz on a few hundred devices takes well under a second; a run past this is stopped.
+constexpr int kDotTimeoutMs = 60000;
 
 // The first user pod (not hostNetwork, not a system workload) matching selector, optionally on a
 // node other than `not_on`.
@@ -31,9 +36,38 @@ std::string us(std::int64_t ps) {
   return buf;
 }
 
+// The topology with the request's devices in red, drawn by dot as SVG for inlining in HTML.
+void draw_path(const cluster::Cluster& c, const std::vector<dataplane::TraceHop>& hops, TypicalPath& out) {
+  if (c.devices().size() > kMaxDrawnDevices) {
+    out.not_drawn = std::to_string(c.devices().size()) + " devices, more than the " + std::to_string(kMaxDrawnDevices) +
+                    " drawn legibly (cnisim graph --format svg draws it anyway)";
+    return;
+  }
+  std::vector<cluster::DeviceId> path;
+  for (const auto& hop : hops) path.push_back(hop.device);
+  const auto r = emulation::run_command({"dot", "-Tsvg"}, cluster::view_graph(c, path), {}, kDotTimeoutMs);
+  if (r.exit_code == 127 || r.exit_code == -1) {
+    out.not_drawn = "Graphviz's dot is not installed (apt-get install graphviz)";
+    return;
+  }
+  if (!r.ok()) {
+    out.not_drawn = "dot -Tsvg failed (exit " + std::to_string(r.exit_code) + ")";
+    return;
+  }
+  const auto start = r.out.find("<svg");
+  if (start == std::string::npos) {
+    out.not_drawn = "dot -Tsvg wrote no SVG";
+    return;
+  }
+  out.svg = r.out.substr(start);
+  // The HTML parser knows the xlink: prefix in inline SVG; the declaration would be the page's only URL.
+  const std::string xlink = " xmlns:xlink=\"http://www.w3.org/1999/xlink\"";
+  if (const auto at = out.svg.find(xlink); at != std::string::npos) out.svg.erase(at, xlink.size());
+}
+
 }  // namespace
 
-std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& spec, const workload::RunOptions& options) {
+TypicalPath typical_cross_node_path(const scenario::ScenarioSpec& spec, const workload::RunOptions& options, bool draw) {
   const scenario::TrafficSpec& traffic = spec.traffic;
   const cluster::Cluster c = cluster::build_cluster(spec, cluster::BuildOptions{spec.run.route_table, {}});
 
@@ -50,14 +84,15 @@ std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& s
     client = pick_pod(c, {}, std::nullopt);
     server = client ? pick_pod(c, {}, c.pods()[*client].node) : std::nullopt;
   }
-  if (!client || !server) return {};
+  if (!client || !server) return {{}, {}, draw ? "no two pods on different nodes" : ""};
 
   const dataplane::CostProfile profile = workload::effective_profile(spec, options);
   const dataplane::HostRef from{dataplane::HostRef::Kind::Pod, *client};
   const net::FiveTuple tuple{net::Protocol::Tcp, c.pods()[*client].ip, 40000, c.pods()[*server].ip, port};
   const dataplane::Exchange x = dataplane::exchange(c, profile, from, tuple, 200, false, options.seed.value_or(spec.run.seed));
 
-  std::vector<std::string> lines;
+  TypicalPath out;
+  std::vector<std::string>& lines = out.lines;
   lines.push_back("request " + tuple.to_string() + " from pod " + c.pod_namespace(*client) + "/" + c.pod_name(*client) +
                   " on " + c.nodes()[c.pods()[*client].node].name + " to pod " + c.pod_namespace(*server) + "/" +
                   c.pod_name(*server) + " on " + c.nodes()[c.pods()[*server].node].name);
@@ -72,7 +107,8 @@ std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& s
     if (hop.verdict == dataplane::Verdict::Drop) line += " [dropped: " + std::string(dataplane::to_string(hop.reason)) + "]";
     lines.push_back(std::move(line));
   }
-  return lines;
+  if (draw) draw_path(c, x.request_hops, out);
+  return out;
 }
 
 }  // namespace cnisim::cli

@@ -10,8 +10,21 @@
 
 namespace cnisim::cli {
 
-// One line per hop: "<device> (<kind>) t=<in>..<out> us: <what it did>". Empty when the cluster has
-// no two pods on different nodes. spec must already carry the variant's plugin and kube-proxy mode.
-std::vector<std::string> typical_cross_node_path(const scenario::ScenarioSpec& spec, const workload::RunOptions& options);
+struct TypicalPath {
+  // One line per hop: "<device> (<kind>) t=<in>..<out> us: <what it did>". Empty when the cluster has
+  // no two pods on different nodes.
+  std::vector<std::string> lines;
+  // With draw: the topology with this path in red, as SVG drawn by Graphviz's dot (its XML preamble
+  // and XLink namespace declaration removed, for inlining in HTML); else, or when it cannot be drawn,
+  // empty and `not_drawn` says why.
+  std::string svg;
+  std::string not_drawn;
+};
+
+// Clusters larger than this are not drawn (Graphviz would take long and the picture be unreadable).
+inline constexpr std::size_t kMaxDrawnDevices = 400;
+
+// spec must already carry the variant's plugin and kube-proxy mode.
+TypicalPath typical_cross_node_path(const scenario::ScenarioSpec& spec, const workload::RunOptions& options, bool draw);
 
 }  // namespace cnisim::cli
