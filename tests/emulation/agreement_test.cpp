@@ -160,12 +160,17 @@ std::vector<std::string> measure_and_compare(const std::string& file, std::vecto
   std::remove(profile_path.c_str());
   // A side's figure over its undisturbed rounds: the median of the rounds within kUndisturbed of its
   // lowest round.
-  const auto undisturbed = [](const std::vector<Figures>& rounds, double Figures::*field) {
-    double lowest = rounds.front().*field;
-    for (const auto& f : rounds) lowest = std::min(lowest, f.*field);
+  const auto lowest = [](const std::vector<Figures>& rounds, double Figures::*field) {
+    double m = rounds.front().*field;
+    for (const auto& f : rounds) m = std::min(m, f.*field);
+    return m;
+  };
+  const auto within = [](double value, double low) { return value <= low * (1 + kUndisturbed); };
+  const auto undisturbed = [&](const std::vector<Figures>& rounds, double Figures::*field) {
+    const double low = lowest(rounds, field);
     std::vector<double> v;
     for (const auto& f : rounds) {
-      if (f.*field <= lowest * (1 + kUndisturbed)) v.push_back(f.*field);
+      if (within(f.*field, low)) v.push_back(f.*field);
     }
     return calibration::median(v);
   };
@@ -204,17 +209,13 @@ std::vector<std::string> measure_and_compare(const std::string& file, std::vecto
     // difference is taken round by round (the median over rounds where both were undisturbed), which
     // leaves out the scatter between calibrations.
     const double e = undisturbed(figures[0][k], &Figures::emu_p50) - undisturbed(figures[1][k], &Figures::emu_p50);
-    const auto lowest = [](const std::vector<Figures>& rounds) {
-      double m = rounds.front().sim_p50;
-      for (const auto& f : rounds) m = std::min(m, f.sim_p50);
-      return m;
-    };
-    const double low_kubenet = lowest(figures[0][k]), low_azure = lowest(figures[1][k]);
+    const double low_kubenet = lowest(figures[0][k], &Figures::sim_p50);
+    const double low_azure = lowest(figures[1][k], &Figures::sim_p50);
     std::vector<double> sim_diffs;
     for (int round = 0; round < kRounds; ++round) {
       const auto& kn = figures[0][k][round];
       const auto& az = figures[1][k][round];
-      if (kn.sim_p50 <= low_kubenet * (1 + kUndisturbed) && az.sim_p50 <= low_azure * (1 + kUndisturbed)) {
+      if (within(kn.sim_p50, low_kubenet) && within(az.sim_p50, low_azure)) {
         sim_diffs.push_back(kn.sim_p50 - az.sim_p50);
       }
     }
