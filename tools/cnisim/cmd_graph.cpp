@@ -7,7 +7,7 @@
 
 #include "models/cluster/builder.hpp"
 #include "models/cluster/views.hpp"
-#include "models/emulation/process.hpp"
+#include "tools/cnisim/graphviz.hpp"
 #include "tools/cnisim/scenario_input.hpp"
 
 namespace cnisim::cli {
@@ -17,16 +17,16 @@ namespace {
 constexpr int kDotTimeoutMs = 120000;
 
 std::string draw(const std::string& dot_text, const std::string& format) {
-  const auto r = emulation::run_command({"dot", "-T" + format}, dot_text, {}, kDotTimeoutMs);
-  if (r.exit_code == 127 || r.exit_code == -1) {
+  const Drawing d = run_dot(dot_text, format, kDotTimeoutMs);
+  if (d.missing) {
     throw std::runtime_error("--format " + format +
                              " needs Graphviz's `dot`, which is not installed (apt-get install graphviz); "
                              "or write DOT and draw it elsewhere: cnisim graph > topology.dot");
   }
-  if (!r.ok()) {
-    throw std::runtime_error("dot -T" + format + " failed (exit " + std::to_string(r.exit_code) + "): " + r.err);
+  if (!d.ok()) {
+    throw std::runtime_error("dot -T" + format + " failed (exit " + std::to_string(d.exit_code) + "): " + d.err);
   }
-  return r.out;
+  return d.out;
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include "models/cluster/builder.hpp"
 #include "models/cluster/views.hpp"
 #include "models/dataplane/trace.hpp"
-#include "models/emulation/process.hpp"
+#include "tools/cnisim/graphviz.hpp"
 #include "models/scenario/labels.hpp"
 #include "models/scenario/traffic_spec.hpp"
 
@@ -45,21 +45,21 @@ void draw_path(const cluster::Cluster& c, const std::vector<dataplane::TraceHop>
   }
   std::vector<cluster::DeviceId> path;
   for (const auto& hop : hops) path.push_back(hop.device);
-  const auto r = emulation::run_command({"dot", "-Tsvg"}, cluster::view_graph(c, path), {}, kDotTimeoutMs);
-  if (r.exit_code == 127 || r.exit_code == -1) {
+  const Drawing d = run_dot(cluster::view_graph(c, path), "svg", kDotTimeoutMs);
+  if (d.missing) {
     out.not_drawn = "Graphviz's dot is not installed (apt-get install graphviz)";
     return;
   }
-  if (!r.ok()) {
-    out.not_drawn = "dot -Tsvg failed (exit " + std::to_string(r.exit_code) + ")";
+  if (!d.ok()) {
+    out.not_drawn = "dot -Tsvg failed (exit " + std::to_string(d.exit_code) + ")";
     return;
   }
-  const auto start = r.out.find("<svg");
+  const auto start = d.out.find("<svg");
   if (start == std::string::npos) {
     out.not_drawn = "dot -Tsvg wrote no SVG";
     return;
   }
-  out.svg = r.out.substr(start);
+  out.svg = d.out.substr(start);
   // The HTML parser knows the xlink: prefix in inline SVG; the declaration would be the page's only URL.
   const std::string xlink = " xmlns:xlink=\"http://www.w3.org/1999/xlink\"";
   if (const auto at = out.svg.find(xlink); at != std::string::npos) out.svg.erase(at, xlink.size());
