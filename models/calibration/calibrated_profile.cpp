@@ -107,7 +107,8 @@ CalibratedProfile calibrated_profile(const Calibration& c, const scenario::CostP
         "; STAND-IN: emulate's VNet router is an IP forward in the vnet namespace, plus its one mangle rule, less "
         "routeLookup.constant.azure");
     dev(DeviceKind::VnetRouter).per_byte = sim::Time::zero();
-    for (auto [k, name] : {std::pair{DeviceKind::ExternalVm, "externalVm"}, std::pair{DeviceKind::InternetHost, "internetHost"}}) {
+    for (auto k : {DeviceKind::ExternalVm, DeviceKind::InternetHost}) {
+      const std::string_view name = scenario::info(k).cost_key;
       const Quantity* socket = c.find("socket");
       set("veth", {&dev(k).fixed}, {"devices." + std::string(name) + ".fixed"}, "devices." + std::string(name), 1,
           socket ? socket->estimate.value : 0, "; STAND-IN: a namespace's socket end (podNamespace.fixed) plus its veth");

@@ -25,39 +25,7 @@ using DotGraph = boost::subgraph<boost::adjacency_list<
                                     boost::property<boost::graph_vertex_attribute_t, Attributes,
                                                     boost::property<boost::graph_edge_attribute_t, Attributes>>>>>>;
 
-// How each device kind is drawn: Graphviz shape, fill colour (a colour-blind-safe palette, Okabe-Ito
-// lightened), and the legend's words.
-struct KindStyle {
-  const char* shape;
-  const char* fill;
-  const char* legend;
-};
-constexpr std::array<KindStyle, kDeviceKindCount> kKindStyles{{
-    {"box", "#cfe8f7", "pod (its network namespace)"},          // PodNamespace
-    {"ellipse", "#fde2b8", "veth, pod end (eth0)"},             // VethPodEnd
-    {"ellipse", "#f9c784", "veth, host end"},                 // VethHostEnd
-    {"hexagon", "#c9ecd9", "bridge (cbr0)"},                    // Bridge
-    {"box", "#e0e0e0", "node stack (root namespace)"},         // NodeStack
-    {"diamond", "#f5c6d9", "node NIC (eth0)"},                  // Nic
-    {"doubleoctagon", "#d6ccf0", "Azure VNet (SDN router)"},    // VnetRouter
-    {"house", "#f0e6a8", "VM in the VNet"},                     // ExternalVm
-    {"house", "#f3d6b0", "internet host"},                      // InternetHost
-}};
-static_assert(kKindStyles.size() == kDeviceKindCount, "a drawing style per device kind");
-
-std::string_view short_link(LinkKind kind) {
-  switch (kind) {
-    case LinkKind::PodInterface: return "";
-    case LinkKind::VethPair: return "veth";
-    case LinkKind::BridgePort: return "port";
-    case LinkKind::BridgeToHost: return "cbr0 IP";
-    case LinkKind::HostRouted: return "routed";
-    case LinkKind::NodeNic: return "";
-    case LinkKind::NicToVnet: return "VNet";
-    case LinkKind::VnetExternal: return "VNet";
-  }
-  return "";
-}
+std::string_view short_link(LinkKind kind) { return scenario::info(kind).dot_label; }
 
 // A pod's name without the ReplicaSet hash: nginx-c7vhv85b8x-p6zzt -> nginx-p6zzt.
 std::string short_pod_name(const std::string& name) {
@@ -152,11 +120,11 @@ std::string view_graph(const Cluster& c, const std::vector<DeviceId>& path) {
   std::array<bool, kDeviceKindCount> kind_present{};
   for (DeviceId id = 0; id < n; ++id) {
     const Device& d = c.devices()[id];
-    const auto& style = kKindStyles[static_cast<std::size_t>(d.kind)];
+    const auto& style = scenario::info(d.kind);
     kind_present[static_cast<std::size_t>(d.kind)] = true;
     auto& attr = boost::get(boost::vertex_attribute, root)[id];
-    attr = {{"label", short_label(c, id)}, {"tooltip", c.device_name(id)}, {"shape", style.shape},
-            {"fillcolor", style.fill}};
+    attr = {{"label", short_label(c, id)}, {"tooltip", c.device_name(id)}, {"shape", std::string(style.dot_shape)},
+            {"fillcolor", std::string(style.dot_fill)}};
     if (on_path.count(id)) {
       attr["color"] = kPathColour;
       attr["penwidth"] = "2";
@@ -189,8 +157,8 @@ std::string view_graph(const Cluster& c, const std::vector<DeviceId>& path) {
     if (!kind_present[k]) continue;
     const auto v = boost::add_vertex(root);
     boost::get(boost::vertex_attribute, root)[v] = {
-        {"label", kKindStyles[k].legend}, {"shape", kKindStyles[k].shape}, {"fillcolor", kKindStyles[k].fill},
-        {"tooltip", std::string(to_string(static_cast<DeviceKind>(k)))}};
+        {"label", std::string(scenario::kDeviceKinds[k].dot_legend)}, {"shape", std::string(scenario::kDeviceKinds[k].dot_shape)},
+        {"fillcolor", std::string(scenario::kDeviceKinds[k].dot_fill)}, {"tooltip", std::string(scenario::kDeviceKinds[k].name)}};
     boost::add_vertex(v, legend);
     if (previous != DotGraph::null_vertex()) {
       auto e = boost::add_edge(previous, v, root).first;

@@ -21,13 +21,15 @@
 namespace cnisim::scenario {
 namespace {
 
-// YAML keys, indexed by DeviceKind / LinkKind / TableKind.
-constexpr std::array<std::string_view, kDeviceKindCount> kDeviceKeys{
-    "podNamespace", "vethPodEnd", "vethHostEnd", "bridge",      "nodeStack",
-    "nic",          "vnetRouter", "externalVm",  "internetHost"};
-constexpr std::array<std::string_view, kLinkKindCount> kLinkKeys{"podInterface", "vethPair",    "bridgePort",
-                                                                 "bridgeToHost", "hostRouted",  "nodeNic",
-                                                                 "nicToVnet",    "vnetExternal"};
+// YAML keys, indexed by DeviceKind / LinkKind (from the kinds' table) / TableKind.
+template <typename Rows>
+constexpr auto cost_keys(const Rows& rows) {
+  std::array<std::string_view, std::tuple_size_v<Rows>> keys{};
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = rows[i].cost_key;
+  return keys;
+}
+constexpr auto kDeviceKeys = cost_keys(kDeviceKinds);
+constexpr auto kLinkKeys = cost_keys(kLinkKinds);
 constexpr std::array<std::string_view, kTableKindCount> kTableKeys{"pod", "node", "azure"};
 constexpr std::array<std::string_view, 2> kDeviceCostKeys{"fixed", "perByte"};
 constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queuePackets"};
