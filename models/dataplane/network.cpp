@@ -1,4 +1,5 @@
-// The queueing machinery: FIFO servers for devices, serializer + pipe for each link direction.
+// The queueing core: FIFO servers for devices, serializer + pipe for each link direction, and the one
+// dispatch of a packet to its device kind's serve step (devices/).
 // At most one pending event per server, serializer and pipe; states are checked (CNISIM_CHECK, on in
 // the sanitizer builds).
 #include "models/dataplane/network.hpp"
@@ -18,14 +19,74 @@ std::size_t index(DeviceKind k) { return static_cast<std::size_t>(k); }
 
 Network::Network(const cluster::Cluster& cluster, const CostProfile& profile, sim::Simulator& sim,
                  NetworkOptions options)
-    : cluster_(cluster), profile_(profile), sim_(sim), options_(options) {
+    : cluster_(cluster),
+      profile_(profile),
+      sim_(sim),
+      options_(options),
+      wiring_(cluster),
+      lookups_(cluster, profile_, options.seed, options.measure_host),
+      devices_(cluster, profile_, wiring_, options.seed),
+      serve_context_{cluster, profile_, wiring_, lookups_, counters_} {
   build_links();
   build_receive_queues();
-  build_route_devices();
-  build_bridge_ports();
-  build_conntrack();
-  build_service_pickers();
-  if (options_.measure_host || profile_.lookup_model == LookupCostModel::Measured) measure_lookups();
+}
+
+std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
+  const cluster::Device& d = cluster_.devices()[device];
+  Packet& p = pool_[id];
+  ServeContext& cx = serve_context_;
+  cx.now_ps = sim_.now().ps();
+  cx.trace = nullptr;
+  if (p.traced) [[unlikely]] {
+    TraceHop hop;
+    hop.packet = id;
+    hop.device = device;
+    hop.arrive_ps = p.stage_ps;
+    hop.start_ps = cx.now_ps;
+    hop.ttl_in = p.ttl;
+    hop.before = p.tuple;
+    trace_.push_back(std::move(hop));
+    cx.trace = &trace_.back();
+  }
+  const DeviceCost& c = profile_.device(d.kind);
+  std::int64_t cost = c.fixed.ps() + c.per_byte.ps() * p.size;
+  p.verdict = Verdict::Forward;
+  devices::Devices& devs = devices_;
+  switch (d.kind) {
+    case DeviceKind::PodNamespace:
+      cost += devs.pods.serve(cx, d, p);
+      break;
+    case DeviceKind::VethPodEnd:
+    case DeviceKind::VethHostEnd:
+      cost += devs.veths.serve(cx, device, d, p);
+      break;
+    case DeviceKind::Bridge:
+      cost += devs.bridges.serve(cx, device, d, p, devs.stacks.conntrack(d.node));
+      break;
+    case DeviceKind::NodeStack:
+      cost += devs.stacks.serve(cx, device, d, p);
+      break;
+    case DeviceKind::Nic:
+      cost += devs.nics.serve(cx, device, d, p);
+      break;
+    case DeviceKind::VnetRouter:
+      cost += devs.vnet.serve(cx, p);
+      break;
+    case DeviceKind::ExternalVm:
+    case DeviceKind::InternetHost:
+      cost += devs.externals.serve(cx, device, d, p);
+      break;
+  }
+  if (TraceHop* t = cx.trace) [[unlikely]] {
+    t->end_ps = t->start_ps + cost;
+    t->ttl_out = p.ttl;
+    t->after = p.tuple;
+    t->verdict = p.verdict;
+    t->reason = p.drop_reason;
+    if (p.verdict != Verdict::Forward) t->next_device = kNone;
+    cx.trace = nullptr;
+  }
+  return cost;
 }
 
 Network::~Network() = default;
@@ -272,12 +333,7 @@ void Network::deliver(PacketId id, HostRef at) {
   pool_.release(id);
 }
 
-void Network::close_connections(const Packet& packet) {
-  const std::int64_t now = sim_.now().ps();
-  for (std::size_t i = 0; i < packet.ct_node.size(); ++i) {
-    if (packet.ct_node[i] != kNone) conntrack_[packet.ct_node[i]].close(packet.ct_id[i], packet.ct_generation[i], now);
-  }
-}
+void Network::close_connections(const Packet& packet) { devices_.stacks.close_connections(packet, sim_.now().ps()); }
 
 void Network::add_to(Results& r) const {
   const Results& c = counters_;
@@ -293,12 +349,7 @@ void Network::add_to(Results& r) const {
   r.nat.dnat += c.nat.dnat;
   r.nat.reverse += c.nat.reverse;
   r.nat.conntrack_created += c.nat.conntrack_created;
-  for (const auto& table : conntrack_) {
-    r.nat.conntrack_expired += table.counters().expired;
-    r.nat.conntrack_early_dropped += table.counters().early_dropped;
-    r.nat.conntrack_entries += table.size();
-    r.nat.conntrack_peak_per_node = std::max<std::uint64_t>(r.nat.conntrack_peak_per_node, table.counters().peak_size);
-  }
+  devices_.stacks.add_to(r);
   for (std::size_t d = 0; d < kDropReasonCount; ++d) r.drops[d] += c.drops[d];
   auto add = [](HopTime& to, const HopTime& from) {
     to.traversals += from.traversals;

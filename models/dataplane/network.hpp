@@ -6,8 +6,9 @@
 // server and link keeps at most one pending event in the engine (htsim style: service is scheduled
 // when it goes from idle to busy) and asserts its Idle/Busy state.
 //
-// Forwarding does the real work of each device on the cluster's real tables (forwarding.cpp): the
-// next device is whatever the lookups say, so a wrong table gives a wrong path or a drop.
+// This is the queueing core; what each device does with a packet, on the cluster's real tables, is its
+// kind's serve step (devices/, one file per kind, dispatched by one switch in network.cpp): the next
+// device is whatever the lookups say, so a wrong table gives a wrong path or a drop.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -16,13 +17,13 @@
 #include <vector>
 
 #include "models/cluster/cluster.hpp"
-#include "models/scenario/cost_profile.hpp"
+#include "models/dataplane/devices/devices.hpp"
+#include "models/dataplane/lookup_costs.hpp"
 #include "models/dataplane/packet.hpp"
 #include "models/dataplane/results.hpp"
-#include "models/net/conntrack.hpp"
-#include "models/net/endpoint_picker.hpp"
-#include "models/net/route_lookup.hpp"
-#include "sim/random.hpp"
+#include "models/dataplane/trace_hop.hpp"
+#include "models/dataplane/wiring.hpp"
+#include "models/scenario/cost_profile.hpp"
 #include "sim/simulator.hpp"
 
 namespace cnisim::dataplane {
@@ -50,23 +51,6 @@ class DeliveryHandler {
   virtual void dropped(PacketId id, const Packet& packet, DropReason reason) = 0;
 };
 
-// One hop of a traced packet (only recorded for packets sent with traced = true).
-struct TraceHop {
-  PacketId packet = kNoPacket;
-  cluster::DeviceId device = cluster::kNone;
-  cluster::DeviceId next_device = cluster::kNone;  // where it was forwarded (kNone: delivered or dropped)
-  std::int64_t arrive_ps = 0;
-  std::int64_t start_ps = 0;
-  std::int64_t end_ps = 0;
-  int ttl_in = 0;
-  int ttl_out = 0;
-  net::FiveTuple before;
-  net::FiveTuple after;
-  Verdict verdict = Verdict::Forward;
-  DropReason reason = DropReason::NoRoute;
-  std::vector<std::string> notes;  // what the device did, in words: tables, routes, NAT, FDB
-};
-
 struct NetworkOptions {
   std::uint64_t seed = 1;
   bool measure_host = false;  // time the real lookups of each table (also done for the measured model)
@@ -90,8 +74,8 @@ class Network {
   // the packet created go to TIME_WAIT and expire after its timeout.
   void close_connections(const Packet& packet);
   // Conntrack entries now held by a node (for tests and views).
-  std::size_t conntrack_entries(cluster::NodeIndex node) const { return conntrack_[node].size(); }
-  const net::ConntrackTable& conntrack(cluster::NodeIndex node) const { return conntrack_[node]; }
+  std::size_t conntrack_entries(cluster::NodeIndex node) const { return devices_.stacks.conntrack(node).size(); }
+  const net::ConntrackTable& conntrack(cluster::NodeIndex node) const { return devices_.stacks.conntrack(node); }
 
   const cluster::Cluster& cluster() const { return cluster_; }
   const CostProfile& profile() const { return profile_; }
@@ -100,7 +84,7 @@ class Network {
   // Adds this network's counters (packets, hops, lookups, NAT, drops, per-hop times) to results.
   void add_to(Results& results) const;
   // ns per route lookup in each table, timed on this machine (0 if not measured).
-  const std::array<double, kTableKindCount>& host_lookup_ns() const { return host_lookup_ns_; }
+  const std::array<double, kTableKindCount>& host_lookup_ns() const { return lookups_.host_ns(); }
   std::size_t packets_in_flight() const { return pool_.in_use(); }
 
  private:
@@ -117,8 +101,8 @@ class Network {
     std::int64_t started_ps = 0;
     std::int64_t service_ps = 0;
   };
+  // The queue and wire of one directed link (its id is its Wiring id).
   struct LinkState {
-    cluster::DeviceId from = cluster::kNone;
     cluster::DeviceId to = cluster::kNone;
     scenario::LinkKind kind = scenario::LinkKind::NodeNic;
     std::int64_t delay_ps = 0;
@@ -129,13 +113,6 @@ class Network {
     Fifo pipe;  // packets propagating, in arrival order (constant delay keeps FIFO order)
     State pipe_state = State::Idle;
   };
-  struct Neighbour {
-    cluster::DeviceId device;
-    std::uint32_t link;
-  };
-  // Per-node resolution of a kernel route's device name to a DeviceId (like the kernel's ifindex),
-  // done once at start-up; the lookup itself is done per packet.
-  static constexpr cluster::DeviceId kPodEth0 = cluster::kNone - 1;
 
   // Queueing machinery (network.cpp).
   void fifo_push(Fifo& q, PacketId id);
@@ -151,38 +128,18 @@ class Network {
   void link_deliver(std::uint32_t link, PacketId id);
   void drop(PacketId id, DropReason reason);
   void deliver(PacketId id, HostRef at);
-  std::uint32_t link_between(cluster::DeviceId from, cluster::DeviceId to) const;
   // The server that takes a packet arriving at device over in_link (kNone: sent from the device
   // itself): the device's own; at the VNet router the inbound link's; at a node's bridge, stack or NIC
   // its receive queue's, by the packet's flow hash (RSS).
   std::uint32_t server_for(cluster::DeviceId device, std::uint32_t in_link, const Packet& p) const;
 
-  // The work of each device kind (forwarding.cpp): sets the packet's verdict and out_link, returns
+  // The device's serve step (its kind's, in devices/): sets the packet's verdict and out_link, returns
   // the service time.
   std::int64_t serve(cluster::DeviceId device, PacketId id);
-  std::int64_t serve_pod_namespace(const cluster::Device& d, Packet& p, TraceHop* t);
-  std::int64_t serve_veth(cluster::DeviceId device, const cluster::Device& d, Packet& p);
-  std::int64_t serve_bridge(cluster::DeviceId device, const cluster::Device& d, Packet& p, TraceHop* t);
-  std::int64_t serve_node_stack(cluster::DeviceId device, const cluster::Device& d, Packet& p, TraceHop* t);
-  std::int64_t serve_nic(cluster::DeviceId device, const cluster::Device& d, Packet& p);
-  std::int64_t serve_vnet_router(Packet& p, TraceHop* t);
-  std::int64_t serve_external(cluster::DeviceId device, const cluster::Device& d, Packet& p);
-  std::int64_t conntrack_and_dnat(cluster::NodeIndex node, Packet& p, std::optional<net::Endpoint>& dnat,
-                                  bool& is_new, TraceHop* t);
-  std::int64_t create_connection(cluster::NodeIndex node, Packet& p, const net::FiveTuple& original,
-                                 const net::NatAction& action, TraceHop* t);
-  std::int64_t lookup_cost(TableKind table, std::uint32_t work) const;
-  void forward_to(Packet& p, cluster::DeviceId from, cluster::DeviceId to);
-  void set_drop(Packet& p, DropReason reason);
 
-  // Start-up (network_setup.cpp).
+  // Start-up of the queues (network_setup.cpp).
   void build_links();
   void build_receive_queues();
-  void build_route_devices();
-  void build_bridge_ports();
-  void build_conntrack();
-  void build_service_pickers();
-  void measure_lookups();
 
   const cluster::Cluster& cluster_;
   CostProfile profile_;
@@ -197,24 +154,14 @@ class Network {
   // first of its extra queue servers (queue 0 is the device's own server; kNone: one queue).
   std::vector<std::uint32_t> node_queues_;
   std::vector<std::uint32_t> queue_base_;
-  std::vector<LinkState> links_;
-  std::vector<std::uint32_t> adjacency_start_;  // CSR over devices, neighbours sorted by device id
-  std::vector<Neighbour> adjacency_;
-  std::vector<std::vector<cluster::DeviceId>> node_route_device_;  // [node][route id]
-  std::vector<std::vector<cluster::DeviceId>> pod_route_device_;   // [node][route id]: kPodEth0 or kNone
-  // Bridge forwarding database per node: (pod IP, host veth), sorted by IP.
-  std::vector<std::vector<std::pair<std::uint32_t, cluster::DeviceId>>> bridge_fdb_;
-  std::vector<net::ConntrackTable> conntrack_;      // per node, its limit from the node's vCPUs
-  std::vector<sim::RandomStream> endpoint_random_;  // per node, for Service endpoint choice
-  std::vector<net::EndpointPicker> service_pickers_;  // per Service port rule (ServiceDnat::rules)
-  std::vector<std::uint32_t> round_robin_;          // IPVS only: [node * rules + rule], each node's kube-proxy
-  std::array<std::int64_t, kTableKindCount> measured_lookup_ps_{};
-  std::array<double, kTableKindCount> host_lookup_ns_{};
-
-  // Counters for Results.
+  const Wiring wiring_;
+  std::vector<LinkState> links_;  // by Wiring id
+  const LookupCosts lookups_;
   Results counters_;
+  devices::Devices devices_;
+  ServeContext serve_context_;
+
   std::vector<TraceHop> trace_;
-  TraceHop* current_trace_ = nullptr;
 };
 
 }  // namespace cnisim::dataplane

@@ -45,29 +45,108 @@ std::string drop_words(const std::optional<DropReason>& reason) {
   return reason ? std::string(to_string(*reason)) : std::string("never delivered");
 }
 
-std::string kind_words(scenario::DeviceKind k) {
-  switch (k) {
-    case scenario::DeviceKind::PodNamespace:
-      return "the pod's network namespace";
-    case scenario::DeviceKind::VethPodEnd:
-      return "veth, pod end (eth0 in the pod)";
-    case scenario::DeviceKind::VethHostEnd:
-      return "veth, host end";
-    case scenario::DeviceKind::Bridge:
-      return "Linux bridge";
-    case scenario::DeviceKind::NodeStack:
-      return "the node's network stack (root namespace)";
-    case scenario::DeviceKind::Nic:
-      return "the node's NIC (eth0)";
-    case scenario::DeviceKind::VnetRouter:
-      return "Azure VNet (SDN routing)";
-    case scenario::DeviceKind::ExternalVm:
-      return "a VM in the VNet";
-    case scenario::DeviceKind::InternetHost:
-      return "a host on the internet";
-  }
-  return "?";
+std::string route_text(const net::Route& r) { return r.to_string() + (r.name.empty() ? "" : " [" + r.name + "]"); }
+
+// The one who owns the address a VNet route delivered to: a node (by its NIC) or an external host.
+std::string owner_words(const cluster::Cluster& c, cluster::DeviceId device) {
+  const auto& d = c.devices()[device];
+  return d.kind == scenario::DeviceKind::Nic ? "node " + c.nodes()[d.node].name : c.externals()[d.pod].name;
 }
+
+std::string table_words(TableKind table) {
+  switch (table) {
+    case TableKind::Pod:
+      return "pod route table";
+    case TableKind::Node:
+      return "node kernel table";
+    case TableKind::Azure:
+    case TableKind::kCount:
+      break;
+  }
+  return "Azure route table";
+}
+
+struct Describe {
+  const cluster::Cluster& c;
+
+  std::string operator()(const facts::RouteMatched& f) const {
+    if (f.table == TableKind::Pod) {
+      const net::Route& route = c.pod_route_table(f.pod).route(f.route);
+      return "pod route table: " + route_text(route) + ": " +
+             (route.next_hop.ip.value ? "hand it to the gateway " + route.next_hop.ip.to_string()
+                                      : f.destination.to_string() + " is on the link") +
+             (f.egress == cluster::kNone ? ", but the pod has no such interface" : ", out of the pod's eth0");
+    }
+    const net::Route& route = c.node_route_table(f.node).route(f.route);
+    return "node kernel table of " + c.nodes()[f.node].name + ": " + route.to_string() + " [" + route.name + "]" +
+           (f.egress == cluster::kNone ? ": no such interface here" : ": out of " + c.device_name(f.egress));
+  }
+  std::string operator()(const facts::NoRoute& f) const {
+    return table_words(f.table) + ": no route to " + f.destination.to_string();
+  }
+  std::string operator()(const facts::OwnAddress& f) const {
+    return f.address.to_string() + " is this node's own address: delivered locally";
+  }
+  std::string operator()(const facts::ToBridgeAddress& f) const {
+    return "addressed to the bridge's own address " + f.gateway.to_string() + " (the pods' gateway): up into the node's stack";
+  }
+  std::string operator()(const facts::FdbLookup& f) const {
+    if (f.port == cluster::kNone) return "no port of the bridge has " + f.address.to_string();
+    return "bridge forwarding database: " + f.address.to_string() + " is behind port " + c.device_name(f.port);
+  }
+  std::string operator()(const facts::ConntrackTranslated& f) const {
+    if (f.bridge) return "br_netfilter conntrack: " + f.before.to_string() + " becomes " + f.after.to_string();
+    return std::string("conntrack: ") +
+           (f.direction == net::Direction::Reply ? "a reply of a translated connection, " : "a known translated connection, ") +
+           f.before.to_string() + " becomes " + f.after.to_string() + " (entry " + std::string(net::to_string(f.state)) + ")";
+  }
+  std::string operator()(const facts::NoEndpoints& f) const {
+    return c.service_dnat().implementedBy + ": Service " + f.address.to_string() + " has no endpoints";
+  }
+  std::string operator()(const facts::ServiceDnat& f) const {
+    const auto& svc = c.service_spec(f.service);
+    return c.service_dnat().implementedBy + ": " + f.service_address.to_string() + " is Service " + svc.namespace_ + "/" +
+           svc.name + " (rules walked: " + std::to_string(f.rules_walked) + "); DNAT to endpoint " + f.endpoint.to_string() +
+           " (" + c.pod_name(f.endpoint_pod) + ")";
+  }
+  std::string operator()(const facts::Hairpin& f) const {
+    return "kube-proxy: hairpin (the endpoint is the caller itself): masquerade to " + f.snat.to_string() +
+           (f.bridged ? " (cbr0's address)" : " (the node's address)");
+  }
+  std::string operator()(const facts::MasqueradeRule& f) const {
+    const auto& policy = c.masquerade();
+    const auto& rule = policy.rules[f.rule];
+    return policy.enforcedBy + ": " + rule.destination.to_string() + " (" + rule.reason + ") -> " +
+           (f.masquerade ? "masquerade to the node IP" : "keep the pod IP");
+  }
+  std::string operator()(const facts::Masqueraded& f) const {
+    return "masquerade: source " + f.before.to_string() + " becomes the node's " + f.after.to_string();
+  }
+  std::string operator()(const facts::ConntrackCreated& f) const {
+    return "conntrack: new entry for " + f.original.to_string() + " in " + std::string(net::to_string(f.state)) +
+           ", forgotten " + sim::ps(f.timeout_ps).to_string() + " after its last packet";
+  }
+  std::string operator()(const facts::TrackingFailed& f) const {
+    return (f.reason == DropReason::NatPortsExhausted ? "masquerade failed: " : "conntrack: ") + f.why;
+  }
+  std::string operator()(const facts::TtlExpired&) const { return "TTL would reach 0: dropped (ICMP time exceeded)"; }
+  std::string operator()(const facts::AzureRoute& f) const {
+    const net::Route& route = c.azure_route_table().route(f.route);
+    const auto type = route.next_hop.type;
+    if (type == net::NextHopType::None || type == net::NextHopType::Device) {
+      return "Azure route table: " + route_text(route) + ": Azure drops the packet";
+    }
+    std::string text = route.prefix.to_string() + " -> " +
+                       (type == net::NextHopType::VirtualAppliance
+                            ? "next hop " + route.next_hop.ip.to_string() + " (VirtualAppliance)"
+                            : std::string(net::to_string(type))) +
+                       " in the Azure route table (" + std::string(net::to_string(route.source)) +
+                       (route.name.empty() ? "" : " route " + route.name) + ")";
+    if (f.next == cluster::kNone) return text + ": nobody there owns " + f.target.to_string() + ", so Azure drops the packet";
+    if (type == net::NextHopType::VirtualAppliance) return text + ": the packet goes to " + owner_words(c, f.next) + ", which forwards it";
+    return text + ": delivered straight to " + owner_words(c, f.next) + ", which owns " + f.target.to_string();
+  }
+};
 
 std::string us(std::int64_t ps) {
   const std::int64_t whole = ps / 1000000;
@@ -80,12 +159,12 @@ void render(std::vector<std::string>& out, const cluster::Cluster& c, const std:
   int n = 0;
   for (const auto& h : hops) {
     const auto& d = c.devices()[h.device];
-    out.push_back("  " + std::to_string(++n) + ". " + c.device_name(h.device) + " (" + kind_words(d.kind) +
+    out.push_back("  " + std::to_string(++n) + ". " + c.device_name(h.device) + " (" + std::string(scenario::info(d.kind).words) +
                   "): in " + us(h.arrive_ps) +
                   (h.start_ps > h.arrive_ps ? ", served " + us(h.start_ps) : "") + ", out " + us(h.end_ps) +
                   ", TTL " + std::to_string(h.ttl_in) +
                   (h.ttl_out != h.ttl_in ? " -> " + std::to_string(h.ttl_out) : ""));
-    for (const auto& note : h.notes) out.push_back("       " + note);
+    for (const auto& fact : h.facts) out.push_back("       " + describe(c, fact));
     if (h.before != h.after) out.push_back("       header now " + h.after.to_string());
     switch (h.verdict) {
       case Verdict::Forward:
@@ -102,6 +181,8 @@ void render(std::vector<std::string>& out, const cluster::Cluster& c, const std:
 }
 
 }  // namespace
+
+std::string describe(const cluster::Cluster& cluster, const TraceFact& fact) { return std::visit(Describe{cluster}, fact); }
 
 Exchange exchange(const cluster::Cluster& cluster, const CostProfile& profile, HostRef from, const net::FiveTuple& tuple,
                   std::uint32_t size, bool answer, std::uint64_t seed) {

@@ -1,6 +1,6 @@
 #pragma once
-// `cnisim trace FROM TO`: one packet and its reply through the cluster, every hop recorded and
-// written out as an explanation a student can follow: which device, which table and route matched,
+// `cnisim trace FROM TO`: one packet and its reply through the cluster, every hop recorded as facts
+// (trace_hop.hpp) and written out as an explanation a student can follow: which device, which table and route matched,
 // which NAT rule applied, the TTL, and the time in and out.
 #include <cstdint>
 #include <string>
@@ -36,6 +36,9 @@ struct Exchange {
 };
 Exchange exchange(const cluster::Cluster& cluster, const scenario::CostProfile& profile, HostRef from,
                   const net::FiveTuple& tuple, std::uint32_t size, bool answer = true, std::uint64_t seed = 1);
+
+// A trace fact in the student's words: the one renderer of facts, for `cnisim trace` and the report.
+std::string describe(const cluster::Cluster& cluster, const TraceFact& fact);
 
 // FROM: pod/NAME, node/NAME, vm/NAME or an IP a host owns; TO: as FROM, or svc/NAME (its first port).
 // A TCP packet of `size` bytes to a Service, an ICMP echo otherwise. Throws std::invalid_argument

@@ -52,6 +52,14 @@ const GoldenCase kCases[] = {
     {"cilium-get-pods-all-wide", "get pods -A -o wide --plugin cilium"},
     {"cilium-routes", "routes --plugin cilium"},
     {"none-routes", "routes --plugin none"},
+    // Traces: the renderer's words for every kind of fact a hop records (routes in each table, the
+    // bridge's gateway and FDB, Service DNAT, conntrack, masquerade rules and SNAT, Azure's drop).
+    {"kubenet-trace-pod-to-pod", "trace pod/nginx-c7vhv85b8x-bw7zs pod/nginx-c7vhv85b8x-p6zzt"},
+    {"kubenet-trace-svc", "trace pod/nginx-c7vhv85b8x-bw7zs svc/nginx"},
+    {"kubenet-trace-internet", "trace pod/nginx-c7vhv85b8x-bw7zs vm/internet-host"},
+    {"kubenet-trace-unowned", "trace pod/nginx-c7vhv85b8x-bw7zs 10.224.0.200"},
+    {"azure-trace-svc", "trace pod/nginx-c7vhv85b8x-bw7zs svc/kube-system/kube-dns -f scenarios/seed-walkthrough-azure.yaml"},
+    {"overlay-trace-vm", "trace pod/nginx-c7vhv85b8x-bw7zs vm/vm-in-vnet --plugin overlay"},
 };
 
 }  // namespace

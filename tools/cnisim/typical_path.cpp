@@ -102,7 +102,7 @@ TypicalPath typical_cross_node_path(const scenario::ScenarioSpec& spec, const wo
                        us(hop.arrive_ps) + ".." + us(hop.end_ps) + " us";
     if (hop.ttl_in != hop.ttl_out) line += ", TTL " + std::to_string(hop.ttl_in) + "->" + std::to_string(hop.ttl_out);
     if (!(hop.before == hop.after)) line += ", NAT " + hop.before.to_string() + " => " + hop.after.to_string();
-    for (std::size_t i = 0; i < hop.notes.size(); ++i) line += (i == 0 ? ": " : "; ") + hop.notes[i];
+    for (std::size_t i = 0; i < hop.facts.size(); ++i) line += (i == 0 ? ": " : "; ") + dataplane::describe(c, hop.facts[i]);
     if (hop.verdict == dataplane::Verdict::Deliver) line += " [delivered]";
     if (hop.verdict == dataplane::Verdict::Drop) line += " [dropped: " + std::string(dataplane::to_string(hop.reason)) + "]";
     lines.push_back(std::move(line));

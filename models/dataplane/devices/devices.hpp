@@ -1,0 +1,26 @@
+#pragma once
+// Every device kind's state and serve step, one file each; the queueing core (network.hpp) owns one of
+// each and dispatches a packet to its device's kind with one switch.
+#include "models/dataplane/devices/bridge.hpp"
+#include "models/dataplane/devices/external_host.hpp"
+#include "models/dataplane/devices/nic.hpp"
+#include "models/dataplane/devices/node_stack.hpp"
+#include "models/dataplane/devices/pod_namespace.hpp"
+#include "models/dataplane/devices/veth.hpp"
+#include "models/dataplane/devices/vnet_router.hpp"
+
+namespace cnisim::dataplane::devices {
+
+struct Devices {
+  Devices(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring, std::uint64_t seed)
+      : pods(cluster), bridges(cluster), stacks(cluster, profile, wiring, seed) {}
+  PodNamespaces pods;
+  Veths veths;
+  Bridges bridges;
+  NodeStacks stacks;
+  Nics nics;
+  VnetRouter vnet;
+  ExternalHosts externals;
+};
+
+}  // namespace cnisim::dataplane::devices

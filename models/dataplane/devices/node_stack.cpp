@@ -1,0 +1,265 @@
+#include "models/dataplane/devices/node_stack.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+
+namespace cnisim::dataplane::devices {
+
+using cluster::DeviceId;
+using cluster::kNone;
+
+namespace {
+
+std::optional<cluster::Protocol> service_protocol(net::Protocol p) {
+  switch (p) {
+    case net::Protocol::Tcp:
+      return cluster::Protocol::Tcp;
+    case net::Protocol::Udp:
+      return cluster::Protocol::Udp;
+    case net::Protocol::Sctp:
+      return cluster::Protocol::Sctp;
+    case net::Protocol::Icmp:
+      return std::nullopt;  // ClusterIPs are virtual: only their ports exist
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
+                       std::uint64_t seed) {
+  const auto& nodes = cluster.nodes();
+  // Each route's interface name resolved to the stack's neighbour of that name ("<node>:eth0" -> "eth0"),
+  // once, as the kernel keeps an ifindex. Host veths behind a bridge are its ports, not the stack's.
+  route_device_.resize(nodes.size());
+  for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
+    std::map<std::string, DeviceId, std::less<>> ifaces;
+    const std::string prefix = nodes[n].name + ":";
+    for (const auto& neighbour : wiring.neighbours(nodes[n].stack)) {
+      const std::string name = cluster.device_name(neighbour.device);
+      if (name.starts_with(prefix)) ifaces.emplace(name.substr(prefix.size()), neighbour.device);
+    }
+    const auto& kernel = cluster.node_route_table(n);
+    auto& devs = route_device_[n];
+    for (std::uint32_t id : kernel.ids()) {
+      if (devs.size() <= id) devs.resize(id + 1, kNone);
+      const auto it = ifaces.find(kernel.route(id).next_hop.device);
+      devs[id] = it == ifaces.end() ? kNone : it->second;
+    }
+  }
+
+  // kube-proxy sets nf_conntrack_max = max(maxPerCore x vCPUs, min) on each node.
+  const scenario::ConntrackSettings& s = profile.conntrack;
+  net::ConntrackConfig config;
+  config.tcp_syn_sent_ps = s.tcp_syn_sent.ps();
+  config.tcp_established_ps = s.tcp_established.ps();
+  config.tcp_time_wait_ps = s.tcp_time_wait.ps();
+  config.udp_ps = s.udp.ps();
+  config.udp_stream_ps = s.udp_stream.ps();
+  config.udp_stream_after_ps = s.udp_stream_after.ps();
+  config.icmp_ps = s.icmp.ps();
+  config.generic_ps = s.generic.ps();
+  conntrack_.reserve(nodes.size());
+  for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
+    config.max_entries = std::max<std::size_t>(std::size_t{s.max_per_core} * node_vm_size(cluster, n).vcpus, s.min);
+    conntrack_.emplace_back(net::PortRange{}, config);
+  }
+
+  // One net::EndpointPicker per Service port, over its endpoints in the Service's order; the random
+  // draw comes from the node's own stream, the round-robin position is each node's (IPVS rr).
+  const auto& dnat = cluster.service_dnat();
+  const auto policy = dnat.mode == cluster::ServiceProxyMode::Ipvs ? net::PickPolicy::RoundRobin : net::PickPolicy::Random;
+  service_pickers_.reserve(dnat.rules.size());
+  for (const auto& rule : dnat.rules) {
+    std::vector<net::Endpoint> endpoints;
+    for (cluster::PodIndex p : cluster.services()[rule.service].endpoints) {
+      endpoints.push_back(net::Endpoint{cluster.pods()[p].ip, rule.targetPort});
+    }
+    service_pickers_.emplace_back(std::move(endpoints), policy);
+  }
+  const sim::RandomStreams streams(seed);
+  for (std::uint32_t n = 0; n < nodes.size(); ++n) endpoint_random_.push_back(streams.stream("service-endpoint", n));
+  if (policy == net::PickPolicy::RoundRobin) round_robin_.assign(nodes.size() * dnat.rules.size(), 0);
+}
+
+std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex n, Packet& p,
+                                            std::optional<net::Endpoint>& dnat, bool& is_new) {
+  std::int64_t cost = cx.profile.conntrack_lookup.ps();
+  auto& table = conntrack_[n];
+  if (const auto tracked = table.lookup(p.tuple, cx.now_ps, p.opens)) {
+    is_new = false;
+    if (tracked->tuple != p.tuple) {
+      const auto& conn = table.connection(tracked->connection);
+      if (tracked->direction == net::Direction::Reply) {
+        ++cx.counters.nat.reverse;
+      } else {
+        cx.counters.nat.dnat += conn.dnat;
+        cx.counters.nat.snat += conn.snat;
+      }
+      if (cx.trace) cx.note(facts::ConntrackTranslated{false, tracked->direction, p.tuple, tracked->tuple, conn.state});
+      p.tuple = tracked->tuple;
+      cost += cx.profile.nat_rewrite.ps();
+    }
+    return cost;
+  }
+  is_new = true;
+  const auto protocol = service_protocol(p.tuple.protocol);
+  if (!protocol) return cost;
+  const auto& services = cx.cluster.service_dnat();
+  const auto match = services.find(p.tuple.dst, p.tuple.dst_port, *protocol);
+  if (services.mode == cluster::ServiceProxyMode::Iptables) {
+    cost += cx.profile.iptables_per_rule.ps() * static_cast<std::int64_t>(match.rulesWalked);
+    cx.counters.iptables_rules_walked += match.rulesWalked;
+  } else {
+    cost += cx.profile.service_map_lookup.ps();
+  }
+  if (!match.rule) return cost;
+  const auto& endpoints = cx.cluster.services()[match.rule->service].endpoints;
+  if (endpoints.empty()) {
+    if (cx.trace) cx.note(facts::NoEndpoints{match.rule->service, p.tuple.dst});
+    ServeContext::drop(p, DropReason::NoServiceEndpoint);
+    return cost;
+  }
+  // A new connection: DNATed once, here, to the endpoint the Service port's picker chooses; its later
+  // packets and replies follow the conntrack entry.
+  const auto rule = static_cast<std::size_t>(match.rule - services.rules.data());
+  std::uint32_t no_cursor = 0;
+  const bool round_robin = services.mode == cluster::ServiceProxyMode::Ipvs;
+  const auto pick = service_pickers_[rule].pick_index(
+      round_robin ? 0 : endpoint_random_[n].next_u64(),
+      round_robin ? round_robin_[n * services.rules.size() + rule] : no_cursor);
+  dnat = service_pickers_[rule].endpoints()[*pick];
+  if (cx.trace) {
+    cx.note(facts::ServiceDnat{match.rule->service, net::Endpoint{p.tuple.dst, p.tuple.dst_port}, match.rulesWalked,
+                               *dnat, endpoints[*pick]});
+  }
+  p.tuple.dst = dnat->ip;
+  p.tuple.dst_port = dnat->port;
+  return cost;
+}
+
+std::int64_t NodeStacks::create_connection(const ServeContext& cx, cluster::NodeIndex n, Packet& p,
+                                           const net::FiveTuple& original, const net::NatAction& action) {
+  std::int64_t cost = cx.profile.conntrack_create.ps();
+  try {
+    const net::Tracked tracked = conntrack_[n].create(original, action, cx.now_ps);
+    ++cx.counters.nat.conntrack_created;
+    if (action.dnat) {
+      ++cx.counters.nat.dnat;
+      cost += cx.profile.nat_rewrite.ps();
+    }
+    if (action.snat) {
+      ++cx.counters.nat.snat;
+      cost += cx.profile.nat_rewrite.ps();
+      if (cx.trace) {
+        cx.note(facts::Masqueraded{net::Endpoint{p.tuple.src, p.tuple.src_port},
+                                   net::Endpoint{tracked.tuple.src, tracked.tuple.src_port}});
+      }
+    }
+    if (cx.trace) {
+      const auto& conn = conntrack_[n].connection(tracked.connection);
+      cx.note(facts::ConntrackCreated{original, conn.state, conn.expires_ps - cx.now_ps});
+    }
+    p.tuple = tracked.tuple;
+    for (std::size_t i = 0; i < p.ct_node.size(); ++i) {
+      if (p.ct_node[i] == kNone) {
+        p.ct_node[i] = n;
+        p.ct_id[i] = tracked.connection;
+        p.ct_generation[i] = tracked.generation;
+        break;
+      }
+    }
+  } catch (const net::PortExhaustedError& e) {
+    if (cx.trace) cx.note(facts::TrackingFailed{DropReason::NatPortsExhausted, e.what()});
+    ServeContext::drop(p, DropReason::NatPortsExhausted);
+  } catch (const net::ConntrackFullError& e) {
+    if (cx.trace) cx.note(facts::TrackingFailed{DropReason::ConntrackFull, e.what()});
+    ServeContext::drop(p, DropReason::ConntrackFull);
+  }
+  return cost;
+}
+
+std::int64_t NodeStacks::serve(const ServeContext& cx, DeviceId device, const cluster::Device& d, Packet& p) {
+  const cluster::NodeIndex n = d.node;
+  const cluster::Node& node = cx.cluster.nodes()[n];
+  const bool local = p.in_link == kNone;
+  const bool from_nic = !local && cx.came_from(p) == node.nic;
+  const net::FiveTuple original = p.tuple;
+  std::optional<net::Endpoint> dnat;
+  bool is_new = false;
+  std::int64_t cost = conntrack_and_dnat(cx, n, p, dnat, is_new);
+  if (p.verdict == Verdict::Drop) return cost;
+
+  if (p.tuple.dst == node.ip) {
+    if (cx.trace) cx.note(facts::OwnAddress{p.tuple.dst});
+    if (is_new) cost += create_connection(cx, n, p, original, net::NatAction{dnat, std::nullopt});
+    if (p.verdict != Verdict::Drop) p.verdict = Verdict::Deliver;
+    return cost;
+  }
+  if (!local) {  // IP forwarding
+    if (p.ttl <= 1) {
+      if (cx.trace) cx.note(facts::TtlExpired{});
+      ServeContext::drop(p, DropReason::TtlExpired);
+      return cost;
+    }
+    --p.ttl;
+  }
+  const net::RouteTable& table = cx.cluster.node_route_table(n);
+  const net::LookupResult r = cx.look_up(TableKind::Node, table, p, cost);
+  if (!r.found()) {
+    cx.no_route(TableKind::Node, p);
+    return cost;
+  }
+  const net::Route& route = table.route(r.route);
+  const auto& devs = route_device_[n];
+  const DeviceId egress = r.route < devs.size() ? devs[r.route] : kNone;
+  if (cx.trace) cx.note(facts::RouteMatched{TableKind::Node, n, kNone, r.route, p.tuple.dst, egress});
+  if (egress == kNone) {
+    ServeContext::drop(p, DropReason::NoRoute);
+    return cost;
+  }
+  if (is_new) {
+    net::NatAction action{dnat, std::nullopt};
+    if (dnat && dnat->ip == original.src) {
+      // Hairpin: a pod calling a Service whose chosen endpoint is the pod itself. kube-proxy marks it for
+      // masquerade (KUBE-SEP-...: -s ENDPOINT/32 -j KUBE-MARK-MASQ, then KUBE-POSTROUTING MASQUERADE), or
+      // the pod would get a packet from its own address. MASQUERADE takes the address of the interface
+      // the packet leaves by: cbr0's under kubenet; a routed veth has none, so the node's primary one.
+      const bool bridged = cx.cluster.devices()[egress].kind == scenario::DeviceKind::Bridge;
+      action.snat = bridged ? node.podGateway : node.ip;
+      if (cx.trace) cx.note(facts::Hairpin{*action.snat, bridged});
+    } else if (egress == node.nic && !from_nic && p.tuple.src != node.ip) {
+      const auto& masquerade = cx.cluster.masquerade();
+      const auto& rule = masquerade.match(p.tuple.dst);
+      if (rule.action == cluster::SnatAction::ToNodeIp) action.snat = node.ip;
+      if (cx.trace) {
+        cx.note(facts::MasqueradeRule{static_cast<std::uint32_t>(&rule - masquerade.rules.data()),
+                                      action.snat.has_value()});
+      }
+    }
+    cost += create_connection(cx, n, p, original, action);
+    if (p.verdict == Verdict::Drop) return cost;
+  }
+  p.l2_next = route.next_hop.ip.value ? route.next_hop.ip : p.tuple.dst;
+  cx.forward(p, device, egress);
+  return cost;
+}
+
+void NodeStacks::close_connections(const Packet& packet, std::int64_t now_ps) {
+  for (std::size_t i = 0; i < packet.ct_node.size(); ++i) {
+    if (packet.ct_node[i] != kNone) conntrack_[packet.ct_node[i]].close(packet.ct_id[i], packet.ct_generation[i], now_ps);
+  }
+}
+
+void NodeStacks::add_to(Results& r) const {
+  for (const auto& table : conntrack_) {
+    r.nat.conntrack_expired += table.counters().expired;
+    r.nat.conntrack_early_dropped += table.counters().early_dropped;
+    r.nat.conntrack_entries += table.size();
+    r.nat.conntrack_peak_per_node = std::max<std::uint64_t>(r.nat.conntrack_peak_per_node, table.counters().peak_size);
+  }
+}
+
+}  // namespace cnisim::dataplane::devices

@@ -1,0 +1,45 @@
+#pragma once
+// A node's root-namespace stack, in Linux's order: conntrack (replies and known flows are
+// translated), kube-proxy's Service DNAT for a new connection, local delivery or IP forwarding (TTL),
+// the kernel route lookup, masquerade when leaving by eth0, and conntrack creation. It holds each
+// node's conntrack table (its limit from the node's vCPUs, as kube-proxy sets it), the Service
+// endpoint pickers and each node's random stream for them.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/dataplane/devices/serve_context.hpp"
+#include "models/net/conntrack.hpp"
+#include "models/net/endpoint_picker.hpp"
+#include "sim/random.hpp"
+
+namespace cnisim::dataplane::devices {
+
+class NodeStacks {
+ public:
+  NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
+             std::uint64_t seed);
+  std::int64_t serve(const ServeContext& cx, cluster::DeviceId device, const cluster::Device& d, Packet& p);
+
+  net::ConntrackTable& conntrack(cluster::NodeIndex node) { return conntrack_[node]; }
+  const net::ConntrackTable& conntrack(cluster::NodeIndex node) const { return conntrack_[node]; }
+  // The connection whose packet this was has been closed by its endpoints at now_ps: the entries the
+  // packet created go to TIME_WAIT.
+  void close_connections(const Packet& packet, std::int64_t now_ps);
+  // Adds the conntrack tables' counters (expired, early-dropped, entries, peak) to results.
+  void add_to(Results& results) const;
+
+ private:
+  std::int64_t conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
+                                  std::optional<net::Endpoint>& dnat, bool& is_new);
+  std::int64_t create_connection(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
+                                 const net::FiveTuple& original, const net::NatAction& action);
+
+  std::vector<std::vector<cluster::DeviceId>> route_device_;  // [node][route id]: the egress, like an ifindex
+  std::vector<net::ConntrackTable> conntrack_;                 // per node
+  std::vector<sim::RandomStream> endpoint_random_;             // per node, for Service endpoint choice
+  std::vector<net::EndpointPicker> service_pickers_;           // per Service port rule (ServiceDnat::rules)
+  std::vector<std::uint32_t> round_robin_;  // IPVS only: [node * rules + rule], each node's kube-proxy
+};
+
+}  // namespace cnisim::dataplane::devices

@@ -1,0 +1,65 @@
+#pragma once
+// What a device's serve step works with: the cluster's tables, the cost profile, the wiring it can
+// send on, what lookups cost, the clock, the run's counters, and (for a traced packet only) the trace
+// hop to record facts in. A serve step sets the packet's verdict (forward on a link, deliver, drop) and
+// returns its service time beyond the kind's fixed and per-byte cost, which the queueing core adds.
+#include <cstdint>
+
+#include "models/cluster/cluster.hpp"
+#include "models/dataplane/lookup_costs.hpp"
+#include "models/dataplane/packet.hpp"
+#include "models/dataplane/results.hpp"
+#include "models/dataplane/trace_hop.hpp"
+#include "models/dataplane/wiring.hpp"
+#include "models/net/route_lookup.hpp"
+#include "models/scenario/cost_profile.hpp"
+#include "models/scenario/vm_sizes.hpp"
+
+namespace cnisim::dataplane {
+
+struct ServeContext {
+  const cluster::Cluster& cluster;
+  const scenario::CostProfile& profile;
+  const Wiring& wiring;
+  const LookupCosts& lookups;
+  Results& counters;
+  std::int64_t now_ps = 0;
+  TraceHop* trace = nullptr;
+
+  // Forward on the link to `to`; a table that names a device this one is not wired to drops it.
+  void forward(Packet& p, cluster::DeviceId from, cluster::DeviceId to) const {
+    p.out_link = wiring.between(from, to);
+    if (p.out_link == cluster::kNone) {
+      drop(p, DropReason::NoRoute);
+      return;
+    }
+    p.verdict = Verdict::Forward;
+    if (trace) [[unlikely]] trace->next_device = to;
+  }
+  static void drop(Packet& p, DropReason reason) {
+    p.verdict = Verdict::Drop;
+    p.drop_reason = reason;
+  }
+  // Records a fact of a traced packet; call only when `trace` is set (building a fact costs).
+  void note(TraceFact fact) const { trace->facts.push_back(std::move(fact)); }
+  // Looks the packet's destination up in a table (the inline lookup, as the "measured" cost model times
+  // it), counts the lookup on the packet, and adds its cost to `cost`.
+  net::LookupResult look_up(TableKind kind, const net::RouteTable& table, Packet& p, std::int64_t& cost) const {
+    const net::LookupResult r = net::find_route(table, p.tuple.dst);
+    ++p.lookups[static_cast<std::size_t>(kind)];
+    cost += lookups.ps(kind, r.work);
+    return r;
+  }
+  // No route in the table: the packet is dropped.
+  void no_route(TableKind kind, Packet& p) const {
+    if (trace) [[unlikely]] note(facts::NoRoute{kind, p.tuple.dst});
+    drop(p, DropReason::NoRoute);
+  }
+  // The device the packet arrived from (the packet must have arrived on a link).
+  cluster::DeviceId came_from(const Packet& p) const { return wiring.link(p.in_link).from; }
+};
+
+// A node's VM size: its pool's vmSize (AKS's default size when the scenario gives none).
+const scenario::VmSize& node_vm_size(const cluster::Cluster& cluster, cluster::NodeIndex node);
+
+}  // namespace cnisim::dataplane

@@ -1,0 +1,138 @@
+#pragma once
+// What a traced packet met at each device, recorded as facts (which table and route, which FDB port,
+// which NAT before and after, which rule), not words: tests check the facts, and one renderer
+// (trace.hpp, describe()) turns them into the sentences of `cnisim trace` and the report's path.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "models/cluster/device.hpp"
+#include "models/dataplane/packet.hpp"
+#include "models/net/conntrack.hpp"
+#include "models/net/five_tuple.hpp"
+
+namespace cnisim::dataplane {
+
+using scenario::TableKind;
+
+namespace facts {
+
+// A route matched in a table: the pod table of `pod`, the kernel table of `node`, or the Azure table.
+// egress: the device the route leaves by (kNone: the route's interface is not one here).
+struct RouteMatched {
+  TableKind table = TableKind::Node;
+  cluster::NodeIndex node = cluster::kNone;
+  cluster::PodIndex pod = cluster::kNone;
+  std::uint32_t route = 0;  // its id in that table
+  net::Ipv4 destination;    // what was looked up
+  cluster::DeviceId egress = cluster::kNone;
+};
+// No route in the table for the destination.
+struct NoRoute {
+  TableKind table = TableKind::Node;
+  net::Ipv4 destination;
+};
+// The destination is the node's own address.
+struct OwnAddress {
+  net::Ipv4 address;
+};
+// At a bridge: addressed to the bridge's own address (the pods' gateway), so up into the node's stack.
+struct ToBridgeAddress {
+  net::Ipv4 gateway;
+};
+// The bridge's forwarding database: `address` is behind `port` (kNone: behind no port).
+struct FdbLookup {
+  net::Ipv4 address;
+  cluster::DeviceId port = cluster::kNone;
+};
+// Conntrack matched an entry and rewrote the header (at a node stack, or a bridge's br_netfilter).
+struct ConntrackTranslated {
+  bool bridge = false;  // br_netfilter at the bridge
+  net::Direction direction = net::Direction::Original;
+  net::FiveTuple before, after;
+  net::ConnState state = net::ConnState::Generic;
+};
+// A Service's port matched with no endpoints behind it.
+struct NoEndpoints {
+  cluster::ServiceIndex service = cluster::kNone;
+  net::Ipv4 address;
+};
+// A new connection to a Service: DNAT to the endpoint the picker chose.
+struct ServiceDnat {
+  cluster::ServiceIndex service = cluster::kNone;
+  net::Endpoint service_address;
+  std::size_t rules_walked = 0;
+  net::Endpoint endpoint;
+  cluster::PodIndex endpoint_pod = cluster::kNone;
+};
+// kube-proxy's hairpin masquerade: the endpoint is the caller itself.
+struct Hairpin {
+  net::Ipv4 snat;
+  bool bridged = false;  // cbr0's address (else the node's)
+};
+// The masquerade rule that matched the destination (index in Cluster::masquerade().rules).
+struct MasqueradeRule {
+  std::uint32_t rule = 0;
+  bool masquerade = false;
+};
+// Source NAT done: the source before and after.
+struct Masqueraded {
+  net::Endpoint before, after;
+};
+// A new conntrack entry for the connection's original header, its state and timeout.
+struct ConntrackCreated {
+  net::FiveTuple original;
+  net::ConnState state = net::ConnState::Generic;
+  std::int64_t timeout_ps = 0;
+};
+// A new connection could not be tracked: NatPortsExhausted or ConntrackFull, and the kernel's why.
+struct TrackingFailed {
+  DropReason reason = DropReason::ConntrackFull;
+  std::string why;
+};
+// Forwarding would take the TTL to 0.
+struct TtlExpired {};
+// The Azure route table's match: the route, the address it delivers to, who owns it (kNone: nobody, or
+// the route's next hop is None: Azure drops the packet).
+struct AzureRoute {
+  std::uint32_t route = 0;
+  net::Ipv4 target;
+  cluster::DeviceId next = cluster::kNone;
+};
+
+}  // namespace facts
+
+using TraceFact = std::variant<facts::RouteMatched, facts::NoRoute, facts::OwnAddress, facts::ToBridgeAddress,
+                               facts::FdbLookup, facts::ConntrackTranslated, facts::NoEndpoints, facts::ServiceDnat,
+                               facts::Hairpin, facts::MasqueradeRule, facts::Masqueraded, facts::ConntrackCreated,
+                               facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute>;
+
+// One hop of a traced packet (only recorded for packets sent with traced = true).
+struct TraceHop {
+  PacketId packet = kNoPacket;
+  cluster::DeviceId device = cluster::kNone;
+  cluster::DeviceId next_device = cluster::kNone;  // where it was forwarded (kNone: delivered or dropped)
+  std::int64_t arrive_ps = 0;
+  std::int64_t start_ps = 0;
+  std::int64_t end_ps = 0;
+  int ttl_in = 0;
+  int ttl_out = 0;
+  net::FiveTuple before;
+  net::FiveTuple after;
+  Verdict verdict = Verdict::Forward;
+  DropReason reason = DropReason::NoRoute;
+  std::vector<TraceFact> facts;  // what the device found and did, in order
+
+  // The facts of one kind, in order.
+  template <typename Fact>
+  std::vector<Fact> all() const {
+    std::vector<Fact> out;
+    for (const auto& f : facts) {
+      if (const auto* x = std::get_if<Fact>(&f)) out.push_back(*x);
+    }
+    return out;
+  }
+};
+
+}  // namespace cnisim::dataplane
