@@ -1,6 +1,11 @@
 #include "sim/simulator.hpp"
 
+#include <cstdlib>
 #include <limits>
+#include <memory>
+#include <new>
+
+#include <sys/mman.h>
 
 namespace cnisim::sim {
 
@@ -21,10 +26,12 @@ Simulator::Simulator(QueueKind queue) {
   }
 }
 
+void Simulator::FreeDeleter::operator()(void* p) const { std::free(p); }
+
 Simulator::~Simulator() {
-  // Destroy the callbacks of events that never ran (they may own resources).
-  for (std::size_t c = 0; c < chunks_.size(); ++c)
-    for (std::uint32_t i = 0; i < (1u << kChunkBits); ++i) chunks_[c][i].callback.reset();
+  // Destroy the callbacks of events that never ran (they may own resources), then the records.
+  for (Record* chunk : chunks_)
+    for (std::uint32_t i = 0; i < (1u << kChunkBits); ++i) chunk[i].~Record();
 }
 
 QueueKind Simulator::queue_kind() const {
@@ -36,8 +43,28 @@ void Simulator::grow() {
   if (base + (1u << kChunkBits) > std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("the simulator holds more than 4 billion pending events");
   }
-  chunks_.push_back(std::make_unique<Record[]>(1u << kChunkBits));
-  chunk_bases_.push_back(reinterpret_cast<const std::byte*>(chunks_.back().get()));
+  constexpr std::size_t kChunkBytes = sizeof(Record) << kChunkBits;
+  static_assert(kSlabBytes % kChunkBytes == 0);
+  std::byte* memory = nullptr;
+  if (chunks_.size() < kSmallChunks) {
+    memory = static_cast<std::byte*>(std::aligned_alloc(alignof(Record), kChunkBytes));
+    if (!memory) throw std::bad_alloc();
+    allocations_.emplace_back(memory);
+  } else {
+    if (slab_chunks_left_ == 0) {
+      void* slab = std::aligned_alloc(kSlabBytes, kSlabBytes);
+      if (!slab) throw std::bad_alloc();
+      allocations_.emplace_back(slab);
+      ::madvise(slab, kSlabBytes, MADV_HUGEPAGE);  // a hint: without huge pages it works as before
+      slab_chunks_left_ = kSlabBytes / kChunkBytes;
+    }
+    memory = static_cast<std::byte*>(allocations_.back().get()) + (kSlabBytes / kChunkBytes - slab_chunks_left_) * kChunkBytes;
+    --slab_chunks_left_;
+  }
+  Record* chunk = reinterpret_cast<Record*>(memory);
+  std::uninitialized_default_construct_n(chunk, std::size_t{1} << kChunkBits);
+  chunks_.push_back(chunk);
+  chunk_bases_.push_back(memory);
   free_.reserve(free_.size() + (1u << kChunkBits));
   // Pushed in reverse so that slots are handed out in increasing order.
   for (std::uint32_t i = (1u << kChunkBits); i-- > 0;) free_.push_back(static_cast<std::uint32_t>(base) + i);
