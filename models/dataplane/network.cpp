@@ -48,6 +48,9 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
     trace_.push_back(std::move(hop));
     cx.trace = &trace_.back();
   }
+  if (observer_ && scenario::info(d.kind).captured) [[unlikely]] {
+    observer_->seen(device, p.in_link == kNone ? kNone : wiring_.link(p.in_link).from, p.stage_ps, id, p);
+  }
   const DeviceCost& c = profile_.device(d.kind);
   std::int64_t cost = c.fixed.ps() + c.per_byte.ps() * p.size;
   p.verdict = Verdict::Forward;

@@ -51,6 +51,16 @@ class DeliveryHandler {
   virtual void dropped(PacketId id, const Packet& packet, DropReason reason) = 0;
 };
 
+// Told about every packet as it reaches a capture point (a device kind whose row in the kinds' table
+// says `captured`: a pod's eth0, cbr0, a node's eth0, the VNet), before the device works on it: what
+// tcpdump on that interface would see. `from`: the device it came from (kNone: sent there).
+class PacketObserver {
+ public:
+  virtual ~PacketObserver() = default;
+  virtual void seen(cluster::DeviceId device, cluster::DeviceId from, std::int64_t time_ps, PacketId id,
+                    const Packet& packet) = 0;
+};
+
 struct NetworkOptions {
   std::uint64_t seed = 1;
   bool measure_host = false;  // time the real lookups of each table (also done for the measured model)
@@ -65,6 +75,7 @@ class Network {
   Network& operator=(const Network&) = delete;
 
   void set_handler(DeliveryHandler* handler) { handler_ = handler; }
+  void set_observer(PacketObserver* observer) { observer_ = observer; }
   // Sends a packet from a host now. tuple.src should be the host's address (address_of(from)).
   // opens_connection: the first packet of a new connection (a SYN, for conntrack).
   PacketId send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
@@ -146,6 +157,7 @@ class Network {
   sim::Simulator& sim_;
   NetworkOptions options_;
   DeliveryHandler* handler_ = nullptr;
+  PacketObserver* observer_ = nullptr;
   PacketPool pool_;
 
   std::vector<Server> servers_;  // [0, devices) one per device; then one per link into the VNet router

@@ -185,9 +185,10 @@ void render(std::vector<std::string>& out, const cluster::Cluster& c, const std:
 std::string describe(const cluster::Cluster& cluster, const TraceFact& fact) { return std::visit(Describe{cluster}, fact); }
 
 Exchange exchange(const cluster::Cluster& cluster, const CostProfile& profile, HostRef from, const net::FiveTuple& tuple,
-                  std::uint32_t size, bool answer, std::uint64_t seed) {
+                  std::uint32_t size, bool answer, std::uint64_t seed, PacketObserver* observer) {
   sim::Simulator sim;
   Network network(cluster, profile, sim, NetworkOptions{seed, false});
+  network.set_observer(observer);
   Exchange out;
   Responder responder(network, out, answer);
   network.set_handler(&responder);
@@ -201,7 +202,7 @@ Exchange exchange(const cluster::Cluster& cluster, const CostProfile& profile, H
 }
 
 TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, std::string_view from,
-                   std::string_view to, std::uint32_t size) {
+                   std::string_view to, std::uint32_t size, PacketObserver* observer) {
   const ResolvedEndpoint src = resolve_endpoint(cluster, from);
   const ResolvedEndpoint dst = resolve_endpoint(cluster, to);
   if (!src.host) {
@@ -211,7 +212,7 @@ TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, 
   }
   const net::FiveTuple tuple{dst.protocol, src.ip, static_cast<std::uint16_t>(dst.port ? 40000 : 1), dst.ip,
                              dst.port};
-  const Exchange x = exchange(cluster, profile, *src.host, tuple, size);
+  const Exchange x = exchange(cluster, profile, *src.host, tuple, size, true, 1, observer);
 
   TraceOutcome out;
   out.reached = x.reached;

@@ -34,8 +34,10 @@ struct Exchange {
   net::FiveTuple reply_arrived;         // the reply's header as delivered
   std::optional<DropReason> request_drop, reply_drop;
 };
+// observer: told of the packets at each capture point (a packet capture), when set.
 Exchange exchange(const cluster::Cluster& cluster, const scenario::CostProfile& profile, HostRef from,
-                  const net::FiveTuple& tuple, std::uint32_t size, bool answer = true, std::uint64_t seed = 1);
+                  const net::FiveTuple& tuple, std::uint32_t size, bool answer = true, std::uint64_t seed = 1,
+                  PacketObserver* observer = nullptr);
 
 // A trace fact in the student's words: the one renderer of facts, for `cnisim trace` and the report.
 std::string describe(const cluster::Cluster& cluster, const TraceFact& fact);
@@ -44,6 +46,6 @@ std::string describe(const cluster::Cluster& cluster, const TraceFact& fact);
 // A TCP packet of `size` bytes to a Service, an ICMP echo otherwise. Throws std::invalid_argument
 // when FROM or TO names nothing.
 TraceOutcome trace(const cluster::Cluster& cluster, const scenario::CostProfile& profile, std::string_view from,
-                   std::string_view to, std::uint32_t size = 64);
+                   std::string_view to, std::uint32_t size = 64, PacketObserver* observer = nullptr);
 
 }  // namespace cnisim::dataplane

@@ -35,24 +35,25 @@ struct DeviceKindInfo {
   std::string_view dot_shape;   // Graphviz node shape in `cnisim graph`
   std::string_view dot_fill;    // its fill (Okabe-Ito, lightened: colour-blind safe)
   std::string_view dot_legend;  // the legend's words
+  bool captured;                // a capture point of `--pcap` (an interface tcpdump could listen on)
 };
 
 inline constexpr std::array<DeviceKindInfo, kDeviceKindCount> kDeviceKinds{{
     {DeviceKind::PodNamespace, "pod-netns", "podNamespace", "the pod's network namespace", "box", "#cfe8f7",
-     "pod (its network namespace)"},
+     "pod (its network namespace)", false},
     {DeviceKind::VethPodEnd, "veth-pod", "vethPodEnd", "veth, pod end (eth0 in the pod)", "ellipse", "#fde2b8",
-     "veth, pod end (eth0)"},
+     "veth, pod end (eth0)", true},
     {DeviceKind::VethHostEnd, "veth-host", "vethHostEnd", "veth, host end", "ellipse", "#f9c784",
-     "veth, host end"},
-    {DeviceKind::Bridge, "bridge", "bridge", "Linux bridge", "hexagon", "#c9ecd9", "bridge (cbr0)"},
+     "veth, host end", false},
+    {DeviceKind::Bridge, "bridge", "bridge", "Linux bridge", "hexagon", "#c9ecd9", "bridge (cbr0)", true},
     {DeviceKind::NodeStack, "node-stack", "nodeStack", "the node's network stack (root namespace)", "box",
-     "#e0e0e0", "node stack (root namespace)"},
-    {DeviceKind::Nic, "nic", "nic", "the node's NIC (eth0)", "diamond", "#f5c6d9", "node NIC (eth0)"},
+     "#e0e0e0", "node stack (root namespace)", false},
+    {DeviceKind::Nic, "nic", "nic", "the node's NIC (eth0)", "diamond", "#f5c6d9", "node NIC (eth0)", true},
     {DeviceKind::VnetRouter, "vnet-router", "vnetRouter", "Azure VNet (SDN routing)", "doubleoctagon",
-     "#d6ccf0", "Azure VNet (SDN router)"},
-    {DeviceKind::ExternalVm, "vm", "externalVm", "a VM in the VNet", "house", "#f0e6a8", "VM in the VNet"},
+     "#d6ccf0", "Azure VNet (SDN router)", true},
+    {DeviceKind::ExternalVm, "vm", "externalVm", "a VM in the VNet", "house", "#f0e6a8", "VM in the VNet", false},
     {DeviceKind::InternetHost, "internet-host", "internetHost", "a host on the internet", "house", "#f3d6b0",
-     "internet host"},
+     "internet host", false},
 }};
 
 constexpr const DeviceKindInfo& info(DeviceKind kind) { return kDeviceKinds[static_cast<std::size_t>(kind)]; }

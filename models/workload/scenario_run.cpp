@@ -33,6 +33,8 @@ dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const Ru
   dataplane::Network network(cluster, profile, sim, dataplane::NetworkOptions{seed, options.measure_host});
   Traffic generators(network, spec, seed);
   network.set_handler(&generators);
+  std::optional<capture::PacketCapture> capture;
+  if (options.capture) network.set_observer(&capture.emplace(cluster, *options.capture));
   generators.start();
 
   const auto wall_start = std::chrono::steady_clock::now();
@@ -74,6 +76,10 @@ dataplane::Results run_scenario(const scenario::ScenarioSpec& original, const Ru
   r.host.events_per_second = wall.count() > 0 ? static_cast<double>(r.events) / wall.count() : 0;
   r.host.packet_hops_per_second = wall.count() > 0 ? static_cast<double>(r.packet_hops) / wall.count() : 0;
   r.host.lookup_ns = network.host_lookup_ns();
+  if (capture) {
+    auto summary = capture->write();
+    if (options.capture_summary) *options.capture_summary = std::move(summary);
+  }
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "models/capture/pcap_capture.hpp"
 #include "models/dataplane/kept_connection.hpp"
 #include "models/dataplane/results.hpp"
 #include "models/scenario/scenario_spec.hpp"
@@ -28,6 +29,10 @@ struct RunOptions {
   // When set, filled with the pod each kept-alive chatty connection reached (for pinning the
   // emulation's connections to the same servers: emulation::TrafficOptions::pins).
   std::vector<dataplane::KeptConnection>* kept_connections = nullptr;
+  // When set, a packet capture at every capture point (`--pcap DIR`), written when the run ends; what
+  // was written goes to capture_summary when that is set.
+  std::optional<capture::CaptureOptions> capture;
+  capture::CaptureSummary* capture_summary = nullptr;
 };
 
 // Throws scenario::ScenarioError (the plugin does not fit, traffic naming nothing in the cluster,

@@ -219,7 +219,7 @@ TEST_CASE("no help text shows the internal names positional arguments are stored
   CHECK_THAT(global.out, !Catch::Contains("--command"));
   CHECK_THAT(global.out, !Catch::Contains("--args"));
   CHECK_THAT(run_cnisim("get --help").out, Catch::Contains("Usage: cnisim get TYPE[,TYPE...] [NAME...]"));
-  CHECK_THAT(run_cnisim("trace --help").out, Catch::Contains("[--show-profile] FROM TO\n"));
+  CHECK_THAT(run_cnisim("trace --help").out, Catch::Contains("[--pcap DIR] FROM TO\n"));
 }
 
 TEST_CASE("every option that takes a quantity says its unit or gives an example in the help") {

@@ -217,6 +217,11 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
   run_options.measure_host = o.host_figures;
   run_options.max_events = o.max_events;
   run_options.stop = o.stop;
+  if (o.capture && variants.size() != 1) {
+    throw std::logic_error("a packet capture is taken of one run; this comparison has " + std::to_string(variants.size()));
+  }
+  run_options.capture = o.capture;
+  run_options.capture_summary = o.capture_summary;
   const std::uint64_t seed = o.seed.value_or(variants.front().spec.run.seed);
 
   std::vector<std::int64_t> totals;

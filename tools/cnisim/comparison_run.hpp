@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/capture/pcap_capture.hpp"
 #include "models/scenario/scenario_spec.hpp"
 #include "models/report/comparison.hpp"
 #include "models/workload/work_estimate.hpp"
@@ -28,6 +29,8 @@ struct ComparisonOptions {
   bool typical_paths = false;  // trace one cross-node packet per variant (JSON and HTML show it)
   bool draw_paths = false;     // and draw it on the topology with Graphviz (HTML)
   const std::atomic<bool>* stop = nullptr;  // set (by Ctrl-C): every run stops at its next slice, partial
+  std::optional<capture::CaptureOptions> capture;  // run --pcap: one variant only; what was written goes to
+  capture::CaptureSummary* capture_summary = nullptr;  // capture_summary
 };
 
 // A comparison as run, and per variant what the exit code depends on.

@@ -1,0 +1,132 @@
+#include "models/capture/frame.hpp"
+
+#include <algorithm>
+
+namespace cnisim::capture {
+
+namespace {
+
+constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
+constexpr std::uint8_t kTcpSyn = 0x02, kTcpPsh = 0x08, kTcpAck = 0x10;
+constexpr std::uint8_t kIcmpEchoReply = 0, kIcmpEchoRequest = 8;
+
+std::uint8_t ip_protocol(net::Protocol p) {
+  switch (p) {
+    case net::Protocol::Icmp:
+      return 1;
+    case net::Protocol::Tcp:
+      return 6;
+    case net::Protocol::Udp:
+      return 17;
+    case net::Protocol::Sctp:
+      return 132;
+  }
+  return 0;
+}
+
+void put16(std::uint8_t* at, std::uint16_t v) {
+  at[0] = static_cast<std::uint8_t>(v >> 8);
+  at[1] = static_cast<std::uint8_t>(v);
+}
+void put32(std::uint8_t* at, std::uint32_t v) {
+  put16(at, static_cast<std::uint16_t>(v >> 16));
+  put16(at + 2, static_cast<std::uint16_t>(v));
+}
+
+std::uint32_t sum_words(std::span<const std::uint8_t> bytes, std::uint32_t sum) {
+  std::size_t i = 0;
+  for (; i + 1 < bytes.size(); i += 2) sum += static_cast<std::uint32_t>(bytes[i] << 8 | bytes[i + 1]);
+  if (i < bytes.size()) sum += static_cast<std::uint32_t>(bytes[i] << 8);
+  return sum;
+}
+
+}  // namespace
+
+Mac mac_of(cluster::DeviceId device) {
+  return {0x02, 0x00, static_cast<std::uint8_t>(device >> 24), static_cast<std::uint8_t>(device >> 16),
+          static_cast<std::uint8_t>(device >> 8), static_cast<std::uint8_t>(device)};
+}
+
+std::uint32_t headers_size(net::Protocol protocol) {
+  switch (protocol) {
+    case net::Protocol::Tcp:
+      return kIpv4Header + 20;
+    case net::Protocol::Udp:
+    case net::Protocol::Icmp:
+      return kIpv4Header + 8;
+    case net::Protocol::Sctp:
+      break;
+  }
+  return kIpv4Header;
+}
+
+std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32_t sum) {
+  sum = sum_words(bytes, sum);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum);
+}
+
+Frame build_frame(const dataplane::Packet& p, dataplane::PacketId id, Mac src, Mac dst, std::uint32_t snaplen) {
+  const net::FiveTuple& t = p.tuple;
+  const std::uint32_t headers = headers_size(t.protocol);
+  const std::uint32_t ip_length = std::min<std::uint32_t>(std::max(p.size, headers), 65535);
+  std::vector<std::uint8_t> h(kEthernetHeader + headers, 0);
+  // Ethernet II.
+  std::copy(dst.begin(), dst.end(), h.begin());
+  std::copy(src.begin(), src.end(), h.begin() + 6);
+  put16(&h[12], kEtherTypeIpv4);
+  // IPv4: version 4, 5 words, no options; DF; TTL as it is now.
+  std::uint8_t* ip = &h[kEthernetHeader];
+  ip[0] = 0x45;
+  put16(ip + 2, static_cast<std::uint16_t>(ip_length));
+  put16(ip + 4, static_cast<std::uint16_t>(id));
+  put16(ip + 6, 0x4000);
+  ip[8] = p.ttl;
+  ip[9] = ip_protocol(t.protocol);
+  put32(ip + 12, t.src.value);
+  put32(ip + 16, t.dst.value);
+  put16(ip + 10, internet_checksum({ip, kIpv4Header}));
+  // The transport header; its checksum covers the pseudo-header, the header and the (zero) payload.
+  std::uint8_t* l4 = ip + kIpv4Header;
+  const std::uint32_t l4_length = ip_length - kIpv4Header;
+  std::uint32_t pseudo = (t.src.value >> 16) + (t.src.value & 0xffff) + (t.dst.value >> 16) + (t.dst.value & 0xffff) +
+                         ip[9] + l4_length;
+  switch (t.protocol) {
+    case net::Protocol::Tcp:
+      put16(l4, t.src_port);
+      put16(l4 + 2, t.dst_port);
+      l4[12] = 5 << 4;  // 20-byte header
+      l4[13] = p.opens ? kTcpSyn : static_cast<std::uint8_t>(kTcpPsh | kTcpAck);
+      put16(l4 + 14, 65535);
+      put16(l4 + 16, internet_checksum({l4, 20}, pseudo));
+      break;
+    case net::Protocol::Udp: {
+      put16(l4, t.src_port);
+      put16(l4 + 2, t.dst_port);
+      put16(l4 + 4, static_cast<std::uint16_t>(l4_length));
+      const std::uint16_t sum = internet_checksum({l4, 8}, pseudo);
+      put16(l4 + 6, sum == 0 ? 0xffff : sum);  // 0 means "no checksum" in UDP (RFC 768)
+      break;
+    }
+    case net::Protocol::Icmp: {
+      // The model's ICMP tuple carries the echo identifier in a port: the request's source port (its
+      // destination port is 0), the reply's destination port.
+      const bool request = t.dst_port == 0;
+      l4[0] = request ? kIcmpEchoRequest : kIcmpEchoReply;
+      put16(l4 + 4, request ? t.src_port : t.dst_port);
+      put16(l4 + 6, static_cast<std::uint16_t>(p.tag));
+      put16(l4 + 2, internet_checksum({l4, 8}));  // ICMP has no pseudo-header
+      break;
+    }
+    case net::Protocol::Sctp:
+      break;  // no SCTP header: the datagram's payload is zeros
+  }
+  Frame f;
+  f.length = kEthernetHeader + ip_length;
+  const std::uint32_t kept = std::min(f.length, snaplen);
+  f.bytes.assign(h.begin(), h.begin() + std::min<std::size_t>(kept, h.size()));
+  f.bytes.resize(kept, 0);
+  return f;
+}
+
+}  // namespace cnisim::capture
