@@ -30,7 +30,7 @@ packages=(g++ cmake make ninja-build
           libboost1.81-dev libboost-graph1.81-dev libboost-json1.81-dev
           libboost-program-options1.81-dev libspdlog-dev libyaml-cpp-dev catch2
           libbenchmark-dev iproute2 iptables nftables graphviz
-          libpcap-dev tcpdump tshark)
+          libpcap-dev tcpdump tshark openmpi-bin libboost-mpi1.81-dev)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

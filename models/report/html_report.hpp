@@ -11,6 +11,9 @@ namespace cnisim::report {
 
 std::string to_html(const Comparison& comparison);
 
+// The pages' style sheet (the sweep's page uses it too).
+const std::string& html_style();
+
 // The stacked-bar data: per variant, the mean time per packet (us) spent in each device kind's
 // service, in queueing anywhere, and on the wire of links.
 std::vector<Bar> hop_breakdown_bars(const Comparison& comparison);

@@ -182,6 +182,91 @@ std::string cdf_svg(const std::string& title, const std::string& x_label, const 
   return s + "</svg>\n";
 }
 
+std::string line_chart_svg(const std::string& title, const std::string& x_label, const std::string& y_label,
+                           const std::vector<std::string>& categories, const std::vector<LineSeries>& series) {
+  Frame f;
+  f.right = 200;  // the legend
+  std::string s = svg_open(f, title);
+  double lo = 0, hi = 0;
+  bool any = false;
+  for (const auto& line : series) {
+    for (const auto& v : line.values) {
+      if (!v || !std::isfinite(*v)) continue;
+      lo = std::min(lo, *v);
+      hi = std::max(hi, *v);
+      any = true;
+    }
+  }
+  if (!any || categories.empty()) {
+    s += "<text x=\"" + num(f.width / 2) + "\" y=\"" + num(f.height / 2) + "\" text-anchor=\"middle\">no values to draw</text>\n";
+    return s + "</svg>\n";
+  }
+  const auto ticks = lo < 0 ? axis_ticks(lo, hi, 5) : axis_ticks(hi, 5);
+  const double y_min = ticks.front(), y_max = ticks.back();
+  const double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
+  const double n = static_cast<double>(categories.size());
+  auto px = [&](std::size_t i) { return f.left + f.plot_w() * ((static_cast<double>(i) + 0.5) / n); };
+  auto py = [&](double y) { return f.top + f.plot_h() * (1 - (y - y_min) / (y_max - y_min)); };
+  s += "<g class=\"grid\" stroke=\"#ddd\">\n";
+  for (double t : ticks) s += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(py(t)) + "\" x2=\"" + num(f.left + f.plot_w()) + "\" y2=\"" + num(py(t)) + "\"/>\n";
+  s += "</g>\n<g class=\"axis\" font-size=\"12\">\n";
+  s += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(f.top + f.plot_h()) + "\" x2=\"" + num(f.left + f.plot_w()) + "\" y2=\"" + num(f.top + f.plot_h()) + "\" stroke=\"#333\"/>\n";
+  s += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(f.top) + "\" x2=\"" + num(f.left) + "\" y2=\"" + num(f.top + f.plot_h()) + "\" stroke=\"#333\"/>\n";
+  for (std::size_t i = 0; i < categories.size(); ++i) {
+    s += "<text x=\"" + num(px(i)) + "\" y=\"" + num(f.top + f.plot_h() + 16) + "\" text-anchor=\"middle\">" + xml_escape(categories[i]) + "</text>\n";
+  }
+  for (double t : ticks) s += "<text x=\"" + num(f.left - 6) + "\" y=\"" + num(py(t) + 4) + "\" text-anchor=\"end\">" + xml_escape(tick_label(t, step)) + "</text>\n";
+  s += "<text class=\"axis-label\" x=\"" + num(f.left + f.plot_w() / 2) + "\" y=\"" + num(f.height - 14) + "\" text-anchor=\"middle\">" + xml_escape(x_label) + "</text>\n";
+  s += "<text class=\"axis-label\" transform=\"translate(16 " + num(f.top + f.plot_h() / 2) + ") rotate(-90)\" text-anchor=\"middle\">" + xml_escape(y_label) + "</text>\n";
+  s += "</g>\n";
+  // A line within half a percent of the axis of an earlier one at every category would hide it: it is
+  // drawn dashed, and a note says so (as in the CDF).
+  const double within = (y_max - y_min) * kCoincideFraction;
+  std::vector<std::string> notes;
+  std::vector<bool> dashed(series.size(), false);
+  for (std::size_t b = 1; b < series.size(); ++b) {
+    for (std::size_t a = 0; a < b && !dashed[b]; ++a) {
+      bool close = series[a].values.size() == series[b].values.size();
+      for (std::size_t i = 0; close && i < series[b].values.size(); ++i) {
+        const auto &x = series[a].values[i], &y = series[b].values[i];
+        close = x.has_value() == y.has_value() && (!x || std::fabs(*x - *y) <= within);
+      }
+      if (close) {
+        dashed[b] = true;
+        notes.push_back(series[b].label + " coincides with " + series[a].label + " (drawn dashed over it)");
+      }
+    }
+  }
+  for (std::size_t k = 0; k < notes.size(); ++k) {
+    s += "<text class=\"coincide-note\" x=\"" + num(f.left + f.plot_w() - 8) + "\" y=\"" + num(f.top + f.plot_h() - 10 - 16.0 * static_cast<double>(notes.size() - 1 - k)) +
+         "\" text-anchor=\"end\" font-size=\"12\">" + xml_escape(notes[k]) + "</text>\n";
+  }
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const auto& line = series[k];
+    const char* colour = kPalette[k % kPaletteSize];
+    std::string d;
+    bool pen_down = false;
+    for (std::size_t i = 0; i < line.values.size() && i < categories.size(); ++i) {
+      const auto& v = line.values[i];
+      if (!v || !std::isfinite(*v)) {
+        pen_down = false;
+        continue;
+      }
+      d += (pen_down ? " L" : (d.empty() ? "M" : " M")) + num(px(i)) + " " + num(py(*v));
+      pen_down = true;
+      s += "<circle class=\"marker\" cx=\"" + num(px(i)) + "\" cy=\"" + num(py(*v)) + "\" r=\"3.5\" fill=\"" + colour + "\"/>\n";
+    }
+    if (!d.empty()) {
+      s += "<path class=\"sweep-line\" data-series=\"" + xml_escape(line.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" + colour +
+           "\" stroke-width=\"2\"" + (dashed[k] ? " stroke-dasharray=\"6 4\"" : "") + "/>\n";
+    }
+    const double ly = f.top + 18.0 * static_cast<double>(k);
+    s += "<g class=\"legend\"><rect x=\"" + num(f.left + f.plot_w() + 16) + "\" y=\"" + num(ly + 4) + "\" width=\"14\" height=\"4\" fill=\"" + colour + "\"/>";
+    s += "<text x=\"" + num(f.left + f.plot_w() + 36) + "\" y=\"" + num(ly + 10) + "\" font-size=\"12\">" + xml_escape(line.label) + "</text></g>\n";
+  }
+  return s + "</svg>\n";
+}
+
 std::string stacked_bars_svg(const std::string& title, const std::string& x_label, const std::vector<Bar>& bars) {
   // Colours by segment name in order of first appearance, so equal names match across bars.
   std::map<std::string, std::size_t> colour_of;

@@ -2,6 +2,7 @@
 // Inline SVG charts for the HTML report, written by hand (no plotting library, no scripts): a
 // step-line CDF with one <path> per series and stacked horizontal bars. Every text is XML-escaped;
 // coordinates are finite by construction (empty or degenerate data gives a chart saying so).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,16 @@ struct TornadoRow {
 // to high around a vertical line at base; low ends in one colour, high ends in another, a legend.
 std::string tornado_svg(const std::string& title, const std::string& x_label, double base,
                         const std::vector<TornadoRow>& rows);
+
+struct LineSeries {
+  std::string label;
+  std::vector<std::optional<double>> values;  // one per category; none: no value there (not drawn)
+};
+// A line chart over categorical x (the categories evenly spaced, in order, labelled): one polyline per
+// series with a marker at each value, broken where a value is missing; y from 0 (or below, for
+// negative values) to the largest value; a legend.
+std::string line_chart_svg(const std::string& title, const std::string& x_label, const std::string& y_label,
+                           const std::vector<std::string>& categories, const std::vector<LineSeries>& series);
 
 // Round axis ticks covering [0, max]: 0, step, 2 step, ... with step 1, 2 or 5 x 10^k.
 std::vector<double> axis_ticks(double max, int target_count = 5);

@@ -153,18 +153,14 @@ void add_report_options(po::options_description& options) {
       "minutes on a 2-core machine)");
 }
 
-void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
-  const auto& format = vm["output"].as<std::string>();
-  if (format != "table" && format != "json" && format != "csv") {
-    throw UsageError("unknown output format '" + format + "': expected table, json or csv (e.g. -o json)");
-  }
-  if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
-  if (vm.count("seed")) o.seed = parse_whole_number(vm["seed"].as<std::string>(), 0, UINT64_MAX, "--seed", "--seed 42");
+void read_run_bounds(const po::variables_map& vm, std::optional<std::uint64_t>& seed, std::optional<sim::Time>& duration,
+                     std::uint64_t& max_events) {
+  if (vm.count("seed")) seed = parse_whole_number(vm["seed"].as<std::string>(), 0, UINT64_MAX, "--seed", "--seed 42");
   if (vm.count("duration")) {
     const auto& text = vm["duration"].as<std::string>();
     const auto t = scenario::parse_duration(text);
     if (!t || *t <= sim::Time::zero()) throw UsageError("--duration '" + text + "' is not a positive duration: write e.g. 500us, 2ms or 1s");
-    o.duration = *t;
+    duration = *t;
   }
   if (vm.count("max-events")) {
     const auto& text = vm["max-events"].as<std::string>();
@@ -173,8 +169,17 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
     if (ec != std::errc() || end != text.data() + text.size() || n == 0) {
       throw UsageError("--max-events '" + text + "' is not a positive whole number of events: write e.g. --max-events 20000000000");
     }
-    o.max_events = n;
+    max_events = n;
   }
+}
+
+void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
+  const auto& format = vm["output"].as<std::string>();
+  if (format != "table" && format != "json" && format != "csv") {
+    throw UsageError("unknown output format '" + format + "': expected table, json or csv (e.g. -o json)");
+  }
+  if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
+  read_run_bounds(vm, o.seed, o.duration, o.max_events);
   o.host_figures = vm.count("host-figures") > 0;
   o.typical_paths = format == "json" || vm.count("html") > 0;
   o.draw_paths = vm.count("html") > 0;

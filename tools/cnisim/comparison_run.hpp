@@ -45,6 +45,9 @@ inline constexpr std::size_t kMaxJobs = 256;
 // Adds -o, --seed, --duration, --host-figures and --html (every option both commands take besides
 // -f, --plugin/--plugins and -j).
 void add_report_options(po::options_description& options);
+// Reads --seed, --duration and --max-events where given (UsageError on a bad value).
+void read_run_bounds(const po::variables_map& vm, std::optional<std::uint64_t>& seed, std::optional<sim::Time>& duration,
+                     std::uint64_t& max_events);
 // Reads those options (and -o's value) into o; throws UsageError on a bad value.
 void read_report_options(const po::variables_map& vm, ComparisonOptions& o);
 

@@ -36,6 +36,7 @@ Subcommand emulate_subcommand();
 Subcommand init_subcommand();
 Subcommand describe_subcommand();
 Subcommand calibrate_subcommand();
+Subcommand sweep_subcommand();
 
 // Thrown for bad command-line input (exit code 2), with a message that says what to type instead.
 class UsageError : public std::runtime_error {

@@ -6,6 +6,7 @@ const std::vector<Subcommand>& subcommands() {
   static const std::vector<Subcommand> table = {
       run_subcommand(),
       compare_subcommand(),
+      sweep_subcommand(),
       trace_subcommand(),
       get_subcommand(),
       describe_subcommand(),
