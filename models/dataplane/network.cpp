@@ -67,7 +67,7 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
       cost += devs.bridges.serve(cx, device, d, p, devs.stacks.conntrack(d.node));
       break;
     case DeviceKind::NodeStack:
-      cost += devs.stacks.serve(cx, device, d, p);
+      cost += devs.stacks.serve(cx, d, p);
       break;
     case DeviceKind::Nic:
       cost += devs.nics.serve(cx, device, d, p);

@@ -13,7 +13,7 @@ namespace cnisim::dataplane::devices {
 
 struct Devices {
   Devices(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring, std::uint64_t seed)
-      : pods(cluster), bridges(cluster), stacks(cluster, profile, wiring, seed) {}
+      : pods(cluster), bridges(cluster), stacks(cluster, profile, wiring, seed), vnet(cluster, wiring) {}
   PodNamespaces pods;
   Veths veths;
   Bridges bridges;

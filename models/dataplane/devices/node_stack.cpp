@@ -33,7 +33,7 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
   const auto& nodes = cluster.nodes();
   // Each route's interface name resolved to the stack's neighbour of that name ("<node>:eth0" -> "eth0"),
   // once, as the kernel keeps an ifindex. Host veths behind a bridge are its ports, not the stack's.
-  route_device_.resize(nodes.size());
+  route_egress_.resize(nodes.size());
   for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
     std::map<std::string, DeviceId, std::less<>> ifaces;
     const std::string prefix = nodes[n].name + ":";
@@ -42,11 +42,11 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
       if (name.starts_with(prefix)) ifaces.emplace(name.substr(prefix.size()), neighbour.device);
     }
     const auto& kernel = cluster.node_route_table(n);
-    auto& devs = route_device_[n];
+    auto& egress = route_egress_[n];
     for (std::uint32_t id : kernel.ids()) {
-      if (devs.size() <= id) devs.resize(id + 1, kNone);
+      if (egress.size() <= id) egress.resize(id + 1);
       const auto it = ifaces.find(kernel.route(id).next_hop.device);
-      devs[id] = it == ifaces.end() ? kNone : it->second;
+      if (it != ifaces.end()) egress[id] = {it->second, wiring.between(nodes[n].stack, it->second)};
     }
   }
 
@@ -181,7 +181,7 @@ std::int64_t NodeStacks::create_connection(const ServeContext& cx, cluster::Node
   return cost;
 }
 
-std::int64_t NodeStacks::serve(const ServeContext& cx, DeviceId device, const cluster::Device& d, Packet& p) {
+std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d, Packet& p) {
   const cluster::NodeIndex n = d.node;
   const cluster::Node& node = cx.cluster.nodes()[n];
   const bool local = p.in_link == kNone;
@@ -213,8 +213,9 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, DeviceId device, const cl
     return cost;
   }
   const net::Route& route = table.route(r.route);
-  const auto& devs = route_device_[n];
-  const DeviceId egress = r.route < devs.size() ? devs[r.route] : kNone;
+  const auto& routes = route_egress_[n];
+  const Egress out = r.route < routes.size() ? routes[r.route] : Egress{};
+  const DeviceId egress = out.device;
   if (cx.trace) cx.note(facts::RouteMatched{TableKind::Node, n, kNone, r.route, p.tuple.dst, egress});
   if (egress == kNone) {
     ServeContext::drop(p, DropReason::NoRoute);
@@ -243,7 +244,7 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, DeviceId device, const cl
     if (p.verdict == Verdict::Drop) return cost;
   }
   p.l2_next = route.next_hop.ip.value ? route.next_hop.ip : p.tuple.dst;
-  cx.forward(p, device, egress);
+  cx.forward_on(p, out.link, egress);
   return cost;
 }
 

@@ -19,7 +19,7 @@ class NodeStacks {
  public:
   NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
              std::uint64_t seed);
-  std::int64_t serve(const ServeContext& cx, cluster::DeviceId device, const cluster::Device& d, Packet& p);
+  std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p);
 
   net::ConntrackTable& conntrack(cluster::NodeIndex node) { return conntrack_[node]; }
   const net::ConntrackTable& conntrack(cluster::NodeIndex node) const { return conntrack_[node]; }
@@ -35,7 +35,11 @@ class NodeStacks {
   std::int64_t create_connection(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
                                  const net::FiveTuple& original, const net::NatAction& action);
 
-  std::vector<std::vector<cluster::DeviceId>> route_device_;  // [node][route id]: the egress, like an ifindex
+  struct Egress {
+    cluster::DeviceId device = cluster::kNone;  // the route's interface, like an ifindex (kNone: none here)
+    std::uint32_t link = cluster::kNone;        // the stack's link to it
+  };
+  std::vector<std::vector<Egress>> route_egress_;  // [node][route id], resolved once at start-up
   std::vector<net::ConntrackTable> conntrack_;                 // per node
   std::vector<sim::RandomStream> endpoint_random_;             // per node, for Service endpoint choice
   std::vector<net::EndpointPicker> service_pickers_;           // per Service port rule (ServiceDnat::rules)

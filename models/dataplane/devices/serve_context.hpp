@@ -36,6 +36,16 @@ struct ServeContext {
     p.verdict = Verdict::Forward;
     if (trace) [[unlikely]] trace->next_device = to;
   }
+  // Forward on a link resolved at start-up (kNone: the two are not wired together: dropped).
+  void forward_on(Packet& p, std::uint32_t link, cluster::DeviceId to) const {
+    p.out_link = link;
+    if (link == cluster::kNone) {
+      drop(p, DropReason::NoRoute);
+      return;
+    }
+    p.verdict = Verdict::Forward;
+    if (trace) [[unlikely]] trace->next_device = to;
+  }
   static void drop(Packet& p, DropReason reason) {
     p.verdict = Verdict::Drop;
     p.drop_reason = reason;

@@ -2,6 +2,7 @@
 // Azure's VNet (its SDN): the Azure route table (system routes plus the subnet's route table, UDRs
 // such as kubenet's), then delivery to whoever owns the address the route delivers to.
 #include <cstdint>
+#include <vector>
 
 #include "models/dataplane/devices/serve_context.hpp"
 
@@ -9,7 +10,14 @@ namespace cnisim::dataplane::devices {
 
 class VnetRouter {
  public:
+  VnetRouter(const cluster::Cluster& cluster, const Wiring& wiring);
   std::int64_t serve(const ServeContext& cx, Packet& p) const;
+
+ private:
+  // The router's link to each node's NIC and to each external host, resolved once (the router has a
+  // neighbour per node: a search per packet would grow with the cluster).
+  std::vector<std::uint32_t> nic_link_;       // [node]
+  std::vector<std::uint32_t> external_link_;  // [external]
 };
 
 }  // namespace cnisim::dataplane::devices
