@@ -61,16 +61,16 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
       break;
     case DeviceKind::VethPodEnd:
     case DeviceKind::VethHostEnd:
-      cost += devs.veths.serve(cx, device, d, p);
+      cost += devs.veths.serve(cx, d, p);
       break;
     case DeviceKind::Bridge:
-      cost += devs.bridges.serve(cx, device, d, p, devs.stacks.conntrack(d.node));
+      cost += devs.bridges.serve(cx, d, p, devs.stacks.conntrack(d.node));
       break;
     case DeviceKind::NodeStack:
       cost += devs.stacks.serve(cx, d, p);
       break;
     case DeviceKind::Nic:
-      cost += devs.nics.serve(cx, device, d, p);
+      cost += devs.nics.serve(cx, d, p);
       break;
     case DeviceKind::VnetRouter:
       cost += devs.vnet.serve(cx, p);

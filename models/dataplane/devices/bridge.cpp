@@ -7,32 +7,36 @@ namespace cnisim::dataplane::devices {
 using cluster::DeviceId;
 using cluster::kNone;
 
-Bridges::Bridges(const cluster::Cluster& cluster) : fdb_(cluster.nodes().size()) {
+Bridges::Bridges(const cluster::Cluster& cluster, const Wiring& wiring)
+    : fdb_(cluster.nodes().size()), to_stack_(cluster.nodes().size(), kNone) {
   const auto& nodes = cluster.nodes();
   for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
-    if (cluster.devices()[nodes[n].podAttach].kind != scenario::DeviceKind::Bridge) continue;
+    const DeviceId bridge = nodes[n].podAttach;
+    if (cluster.devices()[bridge].kind != scenario::DeviceKind::Bridge) continue;
+    to_stack_[n] = wiring.between(bridge, nodes[n].stack);
     auto& fdb = fdb_[n];
     for (cluster::PodIndex p : cluster.pods_on(n)) {
       const auto& pod = cluster.pods()[p];
       if (pod.vethHost == kNone) continue;
-      fdb.emplace_back(pod.ip.value, pod.vethHost);
+      fdb.push_back({pod.ip.value, pod.vethHost, wiring.between(bridge, pod.vethHost)});
     }
-    std::sort(fdb.begin(), fdb.end());
+    std::sort(fdb.begin(), fdb.end(), [](const Entry& a, const Entry& b) { return a.ip < b.ip; });
   }
 }
 
-std::int64_t Bridges::serve(const ServeContext& cx, DeviceId device, const cluster::Device& d, Packet& p,
+std::int64_t Bridges::serve(const ServeContext& cx, const cluster::Device& d, Packet& p,
                             net::ConntrackTable& conntrack) const {
   const cluster::Node& node = cx.cluster.nodes()[d.node];
   const bool from_port = cx.came_from(p) != node.stack;
   if (from_port && p.l2_next == node.podGateway) {
     if (cx.trace) cx.note(facts::ToBridgeAddress{node.podGateway});
-    cx.forward(p, device, node.stack);
+    cx.forward_on(p, to_stack_[d.node], node.stack);
     return 0;
   }
   const auto& fdb = fdb_[d.node];
-  const auto it = std::lower_bound(fdb.begin(), fdb.end(), std::make_pair(p.l2_next.value, DeviceId{0}));
-  if (it == fdb.end() || it->first != p.l2_next.value) {
+  const auto it = std::lower_bound(fdb.begin(), fdb.end(), p.l2_next.value,
+                                   [](const Entry& e, std::uint32_t ip) { return e.ip < ip; });
+  if (it == fdb.end() || it->ip != p.l2_next.value) {
     if (cx.trace) cx.note(facts::FdbLookup{p.l2_next, kNone});
     ServeContext::drop(p, DropReason::NoNeighbour);
     return 0;
@@ -50,8 +54,8 @@ std::int64_t Bridges::serve(const ServeContext& cx, DeviceId device, const clust
       ++(tracked->direction == net::Direction::Reply ? cx.counters.nat.reverse : cx.counters.nat.dnat);
     }
   }
-  if (cx.trace) cx.note(facts::FdbLookup{p.l2_next, it->second});
-  cx.forward(p, device, it->second);
+  if (cx.trace) cx.note(facts::FdbLookup{p.l2_next, it->port});
+  cx.forward_on(p, it->link, it->port);
   return cost;
 }
 

@@ -14,14 +14,21 @@ namespace cnisim::dataplane::devices {
 
 class Bridges {
  public:
-  explicit Bridges(const cluster::Cluster& cluster);
+  Bridges(const cluster::Cluster& cluster, const Wiring& wiring);
   // conntrack: the node's table (the node stack's), which br_netfilter consults.
-  std::int64_t serve(const ServeContext& cx, cluster::DeviceId device, const cluster::Device& d, Packet& p,
+  std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p,
                      net::ConntrackTable& conntrack) const;
 
  private:
-  // Per node: (pod IP, host veth), sorted by IP: what the bridge learns (ARP + FDB).
-  std::vector<std::vector<std::pair<std::uint32_t, cluster::DeviceId>>> fdb_;
+  // Per node: (pod IP, host veth port, the bridge's link to it), sorted by IP: what the bridge learns
+  // (ARP + FDB), with the port's link resolved once.
+  struct Entry {
+    std::uint32_t ip;
+    cluster::DeviceId port;
+    std::uint32_t link;
+  };
+  std::vector<std::vector<Entry>> fdb_;
+  std::vector<std::uint32_t> to_stack_;  // [node]: the bridge's link up to the node's stack
 };
 
 }  // namespace cnisim::dataplane::devices

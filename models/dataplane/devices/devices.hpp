@@ -13,7 +13,12 @@ namespace cnisim::dataplane::devices {
 
 struct Devices {
   Devices(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring, std::uint64_t seed)
-      : pods(cluster), bridges(cluster), stacks(cluster, profile, wiring, seed), vnet(cluster, wiring) {}
+      : pods(cluster, wiring),
+        veths(cluster, wiring),
+        bridges(cluster, wiring),
+        stacks(cluster, profile, wiring, seed),
+        nics(cluster, wiring),
+        vnet(cluster, wiring) {}
   PodNamespaces pods;
   Veths veths;
   Bridges bridges;

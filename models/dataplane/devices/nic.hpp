@@ -1,6 +1,7 @@
 #pragma once
 // A node's NIC (eth0): from the node's stack out to the VNet, from the VNet up to the stack.
 #include <cstdint>
+#include <vector>
 
 #include "models/dataplane/devices/serve_context.hpp"
 
@@ -8,7 +9,12 @@ namespace cnisim::dataplane::devices {
 
 class Nics {
  public:
-  std::int64_t serve(const ServeContext& cx, cluster::DeviceId device, const cluster::Device& d, Packet& p) const;
+  Nics(const cluster::Cluster& cluster, const Wiring& wiring);
+  std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p) const;
+
+ private:
+  // Per node, the NIC's links to the VNet and to the stack, resolved once.
+  std::vector<std::uint32_t> to_vnet_, to_stack_;
 };
 
 }  // namespace cnisim::dataplane::devices

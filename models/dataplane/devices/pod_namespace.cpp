@@ -5,7 +5,8 @@ namespace cnisim::dataplane::devices {
 
 using cluster::kNone;
 
-PodNamespaces::PodNamespaces(const cluster::Cluster& cluster) : out_of_eth0_(cluster.nodes().size()) {
+PodNamespaces::PodNamespaces(const cluster::Cluster& cluster, const Wiring& wiring) : out_of_eth0_(cluster.nodes().size()) {
+  for (const auto& pod : cluster.pods()) eth0_link_.push_back(pod.vethPod == kNone ? kNone : wiring.between(pod.netns, pod.vethPod));
   for (cluster::NodeIndex n = 0; n < cluster.nodes().size(); ++n) {
     for (cluster::PodIndex pod : cluster.pods_on(n)) {
       if (cluster.host_network(pod)) continue;
@@ -49,7 +50,7 @@ std::int64_t PodNamespaces::serve(const ServeContext& cx, const cluster::Device&
     ServeContext::drop(p, DropReason::NoRoute);
     return cost;
   }
-  cx.forward(p, pod.netns, pod.vethPod);
+  cx.forward_on(p, eth0_link_[d.pod], pod.vethPod);
   return cost;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A veth pair's two ends (eth0 in the pod, the host's end): what enters one end leaves the other.
 #include <cstdint>
+#include <vector>
 
 #include "models/dataplane/devices/serve_context.hpp"
 
@@ -8,7 +9,17 @@ namespace cnisim::dataplane::devices {
 
 class Veths {
  public:
-  std::int64_t serve(const ServeContext& cx, cluster::DeviceId device, const cluster::Device& d, Packet& p) const;
+  Veths(const cluster::Cluster& cluster, const Wiring& wiring);
+  std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p) const;
+
+ private:
+  // Per pod, each end's link onwards, resolved once: the pod end's to the host end and to the pod's
+  // namespace, the host end's to the node's attachment (bridge or stack) and to the pod end.
+  struct Links {
+    std::uint32_t pod_to_host = cluster::kNone, pod_to_netns = cluster::kNone;
+    std::uint32_t host_to_attach = cluster::kNone, host_to_pod = cluster::kNone;
+  };
+  std::vector<Links> links_;
 };
 
 }  // namespace cnisim::dataplane::devices
