@@ -10,7 +10,7 @@ namespace cnisim::report {
 
 namespace {
 
-constexpr const char* kStyleText = R"(body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+constexpr const char* kStyle = R"(body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;font-size:.9em}th,td{padding:.2em .7em;border-bottom:1px solid #eee}
 td:first-child{white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}th{text-align:right;background:#f4f4f4}th:first-child{text-align:left}
@@ -19,8 +19,6 @@ tr.section th{text-align:left;background:#e8eef6}.headline{font-size:1.1em;backg
 ol.path li{font-family:ui-monospace,monospace;font-size:.85em;margin:.2em 0}svg{max-width:100%;height:auto}
 .chart-title{font-size:15px;font-weight:600}.axis-label{font-size:13px}
 )";
-
-const std::string kStyle = kStyleText;
 
 std::string h(const std::string& text) { return xml_escape(text); }
 
@@ -82,7 +80,10 @@ std::vector<CdfSeries> cdf_series(const Comparison& c, const dataplane::LatencyS
 
 }  // namespace
 
-const std::string& html_style() { return kStyle; }
+const std::string& html_style() {
+  static const std::string style = kStyle;
+  return style;
+}
 
 std::vector<Bar> hop_breakdown_bars(const Comparison& c) {
   std::vector<Bar> bars;

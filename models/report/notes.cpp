@@ -31,12 +31,14 @@ std::optional<std::string> failed_calls_note(const dataplane::Results& r) {
   return percent_text(r.calls_failed, r.calls_failed + r.calls_completed) + "% of calls failed: latency covers only the rest";
 }
 
-std::vector<std::string> variant_notes(const Variant& v) {
+std::vector<std::string> run_notes(const dataplane::Results& r) {
   std::vector<std::string> notes;
-  if (auto n = partial_note(v.results)) notes.push_back(*n);
-  if (auto n = failed_calls_note(v.results)) notes.push_back(*n);
+  if (auto n = partial_note(r)) notes.push_back(*n);
+  if (auto n = failed_calls_note(r)) notes.push_back(*n);
   return notes;
 }
+
+std::vector<std::string> variant_notes(const Variant& v) { return run_notes(v.results); }
 
 bool any_partial(const Comparison& c) {
   for (const auto& v : c.variants) {

@@ -18,7 +18,8 @@ std::string percent_text(std::uint64_t part, std::uint64_t whole);
 std::optional<std::string> partial_note(const dataplane::Results& results);
 // Failed out of the calls that ended (completed + failed); none when no call failed.
 std::optional<std::string> failed_calls_note(const dataplane::Results& results);
-// Both, partial first.
+// Both, partial first: of one run's results, and of a variant's.
+std::vector<std::string> run_notes(const dataplane::Results& results);
 std::vector<std::string> variant_notes(const Variant& variant);
 
 // How route lookups were charged, as the report's header says it: "constant"; "proportional (a

@@ -41,6 +41,18 @@ constexpr KeyInfo kKeys[] = {
 constexpr const char* kHeadline[] = {"latency.call.p50", "latency.call.p99", "latency.call.mean", "calls.completed",
                                      "packets.hopsPerPacket", "lookups.perPacket.azure", "nat.snatPerPacket", "drops.total"};
 
+// The positions in metrics(false) of the headline metrics, in kHeadline's order.
+std::vector<std::size_t> headline_indices() {
+  const auto& ms = metrics(false);
+  std::vector<std::size_t> out;
+  for (const char* key : kHeadline) {
+    for (std::size_t k = 0; k < ms.size(); ++k) {
+      if (ms[k].key == key) out.push_back(k);
+    }
+  }
+  return out;
+}
+
 std::uint64_t whole(const std::string& text, std::uint64_t lo, std::uint64_t hi, const KeyInfo& k) {
   const bool digits = !text.empty() && text.size() <= 20 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   std::uint64_t v = 0;
@@ -225,9 +237,7 @@ SweepPoint sweep_point(std::vector<std::string> values, const dataplane::Results
   SweepPoint p;
   p.values = std::move(values);
   for (const auto& m : metrics(false)) p.metrics.push_back(m.value(results));
-  Variant v;
-  v.results = results;
-  p.notes = variant_notes(v);
+  p.notes = run_notes(results);
   return p;
 }
 
@@ -262,7 +272,6 @@ json::value sweep_json(const Sweep& s) {
     vary.push_back(json::object{{"name", v.name}, {"values", std::move(values)}});
   }
   o["vary"] = std::move(vary);
-  json::array units;
   json::array points;
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const auto& p = s.points[i];
@@ -294,12 +303,7 @@ json::value sweep_json(const Sweep& s) {
 
 std::string sweep_table(const Sweep& s) {
   const auto& ms = metrics(false);
-  std::vector<std::size_t> shown;
-  for (const char* key : kHeadline) {
-    for (std::size_t k = 0; k < ms.size(); ++k) {
-      if (ms[k].key == key) shown.push_back(k);
-    }
-  }
+  const auto shown = headline_indices();
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header;
   for (const auto& v : s.variables) header.push_back(v.name);
@@ -360,12 +364,8 @@ std::string sweep_html(const Sweep& s) {
     if (line_of.emplace(label, line_labels.size()).second) line_labels.push_back(label);
   }
   out += "<h2>Figures against " + xml_escape(s.variables.empty() ? std::string("nothing") : s.variables[x].name) + "</h2>\n";
-  for (const char* key : kHeadline) {
-    std::size_t k = ms.size();
-    for (std::size_t j = 0; j < ms.size(); ++j) {
-      if (ms[j].key == key) k = j;
-    }
-    if (k == ms.size()) continue;
+  const auto headline = headline_indices();
+  for (const std::size_t k : headline) {
     std::vector<LineSeries> series(line_labels.size());
     for (std::size_t l = 0; l < line_labels.size(); ++l) {
       series[l].label = line_labels[l];
@@ -385,17 +385,14 @@ std::string sweep_html(const Sweep& s) {
   }
   out += "<h2>Every point</h2>\n<table>\n<tr><th>point</th>";
   for (const auto& v : s.variables) out += "<th>" + xml_escape(v.name) + "</th>";
-  for (const char* key : kHeadline) out += "<th>" + xml_escape(key) + "</th>";
+  for (const std::size_t k : headline) out += "<th>" + xml_escape(ms[k].key) + "</th>";
   out += "</tr>\n";
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const auto& p = s.points[i];
     out += "<tr><td>" + std::to_string(i) + "</td>";
     for (const auto& v : p.values) out += "<td>" + xml_escape(v) + "</td>";
-    for (const char* key : kHeadline) {
-      std::string cell = "-";
-      for (std::size_t k = 0; k < ms.size() && p.error.empty(); ++k) {
-        if (ms[k].key == key) cell = format_value(p.metrics[k], ms[k].unit);
-      }
+    for (const std::size_t k : headline) {
+      const std::string cell = p.error.empty() ? format_value(p.metrics[k], ms[k].unit) : "-";
       out += "<td class=\"num\">" + xml_escape(cell) + "</td>";
     }
     out += "</tr>\n";
