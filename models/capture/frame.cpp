@@ -7,7 +7,7 @@ namespace cnisim::capture {
 namespace {
 
 constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr std::uint8_t kTcpSyn = 0x02, kTcpPsh = 0x08, kTcpAck = 0x10;
+constexpr std::uint8_t kTcpPsh = 0x08, kTcpAck = 0x10;
 constexpr std::uint8_t kIcmpEchoReply = 0, kIcmpEchoRequest = 8;
 
 std::uint8_t ip_protocol(net::Protocol p) {
@@ -47,10 +47,13 @@ Mac mac_of(cluster::DeviceId device) {
           static_cast<std::uint8_t>(device >> 8), static_cast<std::uint8_t>(device)};
 }
 
-std::uint32_t headers_size(net::Protocol protocol) {
-  switch (protocol) {
+// A modelled TCP segment (flags set) carries the timestamp option as Linux's do: a 32-byte header.
+std::uint32_t tcp_header_size(const dataplane::Packet& p) { return p.tcp_flags != 0 ? 32 : 20; }
+
+std::uint32_t headers_size(const dataplane::Packet& p) {
+  switch (p.tuple.protocol) {
     case net::Protocol::Tcp:
-      return kIpv4Header + 20;
+      return kIpv4Header + tcp_header_size(p);
     case net::Protocol::Udp:
     case net::Protocol::Icmp:
       return kIpv4Header + 8;
@@ -68,7 +71,7 @@ std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32
 
 Frame build_frame(const dataplane::Packet& p, dataplane::PacketId id, Mac src, Mac dst, std::uint32_t snaplen) {
   const net::FiveTuple& t = p.tuple;
-  const std::uint32_t headers = headers_size(t.protocol);
+  const std::uint32_t headers = headers_size(p);
   const std::uint32_t ip_length = std::min<std::uint32_t>(std::max(p.size, headers), 65535);
   std::vector<std::uint8_t> h(kEthernetHeader + headers, 0);
   // Ethernet II.
@@ -95,10 +98,23 @@ Frame build_frame(const dataplane::Packet& p, dataplane::PacketId id, Mac src, M
     case net::Protocol::Tcp:
       put16(l4, t.src_port);
       put16(l4 + 2, t.dst_port);
-      l4[12] = 5 << 4;  // 20-byte header
-      l4[13] = p.opens ? kTcpSyn : static_cast<std::uint8_t>(kTcpPsh | kTcpAck);
-      put16(l4 + 14, 65535);
-      put16(l4 + 16, internet_checksum({l4, 20}, pseudo));
+      if (p.tcp_flags != 0) {
+        put32(l4 + 4, p.tcp_seq);
+        put32(l4 + 8, p.tcp_ack);
+        l4[12] = 8 << 4;  // 32 bytes: NOP, NOP and the timestamp option (its values left 0)
+        l4[13] = p.tcp_flags;
+        // The window field as if unscaled (the SYN carries no window-scale option here).
+        put16(l4 + 14, static_cast<std::uint16_t>(std::min<std::uint32_t>(p.tcp_window, 65535)));
+        l4[20] = 1;
+        l4[21] = 1;
+        l4[22] = 8;
+        l4[23] = 10;
+      } else {
+        l4[12] = 5 << 4;  // 20-byte header
+        l4[13] = static_cast<std::uint8_t>(kTcpPsh | kTcpAck);
+        put16(l4 + 14, 65535);
+      }
+      put16(l4 + 16, internet_checksum({l4, tcp_header_size(p)}, pseudo));
       break;
     case net::Protocol::Udp: {
       put16(l4, t.src_port);

@@ -24,8 +24,9 @@ Mac mac_of(cluster::DeviceId device);
 inline constexpr std::uint32_t kEthernetHeader = 14;
 inline constexpr std::uint32_t kIpv4Header = 20;
 
-// The IPv4 header plus the transport header of this protocol (TCP 20, UDP 8, ICMP echo 8, else 0).
-std::uint32_t headers_size(net::Protocol protocol);
+// The IPv4 header plus the packet's transport header (TCP 20, or 32 with the timestamp option on a
+// modelled segment; UDP 8, ICMP echo 8, else 0).
+std::uint32_t headers_size(const dataplane::Packet& p);
 
 struct Frame {
   std::vector<std::uint8_t> bytes;  // the first min(length, snaplen) bytes

@@ -106,9 +106,28 @@ net::Ipv4 Network::address_of(HostRef host) const {
   return {};
 }
 
-PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
-                       std::uint32_t tag, bool traced, bool opens_connection) {
+PacketId Network::send_segment(HostRef from, const net::FiveTuple& tuple, const transport::Segment& segment,
+                               std::uint8_t kind, std::uint32_t tag, std::uint32_t tag_generation, bool traced) {
   const PacketId id = pool_.allocate();
+  Packet& p = pool_[id];
+  p.tag_generation = tag_generation;
+  p.tcp_flags = segment.flags;
+  p.tcp_seq = segment.seq;
+  p.tcp_ack = segment.ack;
+  p.tcp_window = segment.window;
+  launch(from, id, tuple, segment.wire_bytes(), kind, tag, traced);
+  return id;
+}
+
+PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
+                       std::uint32_t tag, bool traced) {
+  const PacketId id = pool_.allocate();
+  launch(from, id, tuple, size, kind, tag, traced);
+  return id;
+}
+
+void Network::launch(HostRef from, PacketId id, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
+                     std::uint32_t tag, bool traced) {
   Packet& p = pool_[id];
   p.tuple = tuple;
   p.size = size;
@@ -116,7 +135,6 @@ PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t 
   p.kind = kind;
   p.tag = tag;
   p.traced = traced;
-  p.opens = opens_connection;
   ++counters_.packets_sent;
   cluster::DeviceId device = kNone;
   switch (from.kind) {
@@ -131,7 +149,6 @@ PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t 
       break;
   }
   arrive(server_for(device, kNone, p), id);
-  return id;
 }
 
 void Network::fifo_push(Fifo& q, PacketId id) {
@@ -336,7 +353,6 @@ void Network::deliver(PacketId id, HostRef at) {
   pool_.release(id);
 }
 
-void Network::close_connections(const Packet& packet) { devices_.stacks.close_connections(packet, sim_.now().ps()); }
 
 void Network::add_to(Results& r) const {
   const Results& c = counters_;

@@ -24,6 +24,7 @@
 #include "models/dataplane/trace_hop.hpp"
 #include "models/dataplane/wiring.hpp"
 #include "models/scenario/cost_profile.hpp"
+#include "models/transport/tcp_connection.hpp"
 #include "sim/simulator.hpp"
 
 namespace cnisim::dataplane {
@@ -77,13 +78,12 @@ class Network {
   void set_handler(DeliveryHandler* handler) { handler_ = handler; }
   void set_observer(PacketObserver* observer) { observer_ = observer; }
   // Sends a packet from a host now. tuple.src should be the host's address (address_of(from)).
-  // opens_connection: the first packet of a new connection (a SYN, for conntrack).
   PacketId send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
-                std::uint32_t tag, bool traced = false, bool opens_connection = false);
+                std::uint32_t tag, bool traced = false);
+  // Sends a TCP segment (its header's fields and its size on the wire) from a host now.
+  PacketId send_segment(HostRef from, const net::FiveTuple& tuple, const transport::Segment& segment,
+                        std::uint8_t kind, std::uint32_t tag, std::uint32_t tag_generation, bool traced = false);
   net::Ipv4 address_of(HostRef host) const;
-  // The connection whose packet this was has been closed by its endpoints now: the conntrack entries
-  // the packet created go to TIME_WAIT and expire after its timeout.
-  void close_connections(const Packet& packet);
   // Conntrack entries now held by a node (for tests and views).
   std::size_t conntrack_entries(cluster::NodeIndex node) const { return devices_.stacks.conntrack(node).size(); }
   const net::ConntrackTable& conntrack(cluster::NodeIndex node) const { return devices_.stacks.conntrack(node); }
@@ -125,6 +125,9 @@ class Network {
     State pipe_state = State::Idle;
   };
 
+  // Fills in the rest of a packet from the pool and puts it on its host's first device.
+  void launch(HostRef from, PacketId id, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
+              std::uint32_t tag, bool traced);
   // Queueing machinery (network.cpp).
   void fifo_push(Fifo& q, PacketId id);
   PacketId fifo_pop(Fifo& q);

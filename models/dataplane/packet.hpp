@@ -25,6 +25,7 @@ struct Packet {
   std::uint8_t kind = 0;   // for the traffic generator (request, response, echo, ...)
   std::uint16_t hops = 0;  // devices + links traversed
   std::uint32_t tag = 0;   // for the traffic generator (its call or flow index)
+  std::uint32_t tag_generation = 0;  // for the traffic generator (tells a reused index's uses apart)
   net::Ipv4 l2_next{};     // the address the last route said to hand the packet to (gateway or destination)
   PacketId next = kNoPacket;               // FIFO chaining in a device's or link's queue
   std::uint32_t in_link = cluster::kNone;  // the directed link it arrived on (kNone: sent here)
@@ -32,14 +33,15 @@ struct Packet {
   Verdict verdict = Verdict::Forward;
   DropReason drop_reason = DropReason::NoRoute;
   bool traced = false;
-  bool opens = false;  // the first packet of a new connection (a SYN): conntrack ends a TIME_WAIT entry it meets
+  // A TCP segment's header (transport::Segment): flags, sequence and ACK numbers, window. Flags 0: a
+  // TCP message modelled as one packet, without a TCP header's flags (conntrack completes it on the
+  // first reply). size includes the IP and TCP headers.
+  std::uint8_t tcp_flags = 0;
+  std::uint32_t tcp_seq = 0;
+  std::uint32_t tcp_ack = 0;
+  std::uint32_t tcp_window = 0;
   std::int64_t stage_ps = 0;  // when it entered its current queue
   std::array<std::uint8_t, kTableKindCount> lookups{};
-  // Conntrack entries this packet created (node, connection, generation), for closing short-lived
-  // connections.
-  std::array<std::uint32_t, 2> ct_node{cluster::kNone, cluster::kNone};
-  std::array<std::uint32_t, 2> ct_id{};
-  std::array<std::uint32_t, 2> ct_generation{};
 };
 
 // Packets in fixed blocks that never move: a reference or pointer to a packet stays valid until the

@@ -137,7 +137,32 @@ json::value to_json(const Results& r, bool include_host) {
   calls["cutOff"] = r.calls_cut_off;
   calls["chainsCompleted"] = r.chains_completed;
   calls["bulkBytesDelivered"] = r.bulk_bytes_delivered;
+  calls["bulkRetransmissions"] = r.bulk_retransmissions;
   o["calls"] = std::move(calls);
+
+  const TcpSummary& ts = r.tcp;
+  json::object tcp;
+  tcp["connections"] = ts.connections;
+  tcp["connectionsFailed"] = ts.connections_failed;
+  tcp["handshakeSegments"] = ts.handshake_segments;
+  tcp["dataSegments"] = ts.data_segments;
+  tcp["pureAcks"] = ts.pure_acks;
+  tcp["finSegments"] = ts.fin_segments;
+  tcp["retransmissions"] = ts.retransmissions;
+  tcp["fastRetransmits"] = ts.fast_retransmits;
+  tcp["timeouts"] = ts.timeouts;
+  tcp["delayedAcks"] = ts.delayed_acks;
+  json::object per_call;
+  per_call["calls"] = ts.calls;
+  per_call["segments"] = ts.per_call(static_cast<double>(ts.segments()));
+  per_call["handshakeSegments"] = ts.per_call(static_cast<double>(ts.handshake_segments));
+  per_call["dataSegments"] = ts.per_call(static_cast<double>(ts.data_segments));
+  per_call["pureAcks"] = ts.per_call(static_cast<double>(ts.pure_acks));
+  per_call["handshake_ps"] = ts.per_call(static_cast<double>(ts.handshake_ps));
+  per_call["waitingForAck_ps"] = ts.per_call(static_cast<double>(ts.waiting_ps));
+  per_call["transfer_ps"] = ts.per_call(static_cast<double>(ts.transfer_ps));
+  tcp["perCall"] = std::move(per_call);
+  o["tcp"] = std::move(tcp);
 
   json::object packets;
   packets["sent"] = r.packets_sent;

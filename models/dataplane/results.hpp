@@ -92,6 +92,29 @@ struct HostFigures {
   std::array<double, kTableKindCount> lookup_ns{};
 };
 
+// TCP on the chatty traffic's connections (models/transport): what the endpoints sent, and where
+// the completed calls' time went.
+struct TcpSummary {
+  std::uint64_t connections = 0;         // opened (a SYN sent)
+  std::uint64_t connections_failed = 0;  // gave up after timeouts, or aborted by an unreachable path
+  std::uint64_t handshake_segments = 0;  // SYN, SYN-ACK and the handshake's own ACK
+  std::uint64_t data_segments = 0;       // carrying payload (first sends and retransmissions)
+  std::uint64_t pure_acks = 0;
+  std::uint64_t fin_segments = 0;        // FINs without payload
+  std::uint64_t retransmissions = 0;
+  std::uint64_t fast_retransmits = 0;    // recoveries begun by three duplicate ACKs
+  std::uint64_t timeouts = 0;            // retransmission timer expiries
+  std::uint64_t delayed_acks = 0;        // ACKs the delayed-ACK timer sent
+  // Summed over completed calls: in the handshake (calls that opened their connection); written data
+  // waiting for an ACK (Nagle, the congestion or receive window); the rest (transfer, server time).
+  std::uint64_t calls = 0;
+  std::int64_t handshake_ps = 0;
+  std::int64_t waiting_ps = 0;
+  std::int64_t transfer_ps = 0;
+  std::uint64_t segments() const { return handshake_segments + data_segments + pure_acks + fin_segments; }
+  double per_call(double total) const { return calls ? total / static_cast<double>(calls) : 0.0; }
+};
+
 struct Results {
   // What ran.
   std::string scenario;           // the scenario file
@@ -111,7 +134,9 @@ struct Results {
   std::uint64_t calls_failed = 0;  // a request or response was dropped
   std::uint64_t calls_cut_off = 0;  // still in flight when the run stopped (run.duration or --duration)
   std::uint64_t chains_completed = 0;
-  std::uint64_t bulk_bytes_delivered = 0;
+  std::uint64_t bulk_bytes_delivered = 0;  // application bytes (TCP) or datagram bytes (UDP)
+  std::uint64_t bulk_retransmissions = 0;  // segments TCP bulk streams sent again
+  TcpSummary tcp;
 
   // Packets.
   std::uint64_t packets_sent = 0;

@@ -208,7 +208,7 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
     ++shared.started;
     try {
       Clock::time_point t0;
-      if (spec.new_connection_per_call) {
+      if (spec.new_connection_per_call()) {
         // A server drawn per call, as the model does. The handshake is in the call's time (the model
         // has none); making the socket is not.
         const net::Ipv4 ip = entry.service ? *entry.service : c.pods()[entry.servers[slot.random() % entry.servers.size()]].ip;
@@ -241,7 +241,7 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
 awaitable<void> warm_up(const Emulation& e, Slot& slot, std::size_t& pending, Shared& shared) {
   const Entry& entry = *slot.entry;
   const auto& pods = e.cluster().pods();
-  if (entry.spec->new_connection_per_call) {
+  if (entry.spec->new_connection_per_call()) {
     std::vector<net::Ipv4> destinations;
     if (entry.service) {
       destinations.push_back(*entry.service);

@@ -5,8 +5,13 @@ namespace cnisim::net {
 std::string_view to_string(ConnState state) {
   switch (state) {
     case ConnState::TcpSynSent: return "SYN_SENT";
+    case ConnState::TcpSynRecv: return "SYN_RECV";
     case ConnState::TcpEstablished: return "ESTABLISHED";
+    case ConnState::TcpFinWait: return "FIN_WAIT";
+    case ConnState::TcpCloseWait: return "CLOSE_WAIT";
+    case ConnState::TcpLastAck: return "LAST_ACK";
     case ConnState::TcpTimeWait: return "TIME_WAIT";
+    case ConnState::TcpClose: return "CLOSE";
     case ConnState::Udp: return "UDP";
     case ConnState::UdpStream: return "UDP stream";
     case ConnState::Icmp: return "ICMP";
@@ -18,8 +23,13 @@ std::string_view to_string(ConnState state) {
 std::int64_t ConntrackConfig::timeout(ConnState state) const {
   switch (state) {
     case ConnState::TcpSynSent: return tcp_syn_sent_ps;
+    case ConnState::TcpSynRecv: return tcp_syn_recv_ps;
     case ConnState::TcpEstablished: return tcp_established_ps;
+    case ConnState::TcpFinWait: return tcp_fin_wait_ps;
+    case ConnState::TcpCloseWait: return tcp_close_wait_ps;
+    case ConnState::TcpLastAck: return tcp_last_ack_ps;
     case ConnState::TcpTimeWait: return tcp_time_wait_ps;
+    case ConnState::TcpClose: return tcp_close_ps;
     case ConnState::Udp: return udp_ps;
     case ConnState::UdpStream: return udp_stream_ps;
     case ConnState::Icmp: return icmp_ps;
@@ -65,26 +75,71 @@ std::int64_t ConntrackTable::deadline(std::int64_t now_ps, ConnState state) cons
   return timeout >= ConntrackConfig::kNever - now_ps ? ConntrackConfig::kNever : now_ps + timeout;
 }
 
-void ConntrackTable::refresh(Connection& c, Direction direction, std::int64_t now_ps) {
-  if (direction == Direction::Reply) c.seen_reply = true;
+namespace {
+
+constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kAck = 0x10;
+
+// nf_conntrack_proto_tcp.c's tcp_conntracks table, for the packets a connection's endpoints send
+// (no invalid or out-of-window packets here): the state after a packet with these flags.
+ConnState tcp_next(const Connection& c, Direction direction, std::uint8_t flags) {
+  const std::uint8_t own_fin = direction == Direction::Original ? 1 : 2;
+  if ((flags & kRst) != 0) return ConnState::TcpClose;
   switch (c.state) {
     case ConnState::TcpSynSent:
-      // The first reply completes the connection (SYN_SENT -> ESTABLISHED; the kernel marks it assured).
-      if (c.seen_reply) c.state = ConnState::TcpEstablished, c.assured = true;
-      break;
+      if (direction == Direction::Reply && (flags & kSyn) != 0 && (flags & kAck) != 0) return ConnState::TcpSynRecv;
+      return c.state;
+    case ConnState::TcpSynRecv:
+      if (direction == Direction::Original && (flags & kAck) != 0 && (flags & kSyn) == 0)
+        return (flags & kFin) != 0 ? ConnState::TcpFinWait : ConnState::TcpEstablished;
+      return c.state;
+    case ConnState::TcpEstablished:
+      return (flags & kFin) != 0 ? ConnState::TcpFinWait : c.state;
+    case ConnState::TcpFinWait:
+      // The other side's FIN: LAST_ACK; its ACK of the first FIN: CLOSE_WAIT.
+      if ((c.fin_seen & own_fin) == 0 && (flags & kFin) != 0) return ConnState::TcpLastAck;
+      if ((c.fin_seen & own_fin) == 0 && (flags & kAck) != 0) return ConnState::TcpCloseWait;
+      return c.state;
+    case ConnState::TcpCloseWait:
+      return (c.fin_seen & own_fin) == 0 && (flags & kFin) != 0 ? ConnState::TcpLastAck : c.state;
+    case ConnState::TcpLastAck:
+      // The ACK of the last FIN.
+      return (flags & kAck) != 0 && (flags & kFin) == 0 ? ConnState::TcpTimeWait : c.state;
+    default:
+      return c.state;
+  }
+}
+
+}  // namespace
+
+void ConntrackTable::refresh(Connection& c, Direction direction, std::int64_t now_ps, std::uint8_t tcp_flags) {
+  if (direction == Direction::Reply) c.seen_reply = true;
+  switch (c.state) {
     case ConnState::Udp:
       // nf_conntrack_proto_udp.c: replied and still active after a while, it is a stream, and assured.
       if (c.seen_reply && now_ps - c.created_ps >= config_.udp_stream_after_ps) {
         c.state = ConnState::UdpStream, c.assured = true;
       }
       break;
+    case ConnState::UdpStream:
+    case ConnState::Icmp:
+    case ConnState::Generic:
+      break;
     default:
+      if (tcp_flags == 0) {
+        // A message without TCP flags: the first reply completes the connection.
+        if (c.state == ConnState::TcpSynSent && c.seen_reply) c.state = ConnState::TcpEstablished, c.assured = true;
+        break;
+      }
+      c.state = tcp_next(c, direction, tcp_flags);
+      if ((tcp_flags & kFin) != 0) c.fin_seen |= direction == Direction::Original ? 1 : 2;
+      if (c.state == ConnState::TcpEstablished) c.assured = true;  // the handshake completed
       break;
   }
   c.expires_ps = deadline(now_ps, c.state);
 }
 
-std::optional<Tracked> ConntrackTable::lookup(const FiveTuple& packet, std::int64_t now_ps, bool opening) {
+std::optional<Tracked> ConntrackTable::lookup(const FiveTuple& packet, std::int64_t now_ps, std::uint8_t tcp_flags) {
+  const bool opening = (tcp_flags & kSyn) != 0 && (tcp_flags & kAck) == 0;
   ++counters_.lookups;
   const std::uint32_t* found = by_tuple_.find(packet);
   if (found) {
@@ -94,13 +149,14 @@ std::optional<Tracked> ConntrackTable::lookup(const FiveTuple& packet, std::int6
     if (c.expires_ps <= now_ps) {
       ++counters_.expired;
       remove(id);
-    } else if (opening && direction == Direction::Original && c.state == ConnState::TcpTimeWait) {
-      // A SYN on a TIME_WAIT entry: nf_conntrack_proto_tcp.c kills the old entry and tracks anew.
+    } else if (opening && direction == Direction::Original &&
+               (c.state == ConnState::TcpTimeWait || c.state == ConnState::TcpClose)) {
+      // A SYN on a TIME_WAIT or CLOSE entry: nf_conntrack_proto_tcp.c kills the old entry and tracks anew.
       ++counters_.reopened;
       remove(id);
     } else {
       ++counters_.hits;
-      refresh(c, direction, now_ps);
+      refresh(c, direction, now_ps, tcp_flags);
       return translate(id, direction);
     }
   }

@@ -64,10 +64,14 @@ enum class Direction { Original, Reply };
 
 using ConnectionId = std::uint32_t;
 
-// What the table knows of a connection's protocol. There is no TCP handshake or FIN exchange in the
-// traffic yet: a TCP entry is TcpSynSent until its first reply, TcpEstablished from then on, and
-// TcpTimeWait once its endpoints closed it (close()); the other TCP states are never reached.
-enum class ConnState : std::uint8_t { TcpSynSent, TcpEstablished, TcpTimeWait, Udp, UdpStream, Icmp, Generic };
+// What the table knows of a connection's protocol. A TCP packet that carries its header's flags
+// moves its entry through nf_conntrack_proto_tcp.c's states (SYN_SENT, SYN_RECV, ESTABLISHED,
+// FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE); a TCP packet without flags (a message modelled as
+// one packet) makes its entry ESTABLISHED on the first reply, and close() sends it to TIME_WAIT.
+enum class ConnState : std::uint8_t {
+  TcpSynSent, TcpSynRecv, TcpEstablished, TcpFinWait, TcpCloseWait, TcpLastAck, TcpTimeWait, TcpClose,
+  Udp, UdpStream, Icmp, Generic
+};
 std::string_view to_string(ConnState state);  // "SYN_SENT", "ESTABLISHED", "TIME_WAIT", "UDP", ...
 
 // Timeouts in picoseconds after an entry's last packet, and the table limit. The defaults never expire
@@ -75,8 +79,13 @@ std::string_view to_string(ConnState state);  // "SYN_SENT", "ESTABLISHED", "TIM
 struct ConntrackConfig {
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
   std::int64_t tcp_syn_sent_ps = kNever;     // nf_conntrack_tcp_timeout_syn_sent
+  std::int64_t tcp_syn_recv_ps = kNever;     // nf_conntrack_tcp_timeout_syn_recv
   std::int64_t tcp_established_ps = kNever;  // nf_conntrack_tcp_timeout_established
+  std::int64_t tcp_fin_wait_ps = kNever;     // nf_conntrack_tcp_timeout_fin_wait
+  std::int64_t tcp_close_wait_ps = kNever;   // nf_conntrack_tcp_timeout_close_wait
+  std::int64_t tcp_last_ack_ps = kNever;     // nf_conntrack_tcp_timeout_last_ack
   std::int64_t tcp_time_wait_ps = kNever;    // nf_conntrack_tcp_timeout_time_wait
+  std::int64_t tcp_close_ps = kNever;        // nf_conntrack_tcp_timeout_close
   std::int64_t udp_ps = kNever;              // nf_conntrack_udp_timeout
   std::int64_t udp_stream_ps = kNever;       // nf_conntrack_udp_timeout_stream
   std::int64_t udp_stream_after_ps = kNever; // a replied UDP entry still active this long after creation is a stream
@@ -100,6 +109,7 @@ struct Connection {
   bool assured = false;  // IPS_ASSURED: never dropped early to make room
   std::int64_t created_ps = 0;
   std::int64_t expires_ps = 0;  // when it expires unless another packet comes
+  std::uint8_t fin_seen = 0;  // TCP: bit 0 the original direction sent a FIN, bit 1 the reply direction
 };
 
 // A packet after conntrack: its tuple as it leaves, the connection and the direction.
@@ -122,7 +132,7 @@ struct ConntrackCounters {
   std::uint64_t expired = 0;        // removed after their timeout (lazily or by the sweep)
   std::uint64_t early_dropped = 0;  // unassured entries dropped to make room at the limit
   std::uint64_t table_full = 0;     // new connections refused at the limit
-  std::uint64_t reopened = 0;       // a new connection reused the tuple of one in TIME_WAIT
+  std::uint64_t reopened = 0;       // a new connection reused the tuple of one in TIME_WAIT or CLOSE
   std::uint64_t closed = 0;         // close() moved an entry to TIME_WAIT
   std::size_t peak_size = 0;
 };
@@ -133,9 +143,11 @@ class ConntrackTable {
 
   // The tracked connection a packet at now_ps belongs to, translated; nullopt if none (counts a miss).
   // An expired entry is removed and not found. The packet refreshes the entry's state and timeout.
-  // `opening`: the packet opens a new connection (a SYN); one in TIME_WAIT with its tuple is then
-  // removed and not found, so the new connection is tracked afresh, as Linux does.
-  std::optional<Tracked> lookup(const FiveTuple& packet, std::int64_t now_ps = 0, bool opening = false);
+  // `tcp_flags`: the TCP header's flags (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), which move a TCP
+  // entry through its states; 0 for a packet without a TCP header's flags. A SYN without ACK opens a
+  // new connection: an entry in TIME_WAIT or CLOSE with its tuple is removed and not found, so the new
+  // connection is tracked afresh, as Linux does.
+  std::optional<Tracked> lookup(const FiveTuple& packet, std::int64_t now_ps = 0, std::uint8_t tcp_flags = 0);
   // Tracks a new connection from its first packet. Throws PortExhaustedError if SNAT finds no free
   // port and ConntrackFullError if the table is full (nothing is created in either case),
   // ConntrackError if the packet already belongs to a connection.
@@ -184,7 +196,7 @@ class ConntrackTable {
   // Reply tuple for the connection, with an SNAT port allocated if the action asks for one.
   FiveTuple reply_tuple(const FiveTuple& original, const NatAction& action);
   Tracked translate(ConnectionId id, Direction direction) const;
-  void refresh(Connection& c, Direction direction, std::int64_t now_ps);
+  void refresh(Connection& c, Direction direction, std::int64_t now_ps, std::uint8_t tcp_flags);
   std::int64_t deadline(std::int64_t now_ps, ConnState state) const;
   // At the limit: removes an expired or unassured entry near the tuple's hash; false if none.
   bool make_room(const FiveTuple& tuple, std::int64_t now_ps);

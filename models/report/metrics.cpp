@@ -37,6 +37,17 @@ std::vector<Metric> build(bool host) {
   m.push_back({"calls.chainsCompleted", calls, "chains completed", "count", [](const Results& r) { return static_cast<double>(r.chains_completed); }, true});
   m.push_back({"calls.bulkBytesDelivered", calls, "bulk bytes delivered", "count", [](const Results& r) { return static_cast<double>(r.bulk_bytes_delivered); }, true});
 
+  const std::string tcp = "TCP per call";
+  m.push_back({"tcp.perCall.segments", tcp, "segments", "per call", [](const Results& r) { return r.tcp.per_call(static_cast<double>(r.tcp.segments())); }, true});
+  m.push_back({"tcp.perCall.handshakeSegments", tcp, "handshake segments", "per call", [](const Results& r) { return r.tcp.per_call(static_cast<double>(r.tcp.handshake_segments)); }, true});
+  m.push_back({"tcp.perCall.dataSegments", tcp, "data segments", "per call", [](const Results& r) { return r.tcp.per_call(static_cast<double>(r.tcp.data_segments)); }, true});
+  m.push_back({"tcp.perCall.pureAcks", tcp, "pure ACKs", "per call", [](const Results& r) { return r.tcp.per_call(static_cast<double>(r.tcp.pure_acks)); }, true});
+  m.push_back({"tcp.perCall.handshake", tcp, "in the handshake", "us", [](const Results& r) { return to_us(r.tcp.per_call(static_cast<double>(r.tcp.handshake_ps))); }, true});
+  m.push_back({"tcp.perCall.waitingForAck", tcp, "data waiting for an ACK", "us", [](const Results& r) { return to_us(r.tcp.per_call(static_cast<double>(r.tcp.waiting_ps))); }, true});
+  m.push_back({"tcp.perCall.transfer", tcp, "transfer and server time", "us", [](const Results& r) { return to_us(r.tcp.per_call(static_cast<double>(r.tcp.transfer_ps))); }, true});
+  m.push_back({"tcp.retransmissions", tcp, "retransmissions (all calls)", "count", [](const Results& r) { return static_cast<double>(r.tcp.retransmissions); }, true});
+  m.push_back({"tcp.timeouts", tcp, "retransmission timeouts (all calls)", "count", [](const Results& r) { return static_cast<double>(r.tcp.timeouts); }, true});
+
   const std::string path = "Path per packet";
   m.push_back({"packets.sent", path, "packets sent", "count", [](const Results& r) { return static_cast<double>(r.packets_sent); }, false});
   m.push_back({"packets.hopsPerPacket", path, "hops (devices + links)", "per packet", [](const Results& r) { return r.hops_per_packet(); }, false});

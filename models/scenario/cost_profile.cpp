@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -36,20 +37,33 @@ constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queueP
 constexpr std::array<std::string_view, 3> kLookupKeys{"model", "constant", "perWork"};
 constexpr std::array<std::string_view, 6> kNetfilterKeys{"conntrackLookup", "conntrackCreate", "natRewrite",
                                                          "iptablesPerRule", "serviceMapLookup", "bridgeHooks"};
-constexpr std::array<std::string_view, 8> kConntrackTimeoutKeys{
-    "tcpTimeoutSynSent", "tcpTimeoutEstablished", "tcpTimeoutTimeWait", "udpTimeout",
-    "udpTimeoutStream",  "udpStreamAfter",        "icmpTimeout",        "genericTimeout"};
-constexpr std::array<std::string_view, 10> kConntrackKeys{
-    "tcpTimeoutSynSent", "tcpTimeoutEstablished", "tcpTimeoutTimeWait", "udpTimeout", "udpTimeoutStream",
-    "udpStreamAfter",    "icmpTimeout",           "genericTimeout",     "maxPerCore", "min"};
-constexpr std::array<std::string_view, 9> kProfileKeys{"name",      "devices",   "links", "routeLookup",      "netfilter",
-                                                       "conntrack", "ttl",       "maxReceiveQueues", "measured"};
-constexpr std::array<std::string_view, 8> kCostsKeys{"profile",   "devices", "links",           "routeLookup",
-                                                     "netfilter", "conntrack", "ttl", "maxReceiveQueues"};
+constexpr std::array<std::string_view, 13> kConntrackTimeoutKeys{
+    "tcpTimeoutSynSent",  "tcpTimeoutSynRecv", "tcpTimeoutEstablished", "tcpTimeoutFinWait", "tcpTimeoutCloseWait",
+    "tcpTimeoutLastAck",  "tcpTimeoutTimeWait", "tcpTimeoutClose",      "udpTimeout",        "udpTimeoutStream",
+    "udpStreamAfter",     "icmpTimeout",        "genericTimeout"};
+constexpr auto kConntrackKeys = [] {
+  std::array<std::string_view, kConntrackTimeoutKeys.size() + 2> keys{};
+  for (std::size_t i = 0; i < kConntrackTimeoutKeys.size(); ++i) keys[i] = kConntrackTimeoutKeys[i];
+  keys[kConntrackTimeoutKeys.size()] = "maxPerCore";
+  keys[kConntrackTimeoutKeys.size() + 1] = "min";
+  return keys;
+}();
+constexpr std::array<std::string_view, 10> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
+                                                        "conntrack", "ttl",     "maxReceiveQueues", "tcp",         "measured"};
+constexpr std::array<std::string_view, 19> kTcpKeys{
+    "mtu",          "initialWindow", "receiveWindow", "sendBuffer",     "congestionControl", "rtoInitial",
+    "rtoMin",       "rtoMax",        "dupackThreshold", "synRetries",   "retries",           "delayedAckMin",
+    "delayedAckMax", "maxQuickAcks", "pingpongThreshold", "slowStartAfterIdle", "timeWait",  "cubicBeta",
+    "cubicC"};
+constexpr NamedValue<transport::CongestionKind> kCongestionControls[] = {
+    {transport::CongestionKind::NewReno, "newreno"}, {transport::CongestionKind::Cubic, "cubic"}};
+constexpr std::array<std::string_view, 9> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
+                                                     "conntrack", "ttl",       "maxReceiveQueues", "tcp"};
 
-std::array<sim::Time*, 8> conntrack_timeouts(ConntrackSettings& c) {
-  return {&c.tcp_syn_sent, &c.tcp_established, &c.tcp_time_wait, &c.udp,
-          &c.udp_stream,   &c.udp_stream_after, &c.icmp,         &c.generic};
+std::array<sim::Time*, kConntrackTimeoutKeys.size()> conntrack_timeouts(ConntrackSettings& c) {
+  return {&c.tcp_syn_sent,  &c.tcp_syn_recv,  &c.tcp_established, &c.tcp_fin_wait,     &c.tcp_close_wait,
+          &c.tcp_last_ack,  &c.tcp_time_wait, &c.tcp_close,       &c.udp,              &c.udp_stream,
+          &c.udp_stream_after, &c.icmp,       &c.generic};
 }
 constexpr NamedValue<LookupCostModel> kLookupModels[] = {
     {LookupCostModel::Constant, "constant"},
@@ -158,6 +172,48 @@ class ProfileReader {
     }
   }
 
+  void tcp(const Field& f, TcpOverrides& t) {
+    auto fields = r_.mapping(f, kTcpKeys, "the tcp mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      const std::string& k = c.key.Scalar();
+      const auto whole = [&](std::optional<std::uint32_t>& out, std::uint64_t lo, std::uint64_t hi) {
+        if (auto n = r_.whole_number(c, lo, hi)) out = static_cast<std::uint32_t>(*n);
+      };
+      const auto time = [&](std::optional<sim::Time>& out) {
+        const auto v = read_duration(r_, c);
+        if (v && *v == sim::Time::zero()) {
+          r_.error(c.path, r_.mark_of(c), "a TCP timer of 0 would fire at once, forever", "a duration more than 0",
+                   "leave the key out to keep Linux's default (docs/transport.md lists them)");
+        } else if (v) {
+          out = *v;
+        }
+      };
+      const auto fraction = [&](std::optional<double>& out) {
+        if (const auto v = r_.number_between(c, 0, k == "cubicBeta" ? 1 : 100)) out = *v;
+      };
+      if (k == "mtu") whole(t.mtu, 576, 9216);
+      else if (k == "initialWindow") whole(t.initial_cwnd, 1, 1000);
+      else if (k == "receiveWindow") whole(t.receive_window, 1024, 1u << 30);
+      else if (k == "sendBuffer") whole(t.send_buffer, 4096, 1u << 30);
+      else if (k == "congestionControl") t.congestion = r_.choice<transport::CongestionKind>(c, kCongestionControls);
+      else if (k == "rtoInitial") time(t.rto_initial);
+      else if (k == "rtoMin") time(t.rto_min);
+      else if (k == "rtoMax") time(t.rto_max);
+      else if (k == "dupackThreshold") whole(t.dupack_threshold, 1, 1000);
+      else if (k == "synRetries") whole(t.syn_retries, 0, 127);
+      else if (k == "retries") whole(t.retries, 0, 255);
+      else if (k == "delayedAckMin") time(t.ato_min);
+      else if (k == "delayedAckMax") time(t.delack_max);
+      else if (k == "maxQuickAcks") whole(t.max_quickacks, 0, 255);
+      else if (k == "pingpongThreshold") whole(t.pingpong_threshold, 1, 255);
+      else if (k == "slowStartAfterIdle") t.slow_start_after_idle = r_.flag(c);
+      else if (k == "timeWait") time(t.time_wait);
+      else if (k == "cubicBeta") fraction(t.cubic_beta);
+      else fraction(t.cubic_c);
+    }
+  }
+
   // The sections a profile and a `costs` override share.
   void section(const Field& f, CostOverrides& p) {
     const std::string& k = f.key.Scalar();
@@ -177,6 +233,8 @@ class ProfileReader {
       if (auto n = r_.whole_number(f, 1, 255)) p.initial_ttl = static_cast<std::uint32_t>(*n);
     } else if (k == "maxReceiveQueues") {
       if (auto n = r_.whole_number(f, 1, 64)) p.max_receive_queues = static_cast<std::uint32_t>(*n);
+    } else if (k == "tcp") {
+      tcp(f, p.tcp);
     }
   }
 
@@ -350,11 +408,41 @@ std::vector<CostKnob> cost_knobs(CostProfile& p) {
   return out;
 }
 
+bool TcpOverrides::empty() const {
+  return !(mtu || initial_cwnd || receive_window || send_buffer || dupack_threshold || syn_retries || retries ||
+           max_quickacks || pingpong_threshold || congestion || rto_initial || rto_min || rto_max || ato_min ||
+           delack_max || time_wait || slow_start_after_idle || cubic_beta || cubic_c);
+}
+
 bool CostOverrides::empty() const {
   bool any = false;
   each_leaf(*this, [&](const std::string&, bool given) { any = any || given; });
-  return !any;
+  return !any && tcp.empty();
 }
+
+namespace {
+void apply_tcp(const TcpOverrides& o, transport::TcpConfig& t) {
+  t.mtu = o.mtu.value_or(t.mtu);
+  t.initial_cwnd = o.initial_cwnd.value_or(t.initial_cwnd);
+  t.receive_window = o.receive_window.value_or(t.receive_window);
+  t.send_buffer = o.send_buffer.value_or(t.send_buffer);
+  t.congestion = o.congestion.value_or(t.congestion);
+  t.dupack_threshold = o.dupack_threshold.value_or(t.dupack_threshold);
+  t.syn_retries = o.syn_retries.value_or(t.syn_retries);
+  t.retries = o.retries.value_or(t.retries);
+  t.max_quickacks = o.max_quickacks.value_or(t.max_quickacks);
+  t.pingpong_threshold = o.pingpong_threshold.value_or(t.pingpong_threshold);
+  if (o.rto_initial) t.rto_initial_ps = o.rto_initial->ps();
+  if (o.rto_min) t.rto_min_ps = o.rto_min->ps();
+  if (o.rto_max) t.rto_max_ps = o.rto_max->ps();
+  if (o.ato_min) t.ato_min_ps = o.ato_min->ps();
+  if (o.delack_max) t.delack_max_ps = o.delack_max->ps();
+  if (o.time_wait) t.time_wait_ps = o.time_wait->ps();
+  t.slow_start_after_idle = o.slow_start_after_idle.value_or(t.slow_start_after_idle);
+  t.cubic_beta = o.cubic_beta.value_or(t.cubic_beta);
+  t.cubic_c = o.cubic_c.value_or(t.cubic_c);
+}
+}  // namespace
 
 void apply(const CostOverrides& o, CostProfile& p) {
   for (std::size_t i = 0; i < kDeviceKindCount; ++i) {
@@ -383,6 +471,7 @@ void apply(const CostOverrides& o, CostProfile& p) {
   for (std::size_t i = 0; i < timeouts.size(); ++i) *timeouts[i] = o.conntrack_timeouts[i].value_or(*timeouts[i]);
   p.conntrack.max_per_core = o.conntrack_max_per_core.value_or(p.conntrack.max_per_core);
   p.conntrack.min = o.conntrack_min.value_or(p.conntrack.min);
+  apply_tcp(o.tcp, p.tcp);
 }
 
 std::string profile_path(const std::string& name_or_path, const std::string& relative_to) {
@@ -508,6 +597,33 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   out << YAML::Key << "min" << YAML::Value << p.conntrack.min;
   out << YAML::EndMap << YAML::Key << "ttl" << YAML::Value << p.initial_ttl;
   out << YAML::Key << "maxReceiveQueues" << YAML::Value << p.max_receive_queues;
+  // TCP: every number, Linux's defaults unless the profile or the scenario set them.
+  const transport::TcpConfig& t = p.tcp;
+  out << YAML::Key << "tcp" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "mtu" << YAML::Value << t.mtu << YAML::Key << "initialWindow" << YAML::Value << t.initial_cwnd;
+  out << YAML::Key << "receiveWindow" << YAML::Value << t.receive_window << YAML::Key << "sendBuffer" << YAML::Value << t.send_buffer;
+  for (const auto& cc : kCongestionControls) {
+    if (cc.value == t.congestion) out << YAML::Key << "congestionControl" << YAML::Value << std::string(cc.name);
+  }
+  out << YAML::Key << "rtoInitial" << YAML::Value << format_duration(sim::ps(t.rto_initial_ps));
+  out << YAML::Key << "rtoMin" << YAML::Value << format_duration(sim::ps(t.rto_min_ps));
+  out << YAML::Key << "rtoMax" << YAML::Value << format_duration(sim::ps(t.rto_max_ps));
+  out << YAML::Key << "dupackThreshold" << YAML::Value << t.dupack_threshold;
+  out << YAML::Key << "synRetries" << YAML::Value << t.syn_retries << YAML::Key << "retries" << YAML::Value << t.retries;
+  out << YAML::Key << "delayedAckMin" << YAML::Value << format_duration(sim::ps(t.ato_min_ps));
+  out << YAML::Key << "delayedAckMax" << YAML::Value << format_duration(sim::ps(t.delack_max_ps));
+  out << YAML::Key << "maxQuickAcks" << YAML::Value << t.max_quickacks;
+  out << YAML::Key << "pingpongThreshold" << YAML::Value << t.pingpong_threshold;
+  out << YAML::Key << "slowStartAfterIdle" << YAML::Value << t.slow_start_after_idle;
+  out << YAML::Key << "timeWait" << YAML::Value << format_duration(sim::ps(t.time_wait_ps));
+  const auto shortest = [](double v) {
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, ec == std::errc() ? end : buf);
+  };
+  out << YAML::Key << "cubicBeta" << YAML::Value << shortest(t.cubic_beta) << YAML::Key << "cubicC" << YAML::Value
+      << shortest(t.cubic_c);
+  out << YAML::EndMap;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;
   out << YAML::EndSeq << YAML::EndMap;

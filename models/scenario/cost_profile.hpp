@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/scenario/device_kinds.hpp"
+#include "models/transport/tcp_config.hpp"
 #include "sim/time.hpp"
 
 namespace cnisim::scenario {
@@ -37,8 +38,13 @@ struct LinkCost {
 // leaves them alone.
 struct ConntrackSettings {
   sim::Time tcp_syn_sent;     // a TCP connection not yet answered
+  sim::Time tcp_syn_recv;     // its SYN answered, the handshake not yet complete
   sim::Time tcp_established;  // answered and open
+  sim::Time tcp_fin_wait;     // one side sent a FIN
+  sim::Time tcp_close_wait;   // the other side ACKed it
+  sim::Time tcp_last_ack;     // both sent FINs, the last not yet ACKed
   sim::Time tcp_time_wait;    // closed by its endpoints
+  sim::Time tcp_close;        // reset
   sim::Time udp;              // a UDP flow, answered or not
   sim::Time udp_stream;       // a UDP flow answered and still active udp_stream_after after it began
   sim::Time udp_stream_after;
@@ -73,6 +79,9 @@ struct CostProfile {
   // served by its own softirq (RSS); 1 gives one queue per node. Not a cost: --sensitivity leaves it.
   std::uint32_t max_receive_queues = 8;
   ConntrackSettings conntrack;
+  // TCP as the endpoints' kernels run it: Linux's defaults (models/transport/tcp_config.hpp, each
+  // with its source) unless the profile's or the scenario's `tcp:` block sets them.
+  transport::TcpConfig tcp;
   // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
   // paths such as "devices.bridge.fixed"; every other number is assumed or published, and is what
   // `compare --sensitivity` varies.
@@ -93,6 +102,17 @@ struct LinkCostOverride {
   std::optional<sim::Time> delay;
   std::optional<std::uint32_t> queue_packets;
 };
+// The `tcp:` block: any of TcpConfig's numbers (the rest keep Linux's defaults).
+struct TcpOverrides {
+  std::optional<std::uint32_t> mtu, initial_cwnd, receive_window, send_buffer, dupack_threshold, syn_retries,
+      retries, max_quickacks, pingpong_threshold;
+  std::optional<transport::CongestionKind> congestion;
+  std::optional<sim::Time> rto_initial, rto_min, rto_max, ato_min, delack_max, time_wait;
+  std::optional<bool> slow_start_after_idle;
+  std::optional<double> cubic_beta, cubic_c;
+  bool empty() const;
+};
+
 struct CostOverrides {
   std::array<DeviceCostOverride, kDeviceKindCount> devices{};
   std::array<LinkCostOverride, kLinkKindCount> links{};
@@ -107,10 +127,11 @@ struct CostOverrides {
   std::optional<sim::Time> bridge_hooks;
   std::optional<std::uint32_t> initial_ttl;
   std::optional<std::uint32_t> max_receive_queues;
-  // ConntrackSettings' numbers, in its order: the eight timeouts, then maxPerCore and min.
-  std::array<std::optional<sim::Time>, 8> conntrack_timeouts{};
+  // ConntrackSettings' numbers, in its order: the thirteen timeouts, then maxPerCore and min.
+  std::array<std::optional<sim::Time>, 13> conntrack_timeouts{};
   std::optional<std::uint32_t> conntrack_max_per_core;
   std::optional<std::uint32_t> conntrack_min;
+  TcpOverrides tcp;
 
   bool empty() const;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <sstream>
 #include <set>
 
 #include "models/scenario/spelling.hpp"
@@ -151,6 +152,23 @@ std::optional<std::string> FieldReader::text(const Field& field, std::string_vie
   auto value = scalar(field, expected);
   if (value) record(field.path, mark_of(field));
   return value;
+}
+
+std::optional<double> FieldReader::number_between(const Field& field, double lo, double hi) {
+  std::ostringstream range;
+  range << "a number more than " << lo << " and less than " << hi;
+  const std::string expected = range.str();
+  auto value = scalar(field, expected);
+  if (!value) return std::nullopt;
+  const std::string& s = *value;
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (is_quoted(field.value) || ec != std::errc() || end != s.data() + s.size() || !(v > lo && v < hi)) {
+    error(field.path, mark_of(field), "expected " + expected + ", got " + quoted(s), expected,
+          "write a decimal such as 0.7");
+    return std::nullopt;
+  }
+  return v;
 }
 
 std::optional<std::uint64_t> FieldReader::whole_number(const Field& field, std::uint64_t min,

@@ -65,6 +65,8 @@ class FieldReader {
   std::optional<std::uint64_t> whole_number(const Field& field, std::uint64_t min, std::uint64_t max,
                                             std::string_view why_max = {});
   std::optional<bool> flag(const Field& field);
+  // A number strictly between lo and hi (a fraction such as 0.7), written in decimal.
+  std::optional<double> number_between(const Field& field, double lo, double hi);
   std::optional<net::Cidr> cidr(const Field& field, const YAML::Node& node, const std::string& path);
   std::optional<net::Cidr> cidr(const Field& field) { return cidr(field, field.value, field.path); }
   std::optional<net::Ipv4> address(const Field& field);

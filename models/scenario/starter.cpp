@@ -72,7 +72,7 @@ void chatty(YAML::Emitter& out, const ChattyTemplate& t) {
       << t.response_size << YAML::Key << "chainDepth" << YAML::Value << t.chain_depth << YAML::Key << "thinkTime"
       << YAML::Value << t.think_time;
   if (*t.server_time) out << YAML::Key << "serverTime" << YAML::Value << t.server_time;
-  if (t.new_connection_per_call) out << YAML::Key << "newConnectionPerCall" << YAML::Value << true;
+  if (t.new_connection_per_call) out << YAML::Key << "connection" << YAML::Value << "perCall";
   out << YAML::Key << "duration" << YAML::Value << "50ms" << YAML::EndMap;
 }
 

@@ -12,11 +12,13 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kTrafficKeys{"ping", "chatty", "bulk"};
 constexpr std::array<std::string_view, 5> kPingKeys{"from", "to", "count", "interval", "size"};
-constexpr std::array<std::string_view, 16> kChattyKeys{
-    "name",       "clients",     "servers", "service",   "port",       "requestSize",          "responseSize",
-    "chainDepth", "concurrency", "rate",    "thinkTime", "serverTime", "newConnectionPerCall", "chains",
-    "duration",   "stopAfter"};
-constexpr std::array<std::string_view, 6> kBulkKeys{"from", "to", "rate", "packetSize", "duration", "port"};
+constexpr std::array<std::string_view, 18> kChattyKeys{
+    "name",       "clients",     "servers", "service",   "port",       "requestSize", "responseSize",
+    "chainDepth", "concurrency", "rate",    "thinkTime", "serverTime", "transport",   "connection",
+    "noDelay",    "chains",      "duration", "stopAfter"};
+constexpr std::array<std::string_view, 8> kBulkKeys{"from", "to", "transport", "rate", "packetSize", "duration", "port", "noDelay"};
+constexpr NamedValue<Transport> kTransports[] = {{Transport::Tcp, "tcp"}, {Transport::Udp, "udp"}};
+constexpr std::uint64_t kMaxMessage = 1ull << 30;  // application bytes of one request or response
 constexpr std::array<std::string_view, 5> kRunKeys{"seed", "duration", "plugin", "lookupCostModel",
                                                    "routeTable"};
 constexpr NamedValue<PluginKind> kPlugins[] = {
@@ -52,6 +54,37 @@ void each_item(FieldReader& r, const Field& list, const std::array<std::string_v
     });
     out.push_back(std::move(item));
   }
+}
+
+// connection: keepAlive | perCall | pool(N)
+void read_connection(FieldReader& r, const Field& f, ChattySpec& c) {
+  const auto text = r.text(f, "keepAlive, perCall or pool(N)");
+  if (!text) return;
+  if (*text == "keepAlive") {
+    c.connection = ConnectionMode::KeepAlive;
+    return;
+  }
+  if (*text == "perCall") {
+    c.connection = ConnectionMode::PerCall;
+    return;
+  }
+  const std::string_view t = *text;
+  if (t.size() > 6 && t.substr(0, 5) == "pool(" && t.back() == ')') {
+    const std::string_view digits = t.substr(5, t.size() - 6);
+    std::uint64_t n = 0;
+    bool ok = !digits.empty() && digits.size() <= 6;
+    for (const char ch : digits) {
+      ok = ok && ch >= '0' && ch <= '9';
+      n = n * 10 + static_cast<std::uint64_t>(ch - '0');
+    }
+    if (ok && n >= 1 && n <= 100000) {
+      c.connection = ConnectionMode::Pool;
+      c.pool_size = static_cast<std::uint32_t>(n);
+      return;
+    }
+  }
+  r.error(f.path, r.mark_of(f), "not a connection mode: " + FieldReader::quoted(*text), "keepAlive, perCall or pool(N) with N from 1 to 100000",
+          "keepAlive: one connection per concurrency slot; perCall: a new one per call; pool(4): four per client that calls share");
 }
 
 }  // namespace
@@ -96,9 +129,9 @@ void parse_traffic(FieldReader& r, const Field& field) {
         else if (key == "port")
           c.port = static_cast<std::uint16_t>(number(1, 65535, c.port));
         else if (key == "requestSize")
-          c.request_size = static_cast<std::uint32_t>(number(28, kMaxPacket, c.request_size));
+          c.request_size = static_cast<std::uint32_t>(number(1, kMaxMessage, c.request_size));
         else if (key == "responseSize")
-          c.response_size = static_cast<std::uint32_t>(number(28, kMaxPacket, c.response_size));
+          c.response_size = static_cast<std::uint32_t>(number(1, kMaxMessage, c.response_size));
         else if (key == "chainDepth")
           c.chain_depth = static_cast<std::uint32_t>(number(1, 1000, c.chain_depth));
         else if (key == "concurrency")
@@ -109,8 +142,12 @@ void parse_traffic(FieldReader& r, const Field& field) {
           c.think_time = read_duration(r, f).value_or(c.think_time);
         else if (key == "serverTime")
           c.server_time = read_duration(r, f).value_or(c.server_time);
-        else if (key == "newConnectionPerCall")
-          c.new_connection_per_call = r.flag(f).value_or(false);
+        else if (key == "transport")
+          c.transport = r.choice<Transport>(f, kTransports).value_or(c.transport);
+        else if (key == "connection")
+          read_connection(r, f, c);
+        else if (key == "noDelay")
+          c.no_delay = r.flag(f).value_or(c.no_delay);
         else if (key == "chains" || key == "stopAfter")
           c.chains = r.whole_number(f, 1, 1000000000000ull);
         else
@@ -131,7 +168,11 @@ void parse_traffic(FieldReader& r, const Field& field) {
         else if (key == "to")
           b.to = r.text(f, "an endpoint").value_or("");
         else if (key == "rate")
-          b.rate = read_rate(r, f).value_or(b.rate);
+          b.rate = read_rate(r, f);
+        else if (key == "transport")
+          b.transport = r.choice<Transport>(f, kTransports).value_or(b.transport);
+        else if (key == "noDelay")
+          b.no_delay = r.flag(f).value_or(b.no_delay);
         else if (key == "packetSize")
           b.packet_size =
               static_cast<std::uint32_t>(r.whole_number(f, 28, kMaxPacket).value_or(b.packet_size));

@@ -26,6 +26,14 @@ struct PingSpec {
   std::uint32_t size = 64;
 };
 
+// How a generator's messages travel: over TCP connections (models/transport: handshake, segments,
+// ACKs, windows, losses), or each message as one UDP datagram (no connection, no retransmission).
+enum class Transport : std::uint8_t { Tcp, Udp };
+// A chatty client's connections: one kept alive per concurrency slot; a new one per call (closed after
+// its response); or a pool of N kept-alive connections per client that calls wait for (HTTP/1.1
+// without pipelining: one call at a time on a connection).
+enum class ConnectionMode : std::uint8_t { KeepAlive, PerCall, Pool };
+
 // Request/response calls. One chain (a user request) = chainDepth calls one after another from the
 // same client. Closed loop: each of `concurrency` slots per client starts its next chain thinkTime
 // after the last one ended. Open loop: chains arrive at each client as a Poisson process of `rate`
@@ -36,26 +44,36 @@ struct ChattySpec {
   std::map<std::string, std::string> servers;  // pod labels (a random one per call) ...
   std::string service;                         // ... or a Service: NAME or NAMESPACE/NAME (its first port)
   std::uint16_t port = 80;                     // server port when calling pods directly
-  std::uint32_t request_size = 200;            // bytes; one message is one packet (no segmentation)
+  std::uint32_t request_size = 200;            // application bytes (TCP segments them; UDP: one datagram)
   std::uint32_t response_size = 1000;
   std::uint32_t chain_depth = 1;
   std::uint32_t concurrency = 1;
   std::optional<std::uint64_t> rate_per_second;  // open loop when given
   sim::Time think_time;                          // closed loop
   sim::Time server_time;                         // the server's application time per call
-  bool new_connection_per_call = false;          // else one kept-alive connection per client slot
+  Transport transport = Transport::Tcp;
+  ConnectionMode connection = ConnectionMode::KeepAlive;
+  std::uint32_t pool_size = 0;  // connections per client under ConnectionMode::Pool
+  // TCP_NODELAY on both ends: gRPC, Go's net/http, curl and Node's http set it (docs/transport.md).
+  bool no_delay = true;
   std::optional<std::uint64_t> chains;
   std::optional<sim::Time> duration;
+
+  bool new_connection_per_call() const { return connection == ConnectionMode::PerCall; }
 };
 
-// A paced stream: packets of packetSize at `rate` for `duration`.
+// A stream for `duration`. Over TCP: one connection that sends as fast as its windows allow, or, with
+// a `rate`, an application writing packetSize bytes at that rate; it closes when the time is up. Over
+// UDP: datagrams of packetSize bytes (the IP packet) at `rate` (1 Gb/s unless given).
 struct BulkSpec {
   std::string from;
   std::string to;
-  sim::DataRate rate = sim::gbps(1);
+  Transport transport = Transport::Tcp;
+  std::optional<sim::DataRate> rate;
   std::uint32_t packet_size = 1500;
   sim::Time duration = sim::ms(1);
   std::uint16_t port = 5001;
+  bool no_delay = true;
 };
 
 struct TrafficSpec {

@@ -49,6 +49,20 @@ void check_traffic(RuleContext& c) {
     return;
   }
   if (!c.usable({"workloads", "services"})) return;
+  for (std::size_t i = 0; i < t.bulk.size(); ++i) {
+    const auto& b = t.bulk[i];
+    const std::string path = "traffic.bulk[" + std::to_string(i) + "]";
+    if (b.transport == Transport::Udp && spec.given(path + ".noDelay")) {
+      c.report(path + ".noDelay", "noDelay applies to a TCP connection, and this bulk is transport: udp",
+               "no noDelay with transport: udp", "leave it out, or use transport: tcp");
+    }
+    if (b.transport == Transport::Udp && b.packet_size > spec.costs.profile.tcp.mtu && spec.given(path + ".packetSize")) {
+      c.report(path + ".packetSize", std::to_string(b.packet_size) + "-byte packets exceed the " +
+                   std::to_string(spec.costs.profile.tcp.mtu) + "-byte MTU (IP fragmentation is not modelled)",
+               "at most the MTU, " + std::to_string(spec.costs.profile.tcp.mtu) + " bytes, with transport: udp",
+               "packetSize is the IP packet over UDP; over TCP it is the size of each application write");
+    }
+  }
   for (std::size_t i = 0; i < t.chatty.size(); ++i) {
     const auto& s = t.chatty[i];
     const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
@@ -64,6 +78,23 @@ void check_traffic(RuleContext& c) {
     };
     check_selector("clients", s.clients);
     check_selector("servers", s.servers);
+    if (s.transport == Transport::Udp) {
+      for (const char* key : {"connection", "noDelay"}) {
+        if (spec.given(path + "." + key)) {
+          c.report(path + "." + key, std::string(key) + " applies to TCP connections, and this traffic is transport: udp",
+                   "no " + std::string(key) + " with transport: udp", "leave it out, or use transport: tcp");
+        }
+      }
+      // No IP fragmentation is modelled: a UDP message must fit one packet of the path MTU.
+      const std::uint32_t most = spec.costs.profile.tcp.mtu - 28;
+      for (const auto& [key, size] : {std::pair{"requestSize", s.request_size}, std::pair{"responseSize", s.response_size}}) {
+        if (size > most && spec.given(path + "." + key)) {
+          c.report(path + "." + key, std::to_string(size) + " bytes do not fit one UDP datagram on a " +
+                       std::to_string(spec.costs.profile.tcp.mtu) + "-byte MTU (IP fragmentation is not modelled)",
+                   "at most " + std::to_string(most) + " bytes with transport: udp", "use transport: tcp to send larger messages");
+        }
+      }
+    }
     if (!s.service.empty() && c.usable({path + ".service"}) && !names_service(spec, s.service)) {
       c.report(path + ".service", "no Service named '" + s.service + "'",
                "NAME or NAMESPACE/NAME of a Service in the scenario: " + service_names(spec),

@@ -29,6 +29,10 @@ struct TcpConfig {
   std::int64_t rto_min_ps = 200 * kMs;       // TCP_RTO_MIN: Linux floors the variance term at it
   std::int64_t rto_max_ps = 120000 * kMs;    // TCP_RTO_MAX
   std::uint32_t dupack_threshold = 3;        // net.ipv4.tcp_reordering (RFC 5681 fast retransmit)
+  // Timeouts in a row before the connection gives up (Linux counts retries2 as the time those would
+  // take with RTO_MIN doubling; the model counts the timeouts themselves).
+  std::uint32_t syn_retries = 6;             // net.ipv4.tcp_syn_retries
+  std::uint32_t retries = 15;                // net.ipv4.tcp_retries2
 
   // Delayed ACKs (net/ipv4/tcp_input.c, tcp_output.c).
   std::int64_t ato_min_ps = 40 * kMs;        // TCP_ATO_MIN = TCP_DELACK_MIN = HZ/25
@@ -37,6 +41,9 @@ struct TcpConfig {
   std::uint32_t pingpong_threshold = 1;      // net.ipv4.tcp_pingpong_thresh (1 since Linux 6.0's revert)
 
   bool slow_start_after_idle = true;         // net.ipv4.tcp_slow_start_after_idle
+  // How much written data a sender keeps queued ahead of the wire: the socket's send buffer, Linux's
+  // tcp_wmem[2] maximum (autotuning assumed converged). A bulk sender writes while below it.
+  std::uint32_t send_buffer = 4u << 20;      // net.ipv4.tcp_wmem max
   std::int64_t time_wait_ps = 60000 * kMs;   // TCP_TIMEWAIT_LEN
 
   // CUBIC (net/ipv4/tcp_cubic.c): beta = 717/1024, C = bic_scale 41 * 10 / 1024 = 0.4, fast

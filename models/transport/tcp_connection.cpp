@@ -189,6 +189,13 @@ void TcpConnection::output(std::int64_t now_ps) {
     }
     break;
   }
+  // Written data left unsent waits for an ACK.
+  if (seq_before(snd_nxt_, end)) {
+    if (held_since_ps_ < 0) held_since_ps_ = now_ps;
+  } else if (held_since_ps_ >= 0) {
+    held_ps_ += now_ps - held_since_ps_;
+    held_since_ps_ = -1;
+  }
   // tcp_cwnd_validate: remember how much of the window this flight used.
   const bool blocked = packets_out() >= window_.cwnd;
   if (!seq_before(snd_una_, cwnd_usage_seq_) || blocked || packets_out() > max_packets_out_) {
@@ -532,7 +539,15 @@ void TcpConnection::on_rto(std::int64_t now_ps) {
   rto_deadline_ps_ = kNoTimer;
   if (rtx_.empty()) return;
   ++counters_.timeouts;
-  if (state_ == TcpState::SynSent || state_ == TcpState::SynReceived) {
+  const bool handshake = state_ == TcpState::SynSent || state_ == TcpState::SynReceived;
+  if (backoff_ >= (handshake ? config_.syn_retries : config_.retries)) {
+    // Give up (ETIMEDOUT): the connection is gone.
+    failed_ = true;
+    state_ = TcpState::Closed;
+    delack_deadline_ps_ = time_wait_deadline_ps_ = kNoTimer;
+    return;
+  }
+  if (handshake) {
     retransmit_head(now_ps);
   } else {
     // tcp_enter_loss: the threshold is lowered once per loss episode, not on each backed-off retry.

@@ -104,6 +104,10 @@ class TcpConnection {
   // The connection is over: TIME_WAIT ended, the last ACK arrived, or it was never opened.
   bool closed() const { return state_ == TcpState::Closed; }
   bool peer_closed() const { return fin_received_; }
+  // It gave up: too many timeouts in a row (syn_retries for the handshake, retries after it).
+  bool failed() const { return failed_; }
+  // Time written data waited to be sent (Nagle, the congestion or the peer's window), up to now.
+  std::int64_t held_ps(std::int64_t now_ps) const { return held_ps_ + (held_since_ps_ >= 0 ? now_ps - held_since_ps_ : 0); }
   std::uint64_t delivered() const { return delivered_; }   // in-order payload bytes received
   std::uint64_t acknowledged() const;                      // payload bytes the peer has ACKed
   std::uint64_t written() const { return written_; }
@@ -201,6 +205,9 @@ class TcpConnection {
   std::int64_t delack_deadline_ps_ = kNoTimer;
   std::int64_t time_wait_deadline_ps_ = kNoTimer;
   std::int64_t established_ps_ = -1;
+  bool failed_ = false;
+  std::int64_t held_ps_ = 0;
+  std::int64_t held_since_ps_ = -1;
 };
 
 }  // namespace cnisim::transport

@@ -18,6 +18,8 @@ namespace {
 constexpr std::uint16_t kEphemeralFirst = 32768;  // Linux net.ipv4.ip_local_port_range default start
 constexpr std::uint16_t kEphemeralCount = 28232;  // ... up to 60999
 constexpr std::uint32_t kNoServer = ~std::uint32_t{0};
+constexpr std::uint32_t kUdpHeaders = 28;  // IPv4 (20) + UDP (8)
+using transport::TcpState;
 
 std::vector<HostRef> pods_with(const cluster::Cluster& c, const std::map<std::string, std::string>& labels) {
   std::vector<HostRef> out;
@@ -68,7 +70,10 @@ class TrafficErrors {
 }  // namespace
 
 Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scenario, std::uint64_t seed)
-    : network_(network), sim_(network.simulator()) {
+    : network_(network),
+      sim_(network.simulator()),
+      tcp_config_(network.profile().tcp),
+      isn_random_(sim::RandomStreams(seed).stream("tcp-isn", 0)) {
   const auto& c = network.cluster();
   const TrafficSpec& spec = scenario.traffic;
   const sim::RandomStreams streams(seed);
@@ -81,7 +86,7 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
   for (std::size_t i = 0; i < spec.chatty.size(); ++i) {
     const auto& s = spec.chatty[i];
     const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
-    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}, {}};
+    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}, {}, {}};
     if (g.clients.empty()) no_pod(path + ".clients", s.clients);
     if (!s.service.empty()) {
       if (const auto svc = errors.resolve(c, "svc/" + s.service, path + ".service")) {
@@ -93,10 +98,12 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
       if (g.servers.empty()) no_pod(path + ".servers", s.servers);
     }
     g.next_port.assign(g.clients.size(), 0);
-    if (!s.new_connection_per_call) {
-      g.kept_open.assign(g.clients.size() * s.concurrency, 0);
-      g.kept_server.assign(g.clients.size() * s.concurrency, kNoServer);
-      g.kept_reached.assign(g.clients.size() * s.concurrency, kNoServer);
+    if (s.transport == scenario::Transport::Tcp && s.connection != scenario::ConnectionMode::PerCall) {
+      const std::size_t size = g.clients.size() * kept_size(g);
+      g.kept_conn.assign(size, kNone);
+      g.kept_server.assign(size, kNoServer);
+      g.kept_reached.assign(size, kNoServer);
+      g.pool_waiting.resize(g.clients.size());
     }
     generators_.push_back(std::move(g));
   }
@@ -127,12 +134,19 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
     const auto from = sender(s.from, path + ".from");
     const auto to = errors.resolve(c, s.to, path + ".to");
     if (!from || !to) continue;
-    Bulk b{*from->host, {}, sim::serialization_time(s.packet_size, s.rate), s.duration.ps(), s.packet_size};
-    b.tuple = net::FiveTuple{net::Protocol::Udp, from->ip, static_cast<std::uint16_t>(kEphemeralFirst + i),
-                             to->ip, to->port ? to->port : s.port};
+    const bool udp = s.transport == scenario::Transport::Udp;
+    Bulk b{s, *from->host, {}, sim::Time::zero(), s.duration.ps(), kNone};
+    if (udp) b.gap = sim::serialization_time(s.packet_size, s.rate.value_or(sim::gbps(1)));
+    else if (s.rate) b.gap = sim::serialization_time(s.packet_size, *s.rate);
+    b.tuple = net::FiveTuple{udp ? net::Protocol::Udp : net::Protocol::Tcp, from->ip,
+                             static_cast<std::uint16_t>(kEphemeralFirst + i), to->ip, to->port ? to->port : s.port};
     bulks_.push_back(b);
   }
   errors.throw_if_any();
+}
+
+std::uint32_t Traffic::kept_size(const Generator& g) const {
+  return g.spec.connection == scenario::ConnectionMode::Pool ? g.spec.pool_size : g.spec.concurrency;
 }
 
 void Traffic::start() {
@@ -205,44 +219,327 @@ void Traffic::start_chain(std::uint32_t generator, std::uint32_t client, std::ui
 }
 
 void Traffic::issue_call(std::uint32_t chain) {
+  const std::uint32_t call = allocate_call();
+  calls_[call] = Call{chain, sim_.now().ps(), 0, false};
+  ++calls_started_;
+  if (generators_[chains_[chain].generator].spec.transport == scenario::Transport::Udp) {
+    issue_udp_call(chain, call);
+  } else {
+    issue_tcp_call(chain, call);
+  }
+}
+
+// Over UDP a call is a request datagram and a response datagram: the slot's port for every call, a
+// server drawn per call (a Service's conntrack entry keeps its endpoint while the flow lives).
+void Traffic::issue_udp_call(std::uint32_t chain, std::uint32_t call) {
   const Chain& ch = chains_[chain];
   auto& g = generators_[ch.generator];
   const HostRef client = g.clients[ch.client];
-  net::FiveTuple tuple;
-  tuple.protocol = net::Protocol::Tcp;
-  tuple.src = network_.address_of(client);
-  // A new connection per call draws its server per call; a kept-alive connection draws it once, when
-  // it opens, and keeps it. Calls to a Service go to its address; the node's conntrack DNATs the
-  // connection once, on its first packet.
-  bool opens = true;
-  std::size_t server = 0;
-  const bool direct = !g.servers.empty();
-  if (g.spec.new_connection_per_call) {
-    tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + g.next_port[ch.client]);
-    g.next_port[ch.client] = static_cast<std::uint16_t>((g.next_port[ch.client] + 1) % kEphemeralCount);
-    if (direct) server = g.random.uniform_below(g.servers.size());
+  net::FiveTuple tuple{net::Protocol::Udp, network_.address_of(client),
+                       static_cast<std::uint16_t>(kEphemeralFirst + ch.slot % kEphemeralCount), g.service_ip, g.service_port};
+  if (!g.servers.empty()) {
+    tuple.dst = network_.address_of(g.servers[g.random.uniform_below(g.servers.size())]);
+    tuple.dst_port = g.spec.port;
+  }
+  network_.send(client, tuple, g.spec.request_size + kUdpHeaders, kRequest, call);
+}
+
+void Traffic::issue_tcp_call(std::uint32_t chain, std::uint32_t call) {
+  const Chain& ch = chains_[chain];
+  auto& g = generators_[ch.generator];
+  if (!g.spec.new_connection_per_call()) {
+    const std::uint32_t conn = take_kept(ch.generator, ch.client, ch.slot, call);
+    if (conn == kNone) {
+      g.pool_waiting[ch.client].push_back(call);  // every connection of the client is busy
+      return;
+    }
+    start_call_on(conn, call);
+    return;
+  }
+  // A new connection per call, from the client's next ephemeral port, to a server drawn for it.
+  const HostRef client = g.clients[ch.client];
+  net::FiveTuple tuple{net::Protocol::Tcp, network_.address_of(client),
+                       static_cast<std::uint16_t>(kEphemeralFirst + g.next_port[ch.client]), g.service_ip, g.service_port};
+  g.next_port[ch.client] = static_cast<std::uint16_t>((g.next_port[ch.client] + 1) % kEphemeralCount);
+  if (!g.servers.empty()) {
+    tuple.dst = network_.address_of(g.servers[g.random.uniform_below(g.servers.size())]);
+    tuple.dst_port = g.spec.port;
+  }
+  const std::uint32_t conn = open_conn(client, tuple, g.spec.no_delay);
+  conns_[conn].generator = ch.generator;
+  calls_[call].opened = true;
+  start_call_on(conn, call);
+}
+
+std::uint32_t Traffic::take_kept(std::uint32_t generator, std::uint32_t client, std::uint32_t slot, std::uint32_t call) {
+  auto& g = generators_[generator];
+  const std::uint32_t size = kept_size(g);
+  const std::size_t base = std::size_t{client} * size;
+  const auto idle = [&](std::uint32_t m) {
+    const std::uint32_t conn = g.kept_conn[base + m];
+    return conn != kNone && conns_[conn].call == kNone;
+  };
+  const std::uint32_t own = slot % size;
+  if (idle(own)) return g.kept_conn[base + own];
+  for (std::uint32_t m = 0; m < size; ++m) {
+    if (idle(m)) return g.kept_conn[base + m];
+  }
+  // A member not open yet (the own slot's first): open it. It keeps the server drawn now for its life.
+  std::uint32_t member = kNone;
+  if (g.kept_conn[base + own] == kNone) {
+    member = own;
   } else {
-    tuple.src_port = static_cast<std::uint16_t>(kEphemeralFirst + ch.slot % kEphemeralCount);  // kept alive
-    const std::size_t k = std::size_t{ch.client} * g.spec.concurrency + ch.slot;
-    opens = g.kept_open[k] == 0;
-    g.kept_open[k] = 1;
-    if (direct) {
-      if (g.kept_server[k] == kNoServer) g.kept_server[k] = static_cast<std::uint32_t>(g.random.uniform_below(g.servers.size()));
-      server = g.kept_server[k];
+    for (std::uint32_t m = 0; m < size && member == kNone; ++m) {
+      if (g.kept_conn[base + m] == kNone) member = m;
     }
   }
-  if (direct) {
-    tuple.dst = network_.address_of(g.servers[server]);
+  if (member == kNone) return kNone;
+  const std::size_t k = base + member;
+  const HostRef from = g.clients[client];
+  net::FiveTuple tuple{net::Protocol::Tcp, network_.address_of(from),
+                       static_cast<std::uint16_t>(kEphemeralFirst + member % kEphemeralCount), g.service_ip, g.service_port};
+  if (!g.servers.empty()) {
+    if (g.kept_server[k] == kNoServer) g.kept_server[k] = static_cast<std::uint32_t>(g.random.uniform_below(g.servers.size()));
+    tuple.dst = network_.address_of(g.servers[g.kept_server[k]]);
     tuple.dst_port = g.spec.port;
-  } else {
-    tuple.dst = g.service_ip;
-    tuple.dst_port = g.service_port;
   }
-  const std::uint32_t call = allocate_call();
-  calls_[call].chain = chain;
-  calls_[call].start_ps = sim_.now().ps();
-  ++calls_started_;
-  network_.send(client, tuple, g.spec.request_size, kRequest, call, false, opens);
+  const std::uint32_t conn = open_conn(from, tuple, g.spec.no_delay);
+  conns_[conn].generator = generator;
+  conns_[conn].keep = static_cast<std::uint32_t>(k);
+  g.kept_conn[k] = conn;
+  calls_[call].opened = true;
+  return conn;
+}
+
+void Traffic::start_call_on(std::uint32_t conn, std::uint32_t call) {
+  Conn& c = conns_[conn];
+  const auto& spec = generators_[c.generator].spec;
+  const std::int64_t now = sim_.now().ps();
+  c.call = call;
+  calls_[call].held_ps = c.end[0].held_ps(now) + c.end[1].held_ps(now);
+  c.response_end += spec.response_size;
+  c.end[0].write(now, spec.request_size);
+  pump(conn, 0);
+}
+
+std::uint32_t Traffic::open_conn(HostRef client, const net::FiveTuple& tuple, bool no_delay) {
+  std::uint32_t id;
+  if (!free_conns_.empty()) {
+    id = free_conns_.back();
+    free_conns_.pop_back();
+  } else {
+    conns_.emplace_back(tcp_config_);
+    id = static_cast<std::uint32_t>(conns_.size() - 1);
+  }
+  Conn& c = conns_[id];
+  const auto isn = [&] { return static_cast<std::uint32_t>(isn_random_.next_u64()); };
+  c.end[0] = transport::TcpConnection(tcp_config_, isn(), no_delay);
+  c.end[1] = transport::TcpConnection(tcp_config_, isn(), no_delay);
+  c.end[1].listen();
+  c.host[0] = client;
+  c.tuple[0] = tuple;
+  c.server_known = false;
+  c.live = true;
+  ++c.generation;
+  c.generator = c.bulk = c.keep = c.call = kNone;
+  c.server_taken = c.response_end = c.bulk_counted = 0;
+  c.end[0].connect(sim_.now().ps());
+  return id;
+}
+
+void Traffic::pump(std::uint32_t conn, int side) {
+  Conn& c = conns_[conn];
+  auto& out = c.end[side].outbox();
+  for (const transport::Segment& s : out) {
+    network_.send_segment(c.host[side], c.tuple[side], s, side == 0 ? kToServer : kToClient, conn, c.generation);
+  }
+  out.clear();
+  c.timer[side].update(sim_, c.end[side].next_timer_ps(),
+                       [this, conn, generation = c.generation, side] { on_timer(conn, generation, side); });
+}
+
+void Traffic::on_timer(std::uint32_t conn, std::uint32_t generation, int side) {
+  Conn& c = conns_[conn];
+  if (!c.live || c.generation != generation) return;
+  c.timer[side].fired();
+  c.end[side].on_timer(sim_.now().ps());
+  after_event(conn, side);
+}
+
+void Traffic::on_segment(std::uint32_t conn, int side, const Packet& p, HostRef at) {
+  Conn& c = conns_[conn];
+  if (!c.live || c.generation != p.tag_generation) return;  // for a connection that is gone
+  if (side == 1 && !c.server_known) {
+    // The server learns its peer from the SYN as it arrived (after any DNAT and SNAT on the way).
+    c.server_known = true;
+    c.host[1] = at;
+    c.tuple[1] = p.tuple.reversed();
+    if (c.keep != kNone && at.kind == HostRef::Kind::Pod) {
+      auto& reached = generators_[c.generator].kept_reached[c.keep];
+      if (reached == kNoServer) reached = at.index;
+    }
+  }
+  transport::Segment s;
+  s.seq = p.tcp_seq;
+  s.ack = p.tcp_ack;
+  s.window = p.tcp_window;
+  s.flags = p.tcp_flags;
+  s.len = p.size - transport::TcpConfig::kIpHeader - transport::TcpConfig::kTcpHeader;
+  c.end[side].receive(sim_.now().ps(), s);
+  after_event(conn, side);
+}
+
+void Traffic::after_event(std::uint32_t conn, int side) {
+  const std::int64_t now = sim_.now().ps();
+  {
+    Conn& c = conns_[conn];
+    if (c.end[0].failed() || c.end[1].failed()) {
+      abort_conn(conn);
+      return;
+    }
+    if (side == 1) {
+      server_reads(conn);
+      if (c.end[1].peer_closed() && c.end[1].state() == TcpState::CloseWait) c.end[1].close(now);
+    } else if (c.bulk != kNone) {
+      top_up_bulk(conn);
+    } else if (c.call != kNone && c.end[0].delivered() >= c.response_end) {
+      complete_call(c.call, conn);
+    }
+  }
+  pump(conn, side);
+  release_if_done(conn);
+}
+
+void Traffic::server_reads(std::uint32_t conn) {
+  Conn& c = conns_[conn];
+  if (c.bulk != kNone) {
+    // What arrives within the stream's duration (the data still queued when it closes drains after).
+    if (sim_.now().ps() <= bulks_[c.bulk].end_ps) {
+      bulk_bytes_ += c.end[1].delivered() - c.bulk_counted;
+      c.bulk_counted = c.end[1].delivered();
+    }
+    return;
+  }
+  const auto& spec = generators_[c.generator].spec;
+  while (c.end[1].delivered() >= c.server_taken + spec.request_size) {
+    c.server_taken += spec.request_size;
+    const std::uint32_t size = spec.response_size;
+    if (spec.server_time == sim::Time::zero()) {
+      c.end[1].write(sim_.now().ps(), size);
+    } else {
+      sim_.schedule_in(spec.server_time, [this, conn, generation = c.generation, size] {
+        Conn& cc = conns_[conn];
+        if (!cc.live || cc.generation != generation) return;
+        cc.end[1].write(sim_.now().ps(), size);
+        pump(conn, 1);
+      });
+    }
+  }
+}
+
+void Traffic::complete_call(std::uint32_t call, std::uint32_t conn) {
+  const Call cl = calls_[call];
+  free_calls_.push_back(call);
+  const std::int64_t now = sim_.now().ps();
+  const std::int64_t latency = now - cl.start_ps;
+  call_latency_.record(latency);
+  ++calls_completed_;
+  Conn& c = conns_[conn];
+  const std::int64_t handshake = cl.opened ? c.end[0].established_at_ps() - cl.start_ps : 0;
+  const std::int64_t waiting = c.end[0].held_ps(now) + c.end[1].held_ps(now) - cl.held_ps;
+  ++tcp_.calls;
+  tcp_.handshake_ps += handshake;
+  tcp_.waiting_ps += waiting;
+  tcp_.transfer_ps += latency - handshake - waiting;
+  c.call = kNone;
+  const Chain ch = chains_[cl.chain];
+  auto& g = generators_[ch.generator];
+  if (g.spec.new_connection_per_call()) {
+    c.end[0].close(now);  // the client closes first, so its side waits in TIME_WAIT
+  } else if (!g.pool_waiting[ch.client].empty()) {
+    const std::uint32_t next = g.pool_waiting[ch.client].front();
+    g.pool_waiting[ch.client].pop_front();
+    start_call_on(conn, next);
+  }
+  Chain& chain = chains_[cl.chain];
+  if (++chain.calls_done < g.spec.chain_depth) {
+    issue_call(cl.chain);
+  } else {
+    end_chain(cl.chain, true);
+  }
+}
+
+void Traffic::fail_call(std::uint32_t call) {
+  const std::uint32_t chain = calls_[call].chain;
+  free_calls_.push_back(call);
+  ++calls_failed_;
+  end_chain(chain, false);
+}
+
+void Traffic::abort_conn(std::uint32_t conn) {
+  Conn& c = conns_[conn];
+  if (!c.live) return;
+  const std::uint32_t call = c.call;
+  const std::uint32_t generator = c.generator;
+  const std::uint32_t keep = c.keep;
+  if (generator != kNone) ++tcp_.connections_failed;
+  c.call = kNone;
+  release(conn);
+  if (call != kNone) fail_call(call);
+  // Calls waiting for the client's pool take the connection's place: a new one opens for the first.
+  if (generator != kNone && keep != kNone) {
+    auto& g = generators_[generator];
+    const std::uint32_t client = keep / kept_size(g);
+    if (!g.pool_waiting[client].empty()) {
+      const std::uint32_t next = g.pool_waiting[client].front();
+      const std::uint32_t member = kept_size(g) == 0 ? 0 : keep % kept_size(g);
+      const std::uint32_t fresh = take_kept(generator, client, member, next);
+      if (fresh != kNone) {
+        g.pool_waiting[client].pop_front();
+        start_call_on(fresh, next);
+      }
+    }
+  }
+}
+
+void Traffic::release_if_done(std::uint32_t conn) {
+  const Conn& c = conns_[conn];
+  if (!c.live) return;
+  const TcpState client = c.end[0].state();
+  if ((client == TcpState::TimeWait || client == TcpState::Closed) && c.end[1].state() == TcpState::Closed &&
+      c.end[0].established_at_ps() >= 0) {
+    release(conn);
+  }
+}
+
+void Traffic::count(const Conn& c, dataplane::TcpSummary& tcp, std::uint64_t& bulk_retransmissions) {
+  const transport::TcpCounters* ends[] = {&c.end[0].counters(), &c.end[1].counters()};
+  if (c.generator == kNone) {
+    for (const auto* e : ends) bulk_retransmissions += e->retransmissions;
+    return;
+  }
+  ++tcp.connections;
+  for (const auto* e : ends) {
+    tcp.handshake_segments += e->handshake_segments;
+    tcp.data_segments += e->data_segments;
+    tcp.pure_acks += e->pure_acks;
+    tcp.fin_segments += e->fin_segments;
+    tcp.retransmissions += e->retransmissions;
+    tcp.fast_retransmits += e->fast_retransmits;
+    tcp.timeouts += e->timeouts;
+    tcp.delayed_acks += e->delayed_acks;
+  }
+}
+
+void Traffic::release(std::uint32_t conn) {
+  Conn& c = conns_[conn];
+  count(c, tcp_, bulk_retransmissions_);
+  c.timer[0].cancel(sim_);
+  c.timer[1].cancel(sim_);
+  if (c.keep != kNone) generators_[c.generator].kept_conn[c.keep] = kNone;
+  if (c.bulk != kNone) bulks_[c.bulk].conn = kNone;
+  c.live = false;
+  free_conns_.push_back(conn);
 }
 
 void Traffic::end_chain(std::uint32_t chain, bool completed) {
@@ -268,14 +565,56 @@ void Traffic::send_ping(std::uint32_t ping) {
 }
 
 void Traffic::send_bulk(std::uint32_t bulk) {
-  const Bulk& b = bulks_[bulk];
-  network_.send(b.from, b.tuple, b.size, kBulk, bulk);
-  if (sim_.now().ps() + b.gap.ps() < b.end_ps) sim_.schedule_in(b.gap, [this, bulk] { send_bulk(bulk); });
+  Bulk& b = bulks_[bulk];
+  const std::int64_t now = sim_.now().ps();
+  if (b.spec.transport == scenario::Transport::Udp) {
+    network_.send(b.from, b.tuple, b.spec.packet_size, kBulk, bulk);
+    if (now + b.gap.ps() < b.end_ps) sim_.schedule_in(b.gap, [this, bulk] { send_bulk(bulk); });
+    return;
+  }
+  if (b.conn == kNone) {
+    // The stream's connection; it closes when the time is up (its FIN follows what was written).
+    b.conn = open_conn(b.from, b.tuple, b.spec.no_delay);
+    conns_[b.conn].bulk = bulk;
+    sim_.schedule_at(sim::ps(b.end_ps), [this, bulk, conn = b.conn, generation = conns_[b.conn].generation] {
+      Conn& c = conns_[conn];
+      if (!c.live || c.generation != generation) return;
+      c.end[0].close(sim_.now().ps());
+      after_event(conn, 0);
+      (void)bulk;
+    });
+  }
+  Conn& c = conns_[b.conn];
+  if (b.spec.rate) {
+    c.end[0].write(now, b.spec.packet_size);  // an application writing at its rate
+    if (now + b.gap.ps() < b.end_ps) sim_.schedule_in(b.gap, [this, bulk] { send_bulk(bulk); });
+  } else {
+    top_up_bulk(b.conn);
+  }
+  pump(b.conn, 0);
+}
+
+void Traffic::top_up_bulk(std::uint32_t conn) {
+  Conn& c = conns_[conn];
+  const Bulk& b = bulks_[c.bulk];
+  const std::int64_t now = sim_.now().ps();
+  const TcpState state = c.end[0].state();
+  if (b.spec.rate || now >= b.end_ps || (state != TcpState::Established && state != TcpState::SynSent)) return;
+  // As fast as TCP goes: the application keeps the socket's send buffer (unacknowledged and unsent
+  // bytes) full.
+  const std::uint64_t queued = c.end[0].written() - c.end[0].acknowledged();
+  if (queued < tcp_config_.send_buffer) c.end[0].write(now, tcp_config_.send_buffer - queued);
 }
 
 void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
   last_activity_ps_ = sim_.now().ps();
   switch (p.kind) {
+    case kToServer:
+      on_segment(p.tag, 1, p, at);
+      break;
+    case kToClient:
+      on_segment(p.tag, 0, p, at);
+      break;
     case kEchoRequest:
       network_.send(at, p.tuple.reversed(), p.size, kEchoReply, p.tag);
       break;
@@ -286,17 +625,10 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
       bulk_bytes_ += p.size;
       break;
     case kRequest: {
-      Call& call = calls_[p.tag];
-      call.request_state = p;
-      const Chain& ch = chains_[call.chain];
-      auto& g = generators_[ch.generator];
-      if (!g.spec.new_connection_per_call && at.kind == HostRef::Kind::Pod) {
-        auto& reached = g.kept_reached[std::size_t{ch.client} * g.spec.concurrency + ch.slot];
-        if (reached == kNoServer) reached = at.index;
-      }
+      const auto& g = generators_[chains_[calls_[p.tag].chain].generator];
       const net::FiveTuple reply = p.tuple.reversed();
       const std::uint32_t tag = p.tag;
-      const std::uint32_t size = g.spec.response_size;
+      const std::uint32_t size = g.spec.response_size + kUdpHeaders;
       if (g.spec.server_time == sim::Time::zero()) {
         network_.send(at, reply, size, kResponse, tag);
       } else {
@@ -311,12 +643,7 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
       call_latency_.record(sim_.now().ps() - call.start_ps);
       ++calls_completed_;
       Chain& ch = chains_[call.chain];
-      const auto& g = generators_[ch.generator];
-      if (g.spec.new_connection_per_call) {
-        network_.close_connections(call.request_state);
-        network_.close_connections(p);
-      }
-      if (++ch.calls_done < g.spec.chain_depth) {
+      if (++ch.calls_done < generators_[ch.generator].spec.chain_depth) {
         issue_call(call.chain);
       } else {
         end_chain(call.chain, true);
@@ -328,15 +655,24 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
   }
 }
 
-void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason) {
+void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason reason) {
   last_activity_ps_ = sim_.now().ps();
+  if (p.kind == kToServer || p.kind == kToClient) {
+    // A lost segment is TCP's to repair. A path that cannot carry it at all answers with an error the
+    // sending kernel sees (ICMP unreachable, kube-proxy's REJECT): the connection is aborted, later
+    // (the drop is reported from inside a send).
+    using dataplane::DropReason;
+    if (reason == DropReason::QueueFull || reason == DropReason::ConntrackFull ||
+        reason == DropReason::NatPortsExhausted || reason == DropReason::TtlExpired)
+      return;
+    sim_.schedule_in(sim::Time::zero(), [this, conn = p.tag, generation = p.tag_generation] {
+      const Conn& c = conns_[conn];
+      if (c.live && c.generation == generation) abort_conn(conn);
+    });
+    return;
+  }
   if (p.kind != kRequest && p.kind != kResponse) return;
   const std::uint32_t chain = calls_[p.tag].chain;
-  if (generators_[chains_[chain].generator].spec.new_connection_per_call) {
-    // The client gives the call up and closes its connection (what the packet and the request made).
-    network_.close_connections(p);
-    if (p.kind == kResponse) network_.close_connections(calls_[p.tag].request_state);
-  }
   free_calls_.push_back(p.tag);
   ++calls_failed_;
   end_chain(chain, false);
@@ -346,6 +682,7 @@ std::vector<dataplane::KeptConnection> Traffic::kept_connections() const {
   std::vector<dataplane::KeptConnection> out;
   for (std::uint32_t i = 0; i < generators_.size(); ++i) {
     const auto& g = generators_[i];
+    if (g.spec.connection != scenario::ConnectionMode::KeepAlive) continue;
     for (std::size_t k = 0; k < g.kept_reached.size(); ++k) {
       if (g.kept_reached[k] == kNoServer) continue;
       out.push_back({i, g.clients[k / g.spec.concurrency].index, static_cast<std::uint32_t>(k % g.spec.concurrency),
@@ -364,6 +701,14 @@ void Traffic::add_to(dataplane::Results& r) const {
   r.calls_failed += calls_failed_;
   r.calls_cut_off += calls_started_ - calls_completed_ - calls_failed_;
   r.chains_completed += chains_completed_;
+  // The connections still open count too.
+  dataplane::TcpSummary tcp = tcp_;
+  std::uint64_t bulk_retransmissions = bulk_retransmissions_;
+  for (const Conn& c : conns_) {
+    if (c.live) count(c, tcp, bulk_retransmissions);
+  }
+  r.tcp = tcp;
+  r.bulk_retransmissions += bulk_retransmissions;
   r.bulk_bytes_delivered += bulk_bytes_;
 }
 

@@ -1,13 +1,21 @@
 #pragma once
 // The traffic generators of one run: ping, chatty request/response chains and bulk streams, driven
 // by the engine and told by the Network when their packets arrive or are dropped. State lives in
-// flat vectors (calls and chains in pools with free lists); events capture a few integers.
+// flat vectors (calls, chains and connections in pools with free lists); events capture a few integers.
+//
+// Over TCP (the default) every chatty call and bulk stream runs on a connection: a pair of
+// transport::TcpConnection endpoints, the client on the calling host and the server on the pod that
+// answers, whose segments are packets through the Network (so the node's conntrack sees the SYN, the
+// handshake, the FINs). Each endpoint keeps one engine event for its timer. Over UDP a message is one
+// datagram, as ping's echo is.
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "models/dataplane/kept_connection.hpp"
 #include "models/dataplane/network.hpp"
 #include "models/scenario/scenario_spec.hpp"
+#include "models/transport/timer_slot.hpp"
 #include "sim/histogram.hpp"
 #include "sim/random.hpp"
 
@@ -19,7 +27,11 @@ using scenario::PingSpec;
 using scenario::TrafficSpec;
 
 // What a packet is, for the generators (Packet::kind).
-enum PacketKind : std::uint8_t { kEchoRequest = 1, kEchoReply, kRequest, kResponse, kBulk };
+enum PacketKind : std::uint8_t {
+  kEchoRequest = 1, kEchoReply, kRequest, kResponse, kBulk,
+  kToServer,  // a TCP segment from a connection's client (Packet::tag: the connection)
+  kToClient   // a TCP segment from a connection's server
+};
 
 class Traffic final : public dataplane::DeliveryHandler {
  public:
@@ -31,7 +43,7 @@ class Traffic final : public dataplane::DeliveryHandler {
   void delivered(dataplane::PacketId id, const dataplane::Packet& packet, dataplane::HostRef at) override;
   void dropped(dataplane::PacketId id, const dataplane::Packet& packet,
                dataplane::DropReason reason) override;
-  // Latencies and call counters into results.
+  // Latencies, call and TCP counters into results.
   void add_to(dataplane::Results& results) const;
   // The time of the last delivery or drop: when the traffic was done.
   sim::Time last_activity() const { return sim::ps(last_activity_ps_); }
@@ -40,6 +52,8 @@ class Traffic final : public dataplane::DeliveryHandler {
   std::vector<dataplane::KeptConnection> kept_connections() const;
 
  private:
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+
   struct Generator {
     ChattySpec spec;
     std::vector<dataplane::HostRef> clients;
@@ -49,12 +63,14 @@ class Traffic final : public dataplane::DeliveryHandler {
     sim::RandomStream random;
     std::uint64_t chains_started = 0;
     std::vector<std::uint16_t> next_port;  // per client, for a new connection per call
-    // Kept-alive connections, one per client slot ([client * concurrency + slot]): whether it was
-    // opened, the server drawn when it opened (it keeps that server for its whole life), and the
-    // pod its first request reached (the drawn server, or the endpoint a Service address was DNATed to).
-    std::vector<std::uint8_t> kept_open;
+    // Kept-alive connections, one per client slot ([client * concurrency + slot]), or the pool's
+    // ([client * pool size + member]): the connection (kNone: not open), the server drawn when it
+    // opened (it keeps that server for its whole life), and the pod its first request reached (the
+    // drawn server, or the endpoint a Service address was DNATed to).
+    std::vector<std::uint32_t> kept_conn;
     std::vector<std::uint32_t> kept_server;
     std::vector<std::uint32_t> kept_reached;
+    std::vector<std::deque<std::uint32_t>> pool_waiting;  // per client: chains waiting for a connection
   };
   struct Chain {
     std::uint32_t generator = 0;
@@ -66,7 +82,26 @@ class Traffic final : public dataplane::DeliveryHandler {
   struct Call {
     std::uint32_t chain = 0;
     std::int64_t start_ps = 0;
-    dataplane::Packet request_state;  // the request as delivered: the conntrack entries it created
+    std::int64_t held_ps = 0;  // the connection's held time when the call began (TCP)
+    bool opened = false;       // the call opened its connection (TCP)
+  };
+  // One TCP connection: its two endpoints and what the application on each does with it.
+  struct Conn {
+    explicit Conn(const transport::TcpConfig& c) : end{transport::TcpConnection(c, 0, true), transport::TcpConnection(c, 0, true)} {}
+    transport::TcpConnection end[2];  // [0] the client (connects), [1] the server (listens)
+    transport::TimerSlot timer[2];
+    dataplane::HostRef host[2];
+    net::FiveTuple tuple[2];  // as each side sends: the client's to the server (or Service) address
+    bool server_known = false;
+    bool live = false;
+    std::uint32_t generation = 0;  // tells this use of the slot from later ones (in each packet)
+    std::uint32_t generator = kNone;  // chatty generator, or kNone for a bulk stream
+    std::uint32_t bulk = kNone;
+    std::uint32_t keep = kNone;       // its Generator::kept_conn index when kept alive or pooled
+    std::uint32_t call = kNone;       // the call in flight
+    std::uint64_t server_taken = 0;   // request bytes the server has read
+    std::uint64_t response_end = 0;   // the client's stream offset where the call's response ends
+    std::uint64_t bulk_counted = 0;   // bulk bytes already counted as delivered
   };
   struct Ping {
     dataplane::HostRef from;
@@ -77,30 +112,57 @@ class Traffic final : public dataplane::DeliveryHandler {
     std::uint32_t size = 0;
   };
   struct Bulk {
+    BulkSpec spec;
     dataplane::HostRef from;
     net::FiveTuple tuple;
-    sim::Time gap;
+    sim::Time gap;  // between writes (TCP with a rate) or datagrams (UDP)
     std::int64_t end_ps = 0;
-    std::uint32_t size = 0;
+    std::uint32_t conn = kNone;
   };
 
   bool may_start_chain(const Generator& g) const;
   void start_chain(std::uint32_t generator, std::uint32_t client, std::uint32_t slot);
   void open_loop_arrival(std::uint32_t generator, std::uint32_t client);
   void issue_call(std::uint32_t chain);
+  void issue_udp_call(std::uint32_t chain, std::uint32_t call);
+  void issue_tcp_call(std::uint32_t chain, std::uint32_t call);
+  void start_call_on(std::uint32_t conn, std::uint32_t call);
+  // A kept-alive or pooled connection of the client for this call: its own slot's when idle, else any
+  // idle one, else a new one while the client has fewer than its size; kNone: all are busy.
+  std::uint32_t take_kept(std::uint32_t generator, std::uint32_t client, std::uint32_t slot, std::uint32_t call);
+  std::uint32_t kept_size(const Generator& g) const;
+  void complete_call(std::uint32_t call, std::uint32_t conn);
+  void fail_call(std::uint32_t call);
   void end_chain(std::uint32_t chain, bool completed);
   void send_ping(std::uint32_t ping);
   void send_bulk(std::uint32_t bulk);
+  void top_up_bulk(std::uint32_t conn);
   std::uint32_t allocate_call();
   std::uint32_t allocate_chain();
 
+  // Connections.
+  std::uint32_t open_conn(dataplane::HostRef client, const net::FiveTuple& tuple, bool no_delay);
+  void pump(std::uint32_t conn, int side);
+  void on_timer(std::uint32_t conn, std::uint32_t generation, int side);
+  void on_segment(std::uint32_t conn, int side, const dataplane::Packet& p, dataplane::HostRef at);
+  void after_event(std::uint32_t conn, int side);
+  void server_reads(std::uint32_t conn);
+  void abort_conn(std::uint32_t conn);
+  void release_if_done(std::uint32_t conn);
+  void release(std::uint32_t conn);
+  static void count(const Conn& c, dataplane::TcpSummary& tcp, std::uint64_t& bulk_retransmissions);
+
   dataplane::Network& network_;
   sim::Simulator& sim_;
+  transport::TcpConfig tcp_config_;
+  sim::RandomStream isn_random_;
   std::vector<Generator> generators_;
   std::vector<Chain> chains_;
   std::vector<std::uint32_t> free_chains_;
   std::vector<Call> calls_;
   std::vector<std::uint32_t> free_calls_;
+  std::deque<Conn> conns_;  // a deque: references stay valid while connections are added
+  std::vector<std::uint32_t> free_conns_;
   std::vector<Ping> pings_;
   std::vector<std::int64_t> ping_sent_ps_;  // per echo request, by tag
   std::vector<Bulk> bulks_;
@@ -113,6 +175,8 @@ class Traffic final : public dataplane::DeliveryHandler {
   std::uint64_t calls_failed_ = 0;
   std::uint64_t chains_completed_ = 0;
   std::uint64_t bulk_bytes_ = 0;
+  std::uint64_t bulk_retransmissions_ = 0;
+  dataplane::TcpSummary tcp_;  // released connections' counters, and the completed calls' time split
   std::int64_t last_activity_ps_ = 0;
 };
 

@@ -68,7 +68,15 @@ WorkEstimate estimate_work(const cluster::Cluster& c, const scenario::ScenarioSp
     }
     const double chains = std::min(by_count, by_time);
     const double calls = chains * s.chain_depth;
-    count("traffic.chatty[" + std::to_string(i) + "]", calls, 2 * calls);
+    double packets_per_call = 2;  // UDP: a datagram each way
+    if (s.transport == scenario::Transport::Tcp) {
+      // Segments each way, an ACK for every two, and for a new connection per call the handshake and
+      // the FIN exchange (3 + 4).
+      const double mss = spec.costs.profile.tcp.mss();
+      const double data = std::ceil(s.request_size / mss) + std::ceil(s.response_size / mss);
+      packets_per_call = data + std::ceil(data / 2) + (s.new_connection_per_call() ? 7 : 0);
+    }
+    count("traffic.chatty[" + std::to_string(i) + "]", calls, packets_per_call * calls);
   }
   for (std::size_t i = 0; i < spec.traffic.ping.size(); ++i) {
     const auto& s = spec.traffic.ping[i];
@@ -76,9 +84,20 @@ WorkEstimate estimate_work(const cluster::Cluster& c, const scenario::ScenarioSp
   }
   for (std::size_t i = 0; i < spec.traffic.bulk.size(); ++i) {
     const auto& s = spec.traffic.bulk[i];
-    const double gap = seconds(sim::serialization_time(s.packet_size, s.rate));
     const double limit = std::min(run_limit, seconds(s.duration));
-    count("traffic.bulk[" + std::to_string(i) + "]", 0, gap > 0 ? limit / gap + 1 : kInfinite);
+    double packets = kInfinite;
+    if (s.transport == scenario::Transport::Udp || s.rate) {
+      const double gap = seconds(sim::serialization_time(s.packet_size, s.rate.value_or(sim::gbps(1))));
+      const double writes = gap > 0 ? limit / gap + 1 : kInfinite;
+      const double per_write = s.transport == scenario::Transport::Udp ? 1 : 1.5 * std::ceil(s.packet_size / static_cast<double>(spec.costs.profile.tcp.mss()));
+      packets = writes * per_write;
+    } else {
+      // As fast as TCP goes: at most the fastest link's rate in full segments, and an ACK for every two.
+      double fastest = 0;
+      for (const auto& l : spec.costs.profile.links) fastest = std::max(fastest, static_cast<double>(l.rate.bps()));
+      if (fastest > 0) packets = 1.5 * limit * fastest / (8.0 * spec.costs.profile.tcp.mtu) + 1;
+    }
+    count("traffic.bulk[" + std::to_string(i) + "]", 0, packets);
   }
   e.events = e.packets * kEventsPerPacket;
   return e;

@@ -55,11 +55,16 @@ TEST_CASE("random packets carry IPv4 and transport checksums that verify over th
     p.size = static_cast<std::uint32_t>(28 + rng.uniform_below(3000));
     p.ttl = static_cast<std::uint8_t>(1 + rng.uniform_below(255));
     p.tag = static_cast<std::uint32_t>(rng.next_u64());
-    p.opens = rng.uniform_below(2) == 0;
+    // No flags (a message as one packet), or a segment's: SYN, SYN-ACK, ACK, PSH-ACK, FIN-ACK.
+    const std::uint8_t flag_sets[] = {0, 0x02, 0x12, 0x10, 0x18, 0x11};
+    p.tcp_flags = flag_sets[rng.uniform_below(6)];
+    p.tcp_seq = static_cast<std::uint32_t>(rng.next_u64());
+    p.tcp_ack = static_cast<std::uint32_t>(rng.next_u64());
+    p.tcp_window = static_cast<std::uint32_t>(rng.uniform_below(1u << 22));
     const auto id = static_cast<dataplane::PacketId>(rng.next_u64());
     const auto f = capture::build_frame(p, id, capture::mac_of(3), capture::mac_of(4), 262144);
     CAPTURE(i, p.tuple.to_string(), p.size);
-    const std::uint32_t headers = capture::headers_size(p.tuple.protocol);
+    const std::uint32_t headers = capture::headers_size(p);
     const std::uint32_t ip_length = std::max(p.size, headers);
     REQUIRE(f.length == 14 + ip_length);
     REQUIRE(f.bytes.size() == f.length);  // under the snap length: whole
@@ -83,7 +88,14 @@ TEST_CASE("random packets carry IPv4 and transport checksums that verify over th
     CHECK(folded_sum(pseudo) == 0xffff);
     CHECK((segment[0] << 8 | segment[1]) == p.tuple.src_port);
     CHECK((segment[2] << 8 | segment[3]) == p.tuple.dst_port);
-    if (p.tuple.protocol == net::Protocol::Tcp) CHECK(segment[13] == (p.opens ? 0x02 : 0x18));
+    if (p.tuple.protocol == net::Protocol::Tcp) {
+      CHECK(segment[13] == (p.tcp_flags != 0 ? p.tcp_flags : 0x18));
+      CHECK((segment[12] >> 4) * 4u == (p.tcp_flags != 0 ? 32u : 20u));
+      if (p.tcp_flags != 0) {
+        CHECK(static_cast<std::uint32_t>(segment[4] << 24 | segment[5] << 16 | segment[6] << 8 | segment[7]) == p.tcp_seq);
+        CHECK(static_cast<std::uint32_t>(segment[8] << 24 | segment[9] << 16 | segment[10] << 8 | segment[11]) == p.tcp_ack);
+      }
+    }
   }
 }
 

@@ -186,8 +186,13 @@ ConntrackConfig linux_timeouts(std::size_t max_entries = std::numeric_limits<std
   constexpr std::int64_t s = 1000000000000;
   ConntrackConfig c;
   c.tcp_syn_sent_ps = 120 * s;
+  c.tcp_syn_recv_ps = 60 * s;
   c.tcp_established_ps = 432000 * s;
+  c.tcp_fin_wait_ps = 120 * s;
+  c.tcp_close_wait_ps = 60 * s;
+  c.tcp_last_ack_ps = 30 * s;
   c.tcp_time_wait_ps = 120 * s;
+  c.tcp_close_ps = 10 * s;
   c.udp_ps = 30 * s;
   c.udp_stream_ps = 120 * s;
   c.udp_stream_after_ps = 2 * s;
@@ -245,7 +250,7 @@ TEST_CASE("a closed TCP connection stays in TIME_WAIT for its timeout and a new 
   CHECK(ct.connection(first.connection).state == ConnState::TcpTimeWait);
   CHECK(ct.connection(first.connection).expires_ps == 2 + 120 * kSecond);
   CHECK(ct.lookup(out, 3));  // a late packet of the closed connection is still translated
-  CHECK_FALSE(ct.lookup(out, 4, /*opening=*/true));
+  CHECK_FALSE(ct.lookup(out, 4, /*SYN*/ 0x02));
   CHECK(ct.counters().reopened == 1u);
   const Tracked second = ct.create(out, NatAction{Endpoint{kBackend.ip, 8080}, std::nullopt}, 4);
   CHECK(second.tuple.dst_port == 8080);
@@ -288,4 +293,59 @@ TEST_CASE("at the limit an unassured entry is dropped early and else the new con
   CHECK(ct.size() == 4u);
   // Once they expire, there is room again.
   CHECK(ct.create(tcp(kPod, 40011, kInternet, 443), {}, 3 + 432000 * kSecond).created);
+}
+
+TEST_CASE("A TCP entry follows the flags of a handshake and a FIN exchange through Linux's states and timeouts") {
+  ConntrackTable ct({}, linux_timeouts());
+  const FiveTuple out = tcp(kPod, 40000, kService.ip, 80);
+  const FiveTuple back{Protocol::Tcp, kBackend.ip, kBackend.port, kPod, 40000};
+  constexpr std::uint8_t kSyn = 0x02, kAck = 0x10, kFin = 0x01, kRst = 0x04;
+  const Tracked t = ct.create(out, NatAction{kBackend, std::nullopt}, 0);
+  const auto state = [&] { return ct.connection(t.connection).state; };
+  const auto expires = [&] { return ct.connection(t.connection).expires_ps; };
+  CHECK(state() == ConnState::TcpSynSent);
+  REQUIRE(ct.lookup(back, 1, kSyn | kAck));
+  CHECK(state() == ConnState::TcpSynRecv);
+  CHECK(expires() == 1 + 60 * kSecond);
+  CHECK_FALSE(ct.connection(t.connection).assured);
+  REQUIRE(ct.lookup(out, 2, kAck));
+  CHECK(state() == ConnState::TcpEstablished);
+  CHECK(ct.connection(t.connection).assured);
+  REQUIRE(ct.lookup(back, 3, kAck));  // data both ways keeps it established
+  CHECK(state() == ConnState::TcpEstablished);
+  REQUIRE(ct.lookup(out, 4, kFin | kAck));  // the client closes
+  CHECK(state() == ConnState::TcpFinWait);
+  CHECK(expires() == 4 + 120 * kSecond);
+  REQUIRE(ct.lookup(out, 5, kAck));  // the closing side's own ACKs change nothing
+  CHECK(state() == ConnState::TcpFinWait);
+  REQUIRE(ct.lookup(back, 6, kAck));  // the server ACKs the FIN
+  CHECK(state() == ConnState::TcpCloseWait);
+  CHECK(expires() == 6 + 60 * kSecond);
+  REQUIRE(ct.lookup(back, 7, kFin | kAck));  // and closes its side
+  CHECK(state() == ConnState::TcpLastAck);
+  CHECK(expires() == 7 + 30 * kSecond);
+  REQUIRE(ct.lookup(out, 8, kAck));  // the last ACK
+  CHECK(state() == ConnState::TcpTimeWait);
+  CHECK(expires() == 8 + 120 * kSecond);
+  CHECK(to_string(ConnState::TcpLastAck) == "LAST_ACK");
+  SECTION("a reset closes the entry for ten seconds and a new SYN then starts afresh") {
+    REQUIRE(ct.lookup(back, 9, kRst));
+    CHECK(state() == ConnState::TcpClose);
+    CHECK(expires() == 9 + 10 * kSecond);
+    CHECK_FALSE(ct.lookup(out, 10, kSyn));
+  }
+}
+
+TEST_CASE("A FIN piggybacked on the answer to the first FIN goes straight to LAST_ACK") {
+  ConntrackTable ct({}, linux_timeouts());
+  const FiveTuple out = tcp(kPod, 40001, kService.ip, 80);
+  const FiveTuple back{Protocol::Tcp, kBackend.ip, kBackend.port, kPod, 40001};
+  const Tracked t = ct.create(out, NatAction{kBackend, std::nullopt}, 0);
+  REQUIRE(ct.lookup(back, 1, 0x12));
+  REQUIRE(ct.lookup(out, 2, 0x10));
+  REQUIRE(ct.lookup(out, 3, 0x11));
+  REQUIRE(ct.lookup(back, 4, 0x11));
+  CHECK(ct.connection(t.connection).state == ConnState::TcpLastAck);
+  REQUIRE(ct.lookup(out, 5, 0x10));
+  CHECK(ct.connection(t.connection).state == ConnState::TcpTimeWait);
 }

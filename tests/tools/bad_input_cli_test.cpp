@@ -68,7 +68,7 @@ TEST_CASE("a budget given with --max-events refuses a run over the budget and sa
   const auto r = run_cnisim("run -f scenarios/dataplane-two-pods.yaml --max-events 1000");
   CHECK(r.exitCode == 2);
   CHECK_THAT(r.err, Catch::StartsWith("scenarios/dataplane-two-pods.yaml:35:7: error: traffic.chatty[0]: this traffic "
-                                      "asks for about 1.5e+04 engine events"));
+                                      "asks for about 2.2e+04 engine events"));
   CHECK_THAT(r.err, Catch::Contains("--max-events N"));
   CHECK(run_cnisim("run -f scenarios/dataplane-two-pods.yaml --max-events 0").exitCode == 2);
   CHECK(run_cnisim("run -f scenarios/dataplane-two-pods.yaml --max-events lots").exitCode == 2);

@@ -44,7 +44,7 @@ std::int64_t Bridges::serve(const ServeContext& cx, const cluster::Device& d, Pa
   std::int64_t cost = 0;
   if (from_port) {
     cost += cx.profile.conntrack_lookup.ps() + cx.profile.bridge_hooks.ps();
-    if (auto tracked = conntrack.lookup(p.tuple, cx.now_ps, p.opens); tracked && tracked->tuple != p.tuple) {
+    if (auto tracked = conntrack.lookup(p.tuple, cx.now_ps, p.tcp_flags); tracked && tracked->tuple != p.tuple) {
       if (cx.trace) {
         cx.note(facts::ConntrackTranslated{true, tracked->direction, p.tuple, tracked->tuple,
                                            conntrack.connection(tracked->connection).state});

@@ -54,8 +54,13 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
   const scenario::ConntrackSettings& s = profile.conntrack;
   net::ConntrackConfig config;
   config.tcp_syn_sent_ps = s.tcp_syn_sent.ps();
+  config.tcp_syn_recv_ps = s.tcp_syn_recv.ps();
   config.tcp_established_ps = s.tcp_established.ps();
+  config.tcp_fin_wait_ps = s.tcp_fin_wait.ps();
+  config.tcp_close_wait_ps = s.tcp_close_wait.ps();
+  config.tcp_last_ack_ps = s.tcp_last_ack.ps();
   config.tcp_time_wait_ps = s.tcp_time_wait.ps();
+  config.tcp_close_ps = s.tcp_close.ps();
   config.udp_ps = s.udp.ps();
   config.udp_stream_ps = s.udp_stream.ps();
   config.udp_stream_after_ps = s.udp_stream_after.ps();
@@ -88,7 +93,7 @@ std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::Nod
                                             std::optional<net::Endpoint>& dnat, bool& is_new) {
   std::int64_t cost = cx.profile.conntrack_lookup.ps();
   auto& table = conntrack_[n];
-  if (const auto tracked = table.lookup(p.tuple, cx.now_ps, p.opens)) {
+  if (const auto tracked = table.lookup(p.tuple, cx.now_ps, p.tcp_flags)) {
     is_new = false;
     if (tracked->tuple != p.tuple) {
       const auto& conn = table.connection(tracked->connection);
@@ -163,14 +168,6 @@ std::int64_t NodeStacks::create_connection(const ServeContext& cx, cluster::Node
       cx.note(facts::ConntrackCreated{original, conn.state, conn.expires_ps - cx.now_ps});
     }
     p.tuple = tracked.tuple;
-    for (std::size_t i = 0; i < p.ct_node.size(); ++i) {
-      if (p.ct_node[i] == kNone) {
-        p.ct_node[i] = n;
-        p.ct_id[i] = tracked.connection;
-        p.ct_generation[i] = tracked.generation;
-        break;
-      }
-    }
   } catch (const net::PortExhaustedError& e) {
     if (cx.trace) cx.note(facts::TrackingFailed{DropReason::NatPortsExhausted, e.what()});
     ServeContext::drop(p, DropReason::NatPortsExhausted);
@@ -246,12 +243,6 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   p.l2_next = route.next_hop.ip.value ? route.next_hop.ip : p.tuple.dst;
   cx.forward_on(p, out.link, egress);
   return cost;
-}
-
-void NodeStacks::close_connections(const Packet& packet, std::int64_t now_ps) {
-  for (std::size_t i = 0; i < packet.ct_node.size(); ++i) {
-    if (packet.ct_node[i] != kNone) conntrack_[packet.ct_node[i]].close(packet.ct_id[i], packet.ct_generation[i], now_ps);
-  }
 }
 
 void NodeStacks::add_to(Results& r) const {

@@ -25,7 +25,6 @@ class NodeStacks {
   const net::ConntrackTable& conntrack(cluster::NodeIndex node) const { return conntrack_[node]; }
   // The connection whose packet this was has been closed by its endpoints at now_ps: the entries the
   // packet created go to TIME_WAIT.
-  void close_connections(const Packet& packet, std::int64_t now_ps);
   // Adds the conntrack tables' counters (expired, early-dropped, entries, peak) to results.
   void add_to(Results& results) const;
 
