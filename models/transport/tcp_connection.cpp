@@ -24,7 +24,7 @@ std::string_view to_string(TcpState state) {
 }
 
 TcpConnection::TcpConnection(const TcpConfig& config, std::uint32_t initial_sequence, bool no_delay)
-    : config_(config),
+    : config_(&config),
       cc_(config),
       no_delay_(no_delay),
       iss_(initial_sequence),
@@ -39,7 +39,7 @@ TcpConnection::TcpConnection(const TcpConfig& config, std::uint32_t initial_sequ
 
 std::uint32_t TcpConnection::stream_end() const { return data_end() + (close_requested_ ? 1 : 0); }
 
-std::uint32_t TcpConnection::receive_window() const { return config_.receive_window; }
+std::uint32_t TcpConnection::receive_window() const { return config_->receive_window; }
 
 std::uint64_t TcpConnection::acknowledged() const { return acked_; }
 
@@ -69,10 +69,10 @@ void TcpConnection::write(std::int64_t now_ps, std::uint64_t bytes) {
   CNISIM_CHECK(!close_requested_);
   // Linux's tcp_slow_start_after_idle_check: a connection idle for more than an RTO restarts from
   // (at most) its initial window, halving cwnd once per RTO of idleness (tcp_cwnd_restart).
-  if (config_.slow_start_after_idle && rtx_.empty() && last_send_ps_ >= 0 && established() &&
+  if (config_->slow_start_after_idle && rtx_.empty() && last_send_ps_ >= 0 && established() &&
       now_ps - last_send_ps_ > rto_ps_) {
     std::int64_t idle = now_ps - last_send_ps_;
-    const std::uint32_t restart = std::min(config_.initial_cwnd, window_.cwnd);
+    const std::uint32_t restart = std::min(config_->initial_cwnd, window_.cwnd);
     // tcp_current_ssthresh: remember three quarters of the window as the slow-start threshold.
     window_.ssthresh = std::max(window_.ssthresh, (window_.cwnd >> 1) + (window_.cwnd >> 2));
     std::uint32_t cwnd = window_.cwnd;
@@ -125,7 +125,7 @@ void TcpConnection::send_segment(std::int64_t now_ps, std::uint32_t seq, std::ui
       // CA_EVENT_TX_START: sending from an empty flight after idling.
       if (rtx_.empty() && last_send_ps_ >= 0) cc_.on_idle_restart(now_ps - last_send_ps_);
       last_send_ps_ = now_ps;
-      if (len < config_.mss()) snd_sml_ = seq + len;  // tcp_minshall_update
+      if (len < config_->mss()) snd_sml_ = seq + len;  // tcp_minshall_update
       // tcp_event_data_sent: answering within ato of the last data received means ping-pong traffic.
       if (ato_ps_ > 0 && now_ps - last_receive_ps_ < ato_ps_ && pingpong_ < 255) ++pingpong_;
     }
@@ -141,7 +141,7 @@ void TcpConnection::send_ack(std::int64_t now_ps) { send_segment(now_ps, snd_nxt
 void TcpConnection::ack_sent(bool acks_new_data) {
   // tcp_event_ack_sent / tcp_dec_quickack_mode.
   if (acks_new_data && quick_ > 0) {
-    if (--quick_ == 0) ato_ps_ = config_.ato_min_ps;
+    if (--quick_ == 0) ato_ps_ = config_->ato_min_ps;
   }
   ack_pending_ = false;
   ack_now_ = false;
@@ -160,7 +160,7 @@ void TcpConnection::output(std::int64_t now_ps) {
   const bool can_send_data = state_ == TcpState::Established || state_ == TcpState::CloseWait ||
                              state_ == TcpState::FinWait1 || state_ == TcpState::LastAck;
   if (!can_send_data) return;
-  const std::uint32_t mss = config_.mss();
+  const std::uint32_t mss = config_->mss();
   const std::uint32_t end = data_end();
   while (true) {
     const bool retransmitting = seq_before(snd_nxt_, snd_max_);
@@ -217,7 +217,7 @@ void TcpConnection::rtt_sample(std::int64_t rtt_ps) {
     srtt_ps_ = (7 * srtt_ps_ + rtt_ps) / 8;
     min_rtt_ps_ = std::min(min_rtt_ps_, rtt_ps);
   }
-  rto_ps_ = std::min(srtt_ps_ + std::max(4 * rttvar_ps_, config_.rto_min_ps), config_.rto_max_ps);
+  rto_ps_ = std::min(srtt_ps_ + std::max(4 * rttvar_ps_, config_->rto_min_ps), config_->rto_max_ps);
   backoff_ = 0;  // RFC 6298: the backoff ends with a valid measurement
 }
 
@@ -298,10 +298,10 @@ void TcpConnection::process_ack(std::int64_t now_ps, const Segment& s) {
   // A duplicate ACK: nothing new acknowledged, no payload, same window, and data outstanding.
   if (s.ack == snd_una_ && s.len == 0 && !s.has(kFin) && !s.has(kSyn) && s.window == prior_wnd && !rtx_.empty()) {
     ++dupacks_;
-    if (!in_recovery_ && dupacks_ == config_.dupack_threshold && seq_after(snd_una_, recover_ - 1)) {
+    if (!in_recovery_ && dupacks_ == config_->dupack_threshold && seq_after(snd_una_, recover_ - 1)) {
       ++counters_.fast_retransmits;
       window_.ssthresh = cc_.ssthresh_after_loss(window_);
-      window_.cwnd = window_.ssthresh + config_.dupack_threshold;
+      window_.cwnd = window_.ssthresh + config_->dupack_threshold;
       window_.cwnd_cnt = 0;
       recover_ = snd_max_;
       in_recovery_ = true;
@@ -313,31 +313,31 @@ void TcpConnection::process_ack(std::int64_t now_ps, const Segment& s) {
 }
 
 void TcpConnection::incr_quickack(std::uint32_t max_quickacks) {
-  std::uint32_t quickacks = receive_window() / (2 * config_.mss());
+  std::uint32_t quickacks = receive_window() / (2 * config_->mss());
   if (quickacks == 0) quickacks = 2;
   quickacks = std::min(quickacks, max_quickacks);
   if (quickacks > quick_) quick_ = quickacks;
 }
 
 void TcpConnection::enter_quickack_mode() {
-  incr_quickack(config_.max_quickacks);
+  incr_quickack(config_->max_quickacks);
   pingpong_ = 0;
-  ato_ps_ = config_.ato_min_ps;
+  ato_ps_ = config_->ato_min_ps;
 }
 
 void TcpConnection::data_received_timing(std::int64_t now_ps) {
   // tcp_event_data_recv: the ACK timeout follows the gaps between arrivals.
   if (ato_ps_ == 0) {
-    incr_quickack(config_.max_quickacks);
-    ato_ps_ = config_.ato_min_ps;
+    incr_quickack(config_->max_quickacks);
+    ato_ps_ = config_->ato_min_ps;
   } else {
     const std::int64_t m = now_ps - last_receive_ps_;
-    if (m <= config_.ato_min_ps / 2) {
-      ato_ps_ = ato_ps_ / 2 + config_.ato_min_ps / 2;
+    if (m <= config_->ato_min_ps / 2) {
+      ato_ps_ = ato_ps_ / 2 + config_->ato_min_ps / 2;
     } else if (m < ato_ps_) {
       ato_ps_ = std::min(ato_ps_ / 2 + m, rto_ps_);
     } else if (m > rto_ps_) {
-      incr_quickack(config_.max_quickacks);
+      incr_quickack(config_->max_quickacks);
     }
   }
   last_receive_ps_ = now_ps;
@@ -350,7 +350,7 @@ void TcpConnection::consume_peer_fin(std::int64_t now_ps) {
     case TcpState::SynReceived:
     case TcpState::Established:
       state_ = TcpState::CloseWait;
-      pingpong_ = std::max(pingpong_, config_.pingpong_threshold);  // tcp_fin: expect the close soon
+      pingpong_ = std::max(pingpong_, config_->pingpong_threshold);  // tcp_fin: expect the close soon
       ack_pending_ = true;
       break;
     case TcpState::FinWait1:
@@ -381,7 +381,7 @@ void TcpConnection::our_fin_acked(std::int64_t now_ps) {
 void TcpConnection::enter_time_wait(std::int64_t now_ps) {
   state_ = TcpState::TimeWait;
   rto_deadline_ps_ = kNoTimer;
-  time_wait_deadline_ps_ = now_ps + config_.time_wait_ps;
+  time_wait_deadline_ps_ = now_ps + config_->time_wait_ps;
 }
 
 void TcpConnection::process_data(std::int64_t now_ps, const Segment& s) {
@@ -396,7 +396,7 @@ void TcpConnection::process_data(std::int64_t now_ps, const Segment& s) {
   if (!seq_after(end + (s.has(kFin) ? 1 : 0), rcv_nxt_)) {
     // Wholly old: our ACK was lost or the peer retransmitted early. tcp_send_dupack.
     ++counters_.duplicate_segments;
-    if (state_ == TcpState::TimeWait) time_wait_deadline_ps_ = now_ps + config_.time_wait_ps;
+    if (state_ == TcpState::TimeWait) time_wait_deadline_ps_ = now_ps + config_->time_wait_ps;
     else enter_quickack_mode();
     ack_pending_ = ack_now_ = true;
     return;
@@ -439,16 +439,16 @@ void TcpConnection::process_data(std::int64_t now_ps, const Segment& s) {
   if (had_holes && out_of_order_.empty()) ack_now_ = true;  // RFC 5681 4.2: a filled gap is ACKed at once
   if (peer_fin_known_ && rcv_nxt_ == peer_fin_seq_ && !fin_received_) consume_peer_fin(now_ps);
   // __tcp_ack_snd_check: more than one full segment unacknowledged, or quick-ACK mode.
-  if (ack_pending_ && (rcv_nxt_ - rcv_wup_ > config_.mss() || (quick_ > 0 && !in_pingpong()) || !out_of_order_.empty()))
+  if (ack_pending_ && (rcv_nxt_ - rcv_wup_ > config_->mss() || (quick_ > 0 && !in_pingpong()) || !out_of_order_.empty()))
     ack_now_ = true;
 }
 
 void TcpConnection::schedule_delayed_ack(std::int64_t now_ps) {
   // tcp_send_delayed_ack.
   std::int64_t ato = ato_ps_;
-  if (ato > config_.ato_min_ps) {
-    std::int64_t max_ato = in_pingpong() ? config_.delack_max_ps : 500 * TcpConfig::kMs;  // HZ/2
-    if (srtt_ps_ > 0) max_ato = std::min(max_ato, std::max(srtt_ps_, config_.ato_min_ps));
+  if (ato > config_->ato_min_ps) {
+    std::int64_t max_ato = in_pingpong() ? config_->delack_max_ps : 500 * TcpConfig::kMs;  // HZ/2
+    if (srtt_ps_ > 0) max_ato = std::min(max_ato, std::max(srtt_ps_, config_->ato_min_ps));
     ato = std::min(ato, max_ato);
   }
   const std::int64_t timeout = now_ps + ato;
@@ -499,7 +499,7 @@ void TcpConnection::receive(std::int64_t now_ps, const Segment& s) {
       process_ack(now_ps, s);
       state_ = TcpState::Established;
       established_ps_ = now_ps;
-      window_.cwnd = config_.initial_cwnd;  // tcp_init_transfer
+      window_.cwnd = config_->initial_cwnd;  // tcp_init_transfer
       if (close_requested_) state_ = TcpState::FinWait1;
       // The handshake's last ACK, unless data is waiting to carry it (Linux's sk_write_pending).
       if (unsent() > 0 || close_requested_) {
@@ -540,7 +540,7 @@ void TcpConnection::on_rto(std::int64_t now_ps) {
   if (rtx_.empty()) return;
   ++counters_.timeouts;
   const bool handshake = state_ == TcpState::SynSent || state_ == TcpState::SynReceived;
-  if (backoff_ >= (handshake ? config_.syn_retries : config_.retries)) {
+  if (backoff_ >= (handshake ? config_->syn_retries : config_->retries)) {
     // Give up (ETIMEDOUT): the connection is gone.
     failed_ = true;
     state_ = TcpState::Closed;
@@ -572,7 +572,7 @@ void TcpConnection::on_rto(std::int64_t now_ps) {
     }
   }
   ++backoff_;
-  rto_ps_ = std::min(rto_ps_ * 2, config_.rto_max_ps);
+  rto_ps_ = std::min(rto_ps_ * 2, config_->rto_max_ps);
   arm_rto(now_ps);
 }
 
@@ -591,7 +591,7 @@ void TcpConnection::on_timer(std::int64_t now_ps) {
         ato_ps_ = std::min(ato_ps_ * 2, rto_ps_);
       } else {
         pingpong_ = 0;
-        ato_ps_ = config_.ato_min_ps;
+        ato_ps_ = config_->ato_min_ps;
       }
       ++counters_.delayed_acks;
       send_ack(now_ps);

@@ -24,7 +24,6 @@
 // call is harmless).
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <string_view>
 #include <vector>
@@ -79,6 +78,7 @@ class TcpConnection {
  public:
   static constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
 
+  // `config` must outlive the connection (connections share it).
   TcpConnection(const TcpConfig& config, std::uint32_t initial_sequence, bool no_delay);
 
   // Active open: sends a SYN.
@@ -118,7 +118,7 @@ class TcpConnection {
   std::int64_t srtt_ps() const { return srtt_ps_; }
   std::int64_t rto_ps() const { return rto_ps_; }
   std::int64_t established_at_ps() const { return established_ps_; }
-  bool in_pingpong() const { return pingpong_ >= config_.pingpong_threshold; }
+  bool in_pingpong() const { return pingpong_ >= config_->pingpong_threshold; }
   std::string_view congestion_name() const { return cc_.name(); }
 
  private:
@@ -130,6 +130,32 @@ class TcpConnection {
   };
   struct Range {
     std::uint32_t begin, end;
+  };
+  // The retransmission queue: sent and unacknowledged segments in sequence order, in one vector that
+  // keeps its capacity (no allocation per segment once it has grown).
+  class SentQueue {
+   public:
+    bool empty() const { return head_ == items_.size(); }
+    std::size_t size() const { return items_.size() - head_; }
+    Sent& front() { return items_[head_]; }
+    void push_back(const Sent& s) { items_.push_back(s); }
+    void pop_front() {
+      if (++head_ == items_.size()) {
+        items_.clear();
+        head_ = 0;
+      } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
+        items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+    }
+    void clear() {
+      items_.clear();
+      head_ = 0;
+    }
+
+   private:
+    std::vector<Sent> items_;
+    std::size_t head_ = 0;
   };
 
   void output(std::int64_t now_ps);
@@ -160,7 +186,7 @@ class TcpConnection {
   std::uint32_t stream_end() const;  // sequence number after the last byte written (and the FIN)
   std::uint32_t receive_window() const;
 
-  TcpConfig config_;
+  const TcpConfig* config_;  // shared by every connection that uses it; outlives them
   CongestionControl cc_;
   bool no_delay_;
   TcpState state_ = TcpState::Closed;
@@ -175,7 +201,7 @@ class TcpConnection {
   std::uint64_t acked_ = 0;  // payload bytes acknowledged
   bool close_requested_ = false;
   bool fin_sent_ = false;
-  std::deque<Sent> rtx_;  // sent and unacknowledged, in sequence order
+  SentQueue rtx_;
   Window window_;
   std::uint32_t dupacks_ = 0;
   bool in_recovery_ = false;

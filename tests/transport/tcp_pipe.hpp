@@ -36,8 +36,8 @@ class TcpPipe {
  public:
   TcpPipe(sim::Simulator& sim, const TcpConfig& config, PipeConfig pipe, bool no_delay_a = false,
           bool no_delay_b = false)
-      : sim_(sim), pipe_(std::move(pipe)), ends_{End{TcpConnection(config, 1000, no_delay_a)},
-                                                 End{TcpConnection(config, 4000000000u, no_delay_b)}} {
+      : sim_(sim), pipe_(std::move(pipe)), config_(config), ends_{End{TcpConnection(config_, 1000, no_delay_a)},
+                                                                 End{TcpConnection(config_, 4000000000u, no_delay_b)}} {
     ends_[0].random = sim::RandomStream(pipe_.seed);
     ends_[1].random = sim::RandomStream(pipe_.seed + 1);
   }
@@ -117,6 +117,7 @@ class TcpPipe {
 
   sim::Simulator& sim_;
   PipeConfig pipe_;
+  TcpConfig config_;  // the connections point at it
   End ends_[2];
 };
 
