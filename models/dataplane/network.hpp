@@ -62,6 +62,17 @@ class PacketObserver {
                     const Packet& packet) = 0;
 };
 
+// The TCP segment a packet sent by Network::send_segment carries.
+inline transport::Segment segment_of(const Packet& p) {
+  transport::Segment s;
+  s.seq = p.tcp_seq;
+  s.ack = p.tcp_ack;
+  s.window = p.tcp_window;
+  s.flags = p.tcp_flags;
+  s.len = p.size - transport::TcpConfig::kIpHeader - transport::TcpConfig::kTcpHeader;
+  return s;
+}
+
 struct NetworkOptions {
   std::uint64_t seed = 1;
   bool measure_host = false;  // time the real lookups of each table (also done for the measured model)

@@ -379,13 +379,7 @@ void Traffic::on_segment(std::uint32_t conn, int side, const Packet& p, HostRef 
       if (reached == kNoServer) reached = at.index;
     }
   }
-  transport::Segment s;
-  s.seq = p.tcp_seq;
-  s.ack = p.tcp_ack;
-  s.window = p.tcp_window;
-  s.flags = p.tcp_flags;
-  s.len = p.size - transport::TcpConfig::kIpHeader - transport::TcpConfig::kTcpHeader;
-  c.end[side].receive(sim_.now().ps(), s);
+  c.end[side].receive(sim_.now().ps(), dataplane::segment_of(p));
   after_event(conn, side);
 }
 

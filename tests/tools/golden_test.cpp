@@ -58,6 +58,8 @@ const GoldenCase kCases[] = {
     {"kubenet-trace-svc", "trace pod/nginx-c7vhv85b8x-bw7zs svc/nginx"},
     {"kubenet-trace-internet", "trace pod/nginx-c7vhv85b8x-bw7zs vm/internet-host"},
     {"kubenet-trace-unowned", "trace pod/nginx-c7vhv85b8x-bw7zs 10.224.0.200"},
+    {"kubenet-trace-call-svc", "trace --call --response 20000 pod/nginx-c7vhv85b8x-bw7zs svc/nginx"},
+    {"azure-trace-call-pod", "trace --call pod/nginx-c7vhv85b8x-bw7zs pod/nginx-c7vhv85b8x-p6zzt -f scenarios/seed-walkthrough-azure.yaml"},
     {"azure-trace-svc", "trace pod/nginx-c7vhv85b8x-bw7zs svc/kube-system/kube-dns -f scenarios/seed-walkthrough-azure.yaml"},
     {"overlay-trace-vm", "trace pod/nginx-c7vhv85b8x-bw7zs vm/vm-in-vnet --plugin overlay"},
 };
