@@ -170,7 +170,7 @@ awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const scena
   try {
     for (;;) {
       tcp::socket s = co_await acceptor->async_accept(use_awaitable);
-      s.set_option(tcp::no_delay(true));
+      s.set_option(tcp::no_delay(spec.no_delay));
       asio::co_spawn(acceptor->get_executor(),
                      serve_calls(std::move(s), spec.request_size, spec.response_size, nanoseconds(spec.server_time), pod),
                      asio::detached);
@@ -181,13 +181,13 @@ awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const scena
 
 // A connected socket from the client's namespace to ip:port (the socket is made before, untimed).
 awaitable<std::unique_ptr<tcp::socket>> connect_from(const Emulation& e, cluster::PodIndex client, net::Ipv4 ip,
-                                                     std::uint16_t port, Clock::time_point* timed_from) {
+                                                     std::uint16_t port, Clock::time_point* timed_from, bool no_delay) {
   auto ex = co_await asio::this_coro::executor;
   auto socket = std::make_unique<tcp::socket>(ex);
   socket->assign(tcp::v4(), socket_in_netns(e.path_of_pod(client), AF_INET, SOCK_STREAM));
   if (timed_from) *timed_from = Clock::now();
   co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(ip.value), port), use_awaitable);
-  socket->set_option(tcp::no_delay(true));
+  socket->set_option(tcp::no_delay(no_delay));
   co_return socket;
 }
 
@@ -209,13 +209,13 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
     try {
       Clock::time_point t0;
       if (spec.new_connection_per_call()) {
-        // A server drawn per call, as the model does. The handshake is in the call's time (the model
-        // has none); making the socket is not.
+        // A server drawn per call, as the model does. The handshake is in the call's time (as in the
+        // model); making the socket is not.
         const net::Ipv4 ip = entry.service ? *entry.service : c.pods()[entry.servers[slot.random() % entry.servers.size()]].ip;
-        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, &t0);
+        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, &t0, entry.spec->no_delay);
         co_await call_once(*socket, slot.request, slot.response);
       } else {
-        if (!slot.connection) slot.connection = co_await connect_from(e, slot.client, slot.destination, entry.connect_port, nullptr);
+        if (!slot.connection) slot.connection = co_await connect_from(e, slot.client, slot.destination, entry.connect_port, nullptr, entry.spec->no_delay);
         t0 = Clock::now();
         co_await call_once(*slot.connection, slot.request, slot.response);
       }
@@ -250,7 +250,7 @@ awaitable<void> warm_up(const Emulation& e, Slot& slot, std::size_t& pending, Sh
     }
     for (const auto ip : destinations) {
       try {
-        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, nullptr);
+        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, nullptr, entry.spec->no_delay);
         co_await call_once(*socket, slot.request, slot.response);
       } catch (const std::exception&) {
         // measured calls will try again and count the failure
@@ -260,7 +260,7 @@ awaitable<void> warm_up(const Emulation& e, Slot& slot, std::size_t& pending, Sh
     const int attempts = entry.service && slot.pin ? kPinAttempts * static_cast<int>(entry.servers.size()) : 1;
     for (int attempt = 0; attempt < attempts; ++attempt) {
       try {
-        auto socket = co_await connect_from(e, slot.client, slot.destination, entry.connect_port, nullptr);
+        auto socket = co_await connect_from(e, slot.client, slot.destination, entry.connect_port, nullptr, entry.spec->no_delay);
         co_await call_once(*socket, slot.request, slot.response);
         slot.connection = std::move(socket);
         slot.server = answered_by(slot.response);
@@ -336,6 +336,10 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
   std::vector<Entry> entries;
   entries.reserve(spec.traffic.chatty.size());
   for (const auto& chatty : spec.traffic.chatty) {
+    if (chatty.transport != scenario::Transport::Tcp || chatty.connection == scenario::ConnectionMode::Pool) {
+      throw std::invalid_argument("chatty '" + chatty.name + "': the emulation runs calls over TCP with connection: "
+                                  "keepAlive or perCall; transport: udp and pool(N) are simulated only");
+    }
     Entry entry;
     entry.index = static_cast<std::uint32_t>(entries.size());
     entry.spec = &chatty;

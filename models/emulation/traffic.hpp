@@ -8,8 +8,7 @@
 // over a kept-alive connection (one per client slot and server, opened before the call is timed, as
 // the model keeps one per slot), the server's time as CPU work (a bounded spin, not a timer: a timer
 // would add its slack and a wake-up), on a thread pinned to one CPU with 1 ns timer slack. A new
-// connection per call (newConnectionPerCall) is timed with its TCP handshake, which the model does
-// not charge.
+// connection per call (connection: perCall) is timed with its TCP handshake, as the model times it.
 //
 // The exchange itself (call_once / serve_calls) is shared with `cnisim calibrate`, so that the socket
 // cost calibrate measures is the one these calls pay.

@@ -501,14 +501,12 @@ void TcpConnection::receive(std::int64_t now_ps, const Segment& s) {
       established_ps_ = now_ps;
       window_.cwnd = config_->initial_cwnd;  // tcp_init_transfer
       if (close_requested_) state_ = TcpState::FinWait1;
-      // The handshake's last ACK, unless data is waiting to carry it (Linux's sk_write_pending).
-      if (unsent() > 0 || close_requested_) {
-        output(now_ps);
-      } else {
-        send_segment(now_ps, snd_nxt_, 0, kAck, false);
-        --counters_.pure_acks;
-        ++counters_.handshake_segments;
-      }
+      // The handshake's last ACK goes out at once, as tcp_rcv_synsent_state_process sends it when no
+      // writer is blocked on the connecting socket (a client connects, then writes); then any data.
+      send_segment(now_ps, snd_nxt_, 0, kAck, false);
+      --counters_.pure_acks;
+      ++counters_.handshake_segments;
+      output(now_ps);
       return;
     case TcpState::SynReceived:
       if (s.has(kSyn) && !s.has(kAck)) {  // the SYN again: our SYN-ACK was lost

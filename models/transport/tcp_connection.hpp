@@ -5,7 +5,8 @@
 // the application learns what arrived from delivered(), a byte count of the in-order stream.
 //
 // What it does, each as Linux's net/ipv4/tcp_*.c does it:
-// - the three-way handshake, FIN close and TIME_WAIT on the side that closes first;
+// - the three-way handshake (its last ACK a segment of its own, then the data), FIN close and
+//   TIME_WAIT on the side that closes first;
 // - segmentation to the MSS, Nagle with Minshall's rule (a small segment waits while an earlier
 //   small one is unacknowledged) unless no_delay, the FIN bypassing Nagle;
 // - cumulative ACKs; delayed ACKs: every second full segment is ACKed at once, quick ACKs at the

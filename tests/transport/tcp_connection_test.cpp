@@ -47,9 +47,10 @@ struct RequestResponse {
 }  // namespace
 
 TEST_CASE("On an idle path a new connection's first response comes one SYN round trip after a kept-alive one's", "[transport]") {
-  // Exact in integer picoseconds: the SYN and the SYN-ACK each cross the path once more, and on a new
-  // connection the server, in quick-ACK mode, ACKs the request on its own before it answers (Linux
-  // does the same), which holds the response back by that ACK's serialization.
+  // Exact in integer picoseconds: the SYN and the SYN-ACK each cross the path once more; the client's
+  // handshake ACK goes on the wire ahead of the request, and the server, in quick-ACK mode, ACKs the
+  // request on its own before it answers (Linux does both), which hold the request and the response
+  // back by one 52-byte serialization each.
   const PipeConfig config = path(sim::gbps(10), sim::us(10));
   sim::Simulator sim;
   TcpPipe pipe(sim, TcpConfig{}, config);
@@ -61,11 +62,11 @@ TEST_CASE("On an idle path a new connection's first response comes one SYN round
   const std::int64_t kept = app.call(pipe, sim);
   const std::int64_t d = config.delay.ps();
   const std::int64_t syn = ser(52, config.rate);
-  REQUIRE(fresh - kept == 2 * (d + syn) + syn);
+  REQUIRE(fresh - kept == 2 * (d + syn) + 2 * syn);
   // And the kept-alive call is one crossing each way at the wire's speed.
   REQUIRE(kept == 2 * d + ser(152, config.rate) + ser(1052, config.rate));
-  // Packets: SYN, request, ACK of the first response; SYN-ACK, quick ACK, response.
-  CHECK(pipe.a().counters().handshake_segments == 1);
+  // Packets: SYN, handshake ACK, request, ACK of the first response; SYN-ACK, quick ACK, response.
+  CHECK(pipe.a().counters().handshake_segments == 2);
   CHECK(pipe.b().counters().handshake_segments == 1);
   CHECK(pipe.a().counters().data_segments == 2);
   CHECK(pipe.b().counters().data_segments == 2);

@@ -39,20 +39,21 @@ TEST_CASE("On an idle path a call on a new connection takes one more round trip 
     REQUIRE(kept.calls_completed == 40);
     REQUIRE(fresh.calls_completed == 40);
     // A kept-alive call is one small segment each way; a new connection first sends its SYN and waits
-    // for the SYN-ACK: the same path again, so about twice the time (the SYN is a little smaller, and
-    // the server's quick ACK goes out ahead of its response).
+    // for the SYN-ACK: the same path again, so about twice the time. A little more: the client's
+    // handshake ACK goes ahead of the request and the server's quick ACK ahead of its response, and
+    // each takes its turn at the devices (the SYN is a little smaller).
     const double ratio = static_cast<double>(fresh.call_latency.p50_ps) / static_cast<double>(kept.call_latency.p50_ps);
     CHECK(ratio > 1.9);
-    CHECK(ratio < 2.2);
+    CHECK(ratio < 2.4);
     // The time split says where it went: the handshake is about one kept-alive call.
     CHECK(fresh.tcp.per_call(static_cast<double>(fresh.tcp.handshake_ps)) ==
           Approx(static_cast<double>(kept.call_latency.p50_ps)).epsilon(0.1));
     CHECK(kept.tcp.per_call(static_cast<double>(kept.tcp.handshake_ps)) < 0.05 * static_cast<double>(kept.call_latency.p50_ps));
-    // Every new connection: a SYN and a SYN-ACK, the request carrying the handshake's ACK, FINs both
-    // ways and the ACK of the last one; one connection for the kept-alive calls.
+    // Every new connection: SYN, SYN-ACK and the handshake's ACK, the request and the response, FINs
+    // both ways and the ACK of the last one; one connection for the kept-alive calls.
     CHECK(fresh.tcp.connections == 40);
     CHECK(kept.tcp.connections == 1);
-    CHECK(fresh.tcp.handshake_segments == 80);
+    CHECK(fresh.tcp.handshake_segments == 120);
     CHECK(fresh.tcp.data_segments == 80);
     CHECK(fresh.tcp.fin_segments + fresh.tcp.data_segments >= 80 + 40);
     CHECK(fresh.tcp.retransmissions == 0);
