@@ -43,6 +43,41 @@ TcpSnmp snmp(const std::string& netns_path) {
   return out;
 }
 
+// The segments the client and server pods' kernels sent while the scenario's calls ran one at a time.
+struct KernelCount {
+  std::uint64_t calls = 0, client_segs = 0, server_segs = 0, retrans = 0, connections = 0;
+};
+
+KernelCount emulate_and_count(const scenario::ScenarioSpec& spec, const cluster::Cluster& c, std::uint64_t calls,
+                              std::chrono::milliseconds settle) {
+  cluster::PodIndex client = 0, server = 0;
+  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+    if (c.workload(p).name == "client") client = p;
+    if (c.workload(p).name == "server") server = p;
+  }
+  KernelCount k;
+  std::string prefix;
+  {
+    Emulation emu(c);
+    prefix = emu.prefix();
+    emu.up();
+    const TcpSnmp client_before = snmp(emu.path_of_pod(client)), server_before = snmp(emu.path_of_pod(server));
+    TrafficOptions limits;
+    limits.max_calls = calls;
+    limits.serial = true;
+    limits.wall = std::chrono::milliseconds(5000);
+    k.calls = run_emulated_traffic(emu, spec, limits).calls_completed;
+    std::this_thread::sleep_for(settle);  // the last FINs or delayed ACK
+    const TcpSnmp client_after = snmp(emu.path_of_pod(client)), server_after = snmp(emu.path_of_pod(server));
+    k.client_segs = client_after.out_segs - client_before.out_segs;
+    k.server_segs = server_after.out_segs - server_before.out_segs;
+    k.retrans = client_after.retrans_segs - client_before.retrans_segs + server_after.retrans_segs - server_before.retrans_segs;
+    k.connections = client_after.active_opens - client_before.active_opens;  // with the warm-up's
+  }
+  REQUIRE(namespaces_with_prefix(prefix) == 0);
+  return k;
+}
+
 }  // namespace
 
 TEST_CASE("A call on a new connection sends as many segments in the model as Linux does under kubenet and azure") {
@@ -62,45 +97,19 @@ TEST_CASE("A call on a new connection sends as many segments in the model as Lin
     REQUIRE(model.tcp.retransmissions == 0);
     const double model_per_connection = static_cast<double>(model.tcp.segments()) / 30.0;
     // The kernel: the same calls, one at a time.
-    cluster::PodIndex client = 0, server = 0;
-    for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
-      if (c.workload(p).name == "client") client = p;
-      if (c.workload(p).name == "server") server = p;
-    }
-    std::string prefix;
-    {
-      Emulation emu(c);
-      prefix = emu.prefix();
-      emu.up();
-      const TcpSnmp client_before = snmp(emu.path_of_pod(client)), server_before = snmp(emu.path_of_pod(server));
-      TrafficOptions limits;
-      limits.max_calls = 30;
-      limits.serial = true;
-      limits.wall = std::chrono::milliseconds(5000);
-      const auto r = run_emulated_traffic(emu, spec, limits);
-      REQUIRE(r.calls_completed == 30);
-      // Sockets closed by the client linger in TIME_WAIT; the FIN exchange itself is done within the
-      // traffic phase, but give the last one a moment.
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      const TcpSnmp client_after = snmp(emu.path_of_pod(client)), server_after = snmp(emu.path_of_pod(server));
-      const std::uint64_t connections = client_after.active_opens - client_before.active_opens;  // with the warm-up's
-      REQUIRE(connections >= 30);
-      const std::uint64_t retrans = client_after.retrans_segs - client_before.retrans_segs + server_after.retrans_segs -
-                                    server_before.retrans_segs;
-      const std::uint64_t client_segs = client_after.out_segs - client_before.out_segs;
-      const std::uint64_t server_segs = server_after.out_segs - server_before.out_segs;
-      const double kernel_per_connection = static_cast<double>(client_segs + server_segs) / static_cast<double>(connections);
-      INFO(cluster::to_string(plugin) << ": kernel " << client_segs << " + " << server_segs << " segments over " << connections
-                                      << " connections (" << retrans << " retransmitted), model " << model_per_connection
-                                      << " per connection");
-      CHECK(retrans == 0);
-      CHECK(kernel_per_connection == Approx(model_per_connection).epsilon(1e-9));
-      // And the split: the client's SYN, handshake ACK, request, ACK of the response, FIN and last ACK;
-      // the server's SYN-ACK, quick ACK, response and FIN.
-      CHECK(client_segs == 6 * connections);
-      CHECK(server_segs == 4 * connections);
-    }
-    REQUIRE(namespaces_with_prefix(prefix) == 0);
+    const KernelCount k = emulate_and_count(spec, c, 30, std::chrono::milliseconds(50));
+    REQUIRE(k.calls == 30);
+    REQUIRE(k.connections >= 30);
+    const double kernel_per_connection = static_cast<double>(k.client_segs + k.server_segs) / static_cast<double>(k.connections);
+    INFO(cluster::to_string(plugin) << ": kernel " << k.client_segs << " + " << k.server_segs << " segments over "
+                                    << k.connections << " connections (" << k.retrans << " retransmitted), model "
+                                    << model_per_connection << " per connection");
+    CHECK(k.retrans == 0);
+    CHECK(kernel_per_connection == Approx(model_per_connection).epsilon(1e-9));
+    // And the split: the client's SYN, handshake ACK, request, ACK of the response, FIN and last ACK;
+    // the server's SYN-ACK, quick ACK, response and FIN.
+    CHECK(k.client_segs == 6 * k.connections);
+    CHECK(k.server_segs == 4 * k.connections);
   }
 }
 
@@ -114,36 +123,16 @@ TEST_CASE("Calls on a kept-alive connection send a segment each way in the model
   const auto model = workload::run_scenario(spec);
   REQUIRE(model.calls_completed == 30);
   REQUIRE(model.tcp.connections == 1);
-  cluster::PodIndex client = 0, server = 0;
-  for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
-    if (c.workload(p).name == "client") client = p;
-    if (c.workload(p).name == "server") server = p;
-  }
-  std::string prefix;
-  {
-    Emulation emu(c);
-    prefix = emu.prefix();
-    emu.up();
-    const TcpSnmp client_before = snmp(emu.path_of_pod(client)), server_before = snmp(emu.path_of_pod(server));
-    TrafficOptions limits;
-    limits.max_calls = 30;
-    limits.serial = true;
-    const auto r = run_emulated_traffic(emu, spec, limits);
-    REQUIRE(r.calls_completed == 30);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last delayed ACK (40 ms) and the close
-    const TcpSnmp client_after = snmp(emu.path_of_pod(client)), server_after = snmp(emu.path_of_pod(server));
-    const std::uint64_t client_segs = client_after.out_segs - client_before.out_segs;
-    const std::uint64_t server_segs = server_after.out_segs - server_before.out_segs;
-    // The kernel's count has the warm-up call and the close at the end (FINs and their ACKs) too.
-    INFO("kernel " << client_segs << " + " << server_segs << " segments for 31 calls and a close; model "
-                   << model.tcp.segments() << " for 30 calls (handshake " << model.tcp.handshake_segments
-                   << ", data " << model.tcp.data_segments << ", pure ACKs " << model.tcp.pure_acks << ")");
-    CHECK(model.tcp.data_segments == 60);
-    const double kernel_beyond = static_cast<double>(client_segs + server_segs) - 2.0 * 31;
-    const double model_beyond = static_cast<double>(model.tcp.segments()) - 2.0 * 30;
-    // Beyond a request and a response per call: the handshake and a few ACKs that nothing carried.
-    CHECK(kernel_beyond >= model_beyond);
-    CHECK(kernel_beyond <= model_beyond + 4);  // + the close: a FIN each way and the last ACK
-  }
-  REQUIRE(namespaces_with_prefix(prefix) == 0);
+  const KernelCount k = emulate_and_count(spec, c, 30, std::chrono::milliseconds(300));
+  REQUIRE(k.calls == 30);
+  // The kernel's count has the warm-up call and the close at the end (FINs and their ACKs) too.
+  INFO("kernel " << k.client_segs << " + " << k.server_segs << " segments for 31 calls and a close; model "
+                 << model.tcp.segments() << " for 30 calls (handshake " << model.tcp.handshake_segments << ", data "
+                 << model.tcp.data_segments << ", pure ACKs " << model.tcp.pure_acks << ")");
+  CHECK(model.tcp.data_segments == 60);
+  const double kernel_beyond = static_cast<double>(k.client_segs + k.server_segs) - 2.0 * 31;
+  const double model_beyond = static_cast<double>(model.tcp.segments()) - 2.0 * 30;
+  // Beyond a request and a response per call: the handshake and a few ACKs that nothing carried.
+  CHECK(kernel_beyond >= model_beyond);
+  CHECK(kernel_beyond <= model_beyond + 4);  // + the close: a FIN each way and the last ACK
 }
