@@ -50,11 +50,11 @@ constexpr auto kConntrackKeys = [] {
 }();
 constexpr std::array<std::string_view, 10> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
                                                         "conntrack", "ttl",     "maxReceiveQueues", "tcp",         "measured"};
-constexpr std::array<std::string_view, 19> kTcpKeys{
+constexpr std::array<std::string_view, 21> kTcpKeys{
     "mtu",          "initialWindow", "receiveWindow", "sendBuffer",     "congestionControl", "rtoInitial",
     "rtoMin",       "rtoMax",        "dupackThreshold", "synRetries",   "retries",           "delayedAckMin",
     "delayedAckMax", "maxQuickAcks", "pingpongThreshold", "slowStartAfterIdle", "timeWait",  "cubicBeta",
-    "cubicC"};
+    "cubicC",       "gso",           "gsoMaxBytes"};
 constexpr NamedValue<transport::CongestionKind> kCongestionControls[] = {
     {transport::CongestionKind::NewReno, "newreno"}, {transport::CongestionKind::Cubic, "cubic"}};
 constexpr std::array<std::string_view, 9> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
@@ -209,6 +209,8 @@ class ProfileReader {
       else if (k == "pingpongThreshold") whole(t.pingpong_threshold, 1, 255);
       else if (k == "slowStartAfterIdle") t.slow_start_after_idle = r_.flag(c);
       else if (k == "timeWait") time(t.time_wait);
+      else if (k == "gso") t.gso = r_.flag(c);
+      else if (k == "gsoMaxBytes") whole(t.gso_max_bytes, 4096, 65536);
       else if (k == "cubicBeta") fraction(t.cubic_beta);
       else fraction(t.cubic_c);
     }
@@ -411,7 +413,7 @@ std::vector<CostKnob> cost_knobs(CostProfile& p) {
 bool TcpOverrides::empty() const {
   return !(mtu || initial_cwnd || receive_window || send_buffer || dupack_threshold || syn_retries || retries ||
            max_quickacks || pingpong_threshold || congestion || rto_initial || rto_min || rto_max || ato_min ||
-           delack_max || time_wait || slow_start_after_idle || cubic_beta || cubic_c);
+           delack_max || time_wait || slow_start_after_idle || cubic_beta || cubic_c || gso || gso_max_bytes);
 }
 
 bool CostOverrides::empty() const {
@@ -441,6 +443,8 @@ void apply_tcp(const TcpOverrides& o, transport::TcpConfig& t) {
   t.slow_start_after_idle = o.slow_start_after_idle.value_or(t.slow_start_after_idle);
   t.cubic_beta = o.cubic_beta.value_or(t.cubic_beta);
   t.cubic_c = o.cubic_c.value_or(t.cubic_c);
+  t.gso = o.gso.value_or(t.gso);
+  t.gso_max_bytes = o.gso_max_bytes.value_or(t.gso_max_bytes);
 }
 }  // namespace
 
@@ -623,6 +627,7 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   };
   out << YAML::Key << "cubicBeta" << YAML::Value << shortest(t.cubic_beta) << YAML::Key << "cubicC" << YAML::Value
       << shortest(t.cubic_c);
+  out << YAML::Key << "gso" << YAML::Value << t.gso << YAML::Key << "gsoMaxBytes" << YAML::Value << t.gso_max_bytes;
   out << YAML::EndMap;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;

@@ -105,10 +105,10 @@ struct LinkCostOverride {
 // The `tcp:` block: any of TcpConfig's numbers (the rest keep Linux's defaults).
 struct TcpOverrides {
   std::optional<std::uint32_t> mtu, initial_cwnd, receive_window, send_buffer, dupack_threshold, syn_retries,
-      retries, max_quickacks, pingpong_threshold;
+      retries, max_quickacks, pingpong_threshold, gso_max_bytes;
   std::optional<transport::CongestionKind> congestion;
   std::optional<sim::Time> rto_initial, rto_min, rto_max, ato_min, delack_max, time_wait;
-  std::optional<bool> slow_start_after_idle;
+  std::optional<bool> slow_start_after_idle, gso;
   std::optional<double> cubic_beta, cubic_c;
   bool empty() const;
 };

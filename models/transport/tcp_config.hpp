@@ -18,6 +18,18 @@ struct TcpConfig {
   static constexpr std::uint32_t kTcpHeader = 32;  // 20 + timestamps option (10 B, padded to 12)
   std::uint32_t mss() const { return mtu - kIpHeader - kTcpHeader; }
 
+  // GSO/GRO (Linux does both by default): off, every segment of at most one MSS is a packet through
+  // the devices; on, the sender hands the stack segments of up to gso_max_bytes (as many MSS as the
+  // congestion window allows), which cross every device as one packet with per-byte costs (the NIC's
+  // TSO and the receiver's GRO stand in: the wire carries the same bytes), and count as that many MSS
+  // against the window. Off by default: the profile's per-packet costs are per MSS-size packet.
+  bool gso = false;
+  std::uint32_t gso_max_bytes = 65536;       // GSO_MAX_SIZE (net.core: dev gso_max_size default)
+  // The payload of the largest segment the sender builds: with GSO, whole MSS that fit gso_max_bytes.
+  std::uint32_t max_segment_payload() const {
+    return gso ? (gso_max_bytes - kIpHeader - kTcpHeader) / mss() * mss() : mss();
+  }
+
   std::uint32_t initial_cwnd = 10;           // TCP_INIT_CWND (RFC 6928)
   // The advertised receive window. Linux autotunes it up to tcp_rmem[2] (6 MiB) with half kept as
   // overhead (tcp_adv_win_scale=1); the model starts at the tuned value (autotuning not modelled).

@@ -129,7 +129,9 @@ void TcpConnection::send_segment(std::int64_t now_ps, std::uint32_t seq, std::ui
       // tcp_event_data_sent: answering within ato of the last data received means ping-pong traffic.
       if (ato_ps_ > 0 && now_ps - last_receive_ps_ < ato_ps_ && pingpong_ < 255) ++pingpong_;
     }
-    rtx_.push_back(Sent{seq, len, static_cast<std::uint8_t>(flags & (kSyn | kFin)), now_ps, retransmission});
+    const std::uint32_t mss = config_->mss();
+    rtx_.push_back(Sent{seq, len, static_cast<std::uint8_t>(flags & (kSyn | kFin)), now_ps, retransmission,
+                        std::max<std::uint32_t>(1, (len + mss - 1) / mss)});
     if (seq_after(seq + seq_len, snd_max_)) snd_max_ = seq + seq_len;
     if (rto_deadline_ps_ == kNoTimer) arm_rto(now_ps);
   }
@@ -165,8 +167,10 @@ void TcpConnection::output(std::int64_t now_ps) {
   while (true) {
     const bool retransmitting = seq_before(snd_nxt_, snd_max_);
     if (seq_before(snd_nxt_, end)) {
-      const std::uint32_t len = std::min(mss, end - snd_nxt_);
       if (packets_out() >= window_.cwnd) break;
+      // One MSS, or with GSO as many as the window's quota and the GSO size allow (tcp_tso_segs).
+      const std::uint32_t quota = std::min(config_->max_segment_payload(), (window_.cwnd - packets_out()) * mss);
+      const std::uint32_t len = std::min(quota, end - snd_nxt_);
       if (!rtx_.empty() && seq_after(snd_nxt_ + len, snd_una_ + snd_wnd_)) break;  // the peer's window
       const bool last = snd_nxt_ + len == end;
       const bool with_fin = last && close_requested_;
@@ -260,10 +264,14 @@ void TcpConnection::process_ack(std::int64_t now_ps, const Segment& s) {
           const std::uint32_t part = s.ack - head.seq;
           head.len -= part;
           head.seq = s.ack;
+          const std::uint32_t mss = config_->mss();
+          const std::uint32_t left = std::max<std::uint32_t>(1, (head.len + mss - 1) / mss);
+          acked_packets += head.pcount - left;
+          rtx_.trim_front(left);
         }
         break;
       }
-      ++acked_packets;
+      acked_packets += head.pcount;
       retransmitted = retransmitted || head.retransmitted;
       if (oldest_sent < 0) oldest_sent = head.sent_ps;
       rtx_.pop_front();

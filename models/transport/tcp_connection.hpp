@@ -115,7 +115,9 @@ class TcpConnection {
   std::uint64_t unsent() const;                            // written but not yet sent once
   const TcpCounters& counters() const { return counters_; }
   const Window& window() const { return window_; }
-  std::uint32_t packets_out() const { return static_cast<std::uint32_t>(rtx_.size()); }
+  // Packets in flight, in MSS-size packets (a GSO segment counts as the MSS it holds), as Linux's
+  // packets_out.
+  std::uint32_t packets_out() const { return rtx_.packets(); }
   std::int64_t srtt_ps() const { return srtt_ps_; }
   std::int64_t rto_ps() const { return rto_ps_; }
   std::int64_t established_at_ps() const { return established_ps_; }
@@ -128,6 +130,7 @@ class TcpConnection {
     std::uint8_t flags;
     std::int64_t sent_ps;
     bool retransmitted;
+    std::uint32_t pcount;  // MSS-size packets it stands for (more than 1 only with GSO)
   };
   struct Range {
     std::uint32_t begin, end;
@@ -138,9 +141,19 @@ class TcpConnection {
    public:
     bool empty() const { return head_ == items_.size(); }
     std::size_t size() const { return items_.size() - head_; }
+    std::uint32_t packets() const { return packets_; }  // the pcounts' sum
     Sent& front() { return items_[head_]; }
-    void push_back(const Sent& s) { items_.push_back(s); }
+    void push_back(const Sent& s) {
+      items_.push_back(s);
+      packets_ += s.pcount;
+    }
+    // The head was trimmed (partly acknowledged) to new_pcount packets.
+    void trim_front(std::uint32_t new_pcount) {
+      packets_ -= items_[head_].pcount - new_pcount;
+      items_[head_].pcount = new_pcount;
+    }
     void pop_front() {
+      packets_ -= items_[head_].pcount;
       if (++head_ == items_.size()) {
         items_.clear();
         head_ = 0;
@@ -152,11 +165,13 @@ class TcpConnection {
     void clear() {
       items_.clear();
       head_ = 0;
+      packets_ = 0;
     }
 
    private:
     std::vector<Sent> items_;
     std::size_t head_ = 0;
+    std::uint32_t packets_ = 0;
   };
 
   void output(std::int64_t now_ps);

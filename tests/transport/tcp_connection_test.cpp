@@ -177,3 +177,42 @@ TEST_CASE("A connection closes with FINs and the closing side waits in TIME_WAIT
   CHECK(pipe.a().next_timer_ps() == TcpConnection::kNoTimer);
   CHECK(to_string(TcpState::TimeWait) == "TIME-WAIT");
 }
+
+TEST_CASE("With GSO a sender builds segments of many MSS within its window and the stream still arrives whole", "[transport]") {
+  const PipeConfig config = path(sim::DataRate::from_bps(12'500'000'000), sim::us(100));
+  const auto bulk = [&](bool gso) {
+    sim::Simulator sim;
+    TcpConfig tcp;
+    tcp.gso = gso;
+    TcpPipe pipe(sim, tcp, config);
+    const std::uint64_t bytes = 20000ull * tcp.mss();
+    std::int64_t done = -1;
+    std::uint32_t largest = 0, first = 0;
+    pipe.b().listen();
+    pipe.a().connect(0);
+    pipe.a().write(0, bytes);
+    pipe.on_event = [&](int side) {
+      if (side == 1 && done < 0 && pipe.b().delivered() == bytes) done = sim.now().ps();
+      for (const auto& s : pipe.a().outbox()) {
+        if (first == 0 && s.len > 0) first = s.len;
+        largest = std::max(largest, s.len);
+      }
+    };
+    pipe.pump(0);
+    sim.run_until(sim::seconds(2));
+    REQUIRE(done > 0);
+    return std::tuple{done - pipe.a().established_at_ps(), pipe.a().counters().data_segments, largest, first};
+  };
+  const auto [plain_time, plain_segments, plain_largest, plain_first] = bulk(false);
+  const auto [gso_time, gso_segments, gso_largest, gso_first] = bulk(true);
+  const TcpConfig tcp;
+  CHECK(plain_largest == tcp.mss());
+  CHECK(plain_segments == 20000);
+  // 45 MSS (65,160 bytes) fit 64 KiB with the headers; the first flight is the initial window's 10.
+  CHECK(gso_largest == 45 * tcp.mss());
+  CHECK(gso_first == 10 * tcp.mss());
+  CHECK(gso_segments < 20000 / 10);
+  // The same bytes on the same wire: about the same time (the window still grows per MSS).
+  INFO("plain " << plain_time * 1e-6 << " us, GSO " << gso_time * 1e-6 << " us");
+  CHECK(static_cast<double>(gso_time) == Approx(static_cast<double>(plain_time)).epsilon(0.05));
+}

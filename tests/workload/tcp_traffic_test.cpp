@@ -121,3 +121,16 @@ TEST_CASE("Over UDP a call is one datagram each way and conntrack keeps a UDP en
   const auto tcp = run(two_nodes(calls("")));
   CHECK(tcp.packets_sent > udp.packets_sent);
 }
+
+TEST_CASE("With GSO a large response crosses the devices as a few big packets charged per byte") {
+  const std::string gso = "costs: {tcp: {gso: true}}\n";
+  const auto plain = run(two_nodes(calls("", 20000)));
+  const auto big = run(two_nodes(calls("", 20000) + gso));
+  REQUIRE(plain.calls_completed == 40);
+  REQUIRE(big.calls_completed == 40);
+  // 20,000 bytes: 14 MSS; with GSO the initial window's 10 in one segment, then the other 4.
+  CHECK(plain.tcp.data_segments == 40 * (1 + 14));
+  CHECK(big.tcp.data_segments < 40 * (1 + 3));
+  CHECK(big.packets_sent < plain.packets_sent / 2);
+  CHECK(big.tcp.retransmissions == 0);
+}
