@@ -477,6 +477,7 @@ void Traffic::abort_conn(std::uint32_t conn) {
   const std::uint32_t generator = c.generator;
   const std::uint32_t keep = c.keep;
   if (generator != kNone) ++tcp_.connections_failed;
+  if (c.bulk != kNone) bulks_[c.bulk].end_ps = 0;  // a bulk stream whose connection failed is over
   c.call = kNone;
   release(conn);
   if (call != kNone) fail_call(call);
@@ -567,6 +568,7 @@ void Traffic::send_bulk(std::uint32_t bulk) {
     return;
   }
   if (b.conn == kNone) {
+    if (now >= b.end_ps) return;  // over (its connection failed)
     // The stream's connection; it closes when the time is up (its FIN follows what was written).
     b.conn = open_conn(b.from, b.tuple, b.spec.no_delay);
     conns_[b.conn].bulk = bulk;

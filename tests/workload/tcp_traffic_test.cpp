@@ -134,3 +134,12 @@ TEST_CASE("With GSO a large response crosses the devices as a few big packets ch
   CHECK(big.packets_sent < plain.packets_sent / 2);
   CHECK(big.tcp.retransmissions == 0);
 }
+
+TEST_CASE("A TCP bulk stream to an address no route reaches ends at its first SYN") {
+  // The node's stack has no route to answer for 10.99.0.1 inside the VNet: the SYN is dropped as
+  // noRoute, the sending kernel would be told (ICMP unreachable), and the stream is over.
+  const auto r = run(two_nodes("  bulk:\n    - {from: 10.224.0.4, to: 10.99.0.1, duration: 2ms, rate: 1Gbps}\n"));
+  CHECK(r.bulk_bytes_delivered == 0);
+  CHECK(r.packets_sent == r.packets_dropped);
+  CHECK(r.packets_sent <= 2);
+}
