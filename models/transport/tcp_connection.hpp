@@ -216,7 +216,6 @@ class TcpConnection {
   std::uint64_t written_ = 0;
   std::uint64_t acked_ = 0;  // payload bytes acknowledged
   bool close_requested_ = false;
-  bool fin_sent_ = false;
   SentQueue rtx_;
   Window window_;
   std::uint32_t dupacks_ = 0;
