@@ -92,8 +92,26 @@ void TcpConnection::close(std::int64_t now_ps) {
   if (state_ == TcpState::FinWait1 || state_ == TcpState::LastAck) output(now_ps);
 }
 
+void TcpConnection::count_sent(const Segment& s, bool handshake) {
+  ++counters_.segments_sent;
+  if (s.has(kSyn) || handshake) {
+    ++counters_.handshake_segments;
+  } else if (s.len > 0) {
+    ++counters_.data_segments;
+  } else if (s.has(kFin)) {
+    ++counters_.fin_segments;
+  } else {
+    ++counters_.pure_acks;
+  }
+  if (s.retransmission) {
+    ++counters_.retransmissions;
+  } else {
+    counters_.payload_bytes_sent += s.len;
+  }
+}
+
 void TcpConnection::send_segment(std::int64_t now_ps, std::uint32_t seq, std::uint32_t len, std::uint8_t flags,
-                                 bool retransmission) {
+                                 bool retransmission, bool handshake) {
   Segment s;
   s.seq = seq;
   s.len = len;
@@ -104,21 +122,7 @@ void TcpConnection::send_segment(std::int64_t now_ps, std::uint32_t seq, std::ui
     s.ack = rcv_nxt_;
     ack_sent(rcv_nxt_ != rcv_wup_);
   }
-  ++counters_.segments_sent;
-  if ((flags & kSyn) != 0) {
-    ++counters_.handshake_segments;
-  } else if (len > 0) {
-    ++counters_.data_segments;
-  } else if ((flags & kFin) != 0) {
-    ++counters_.fin_segments;
-  } else {
-    ++counters_.pure_acks;
-  }
-  if (retransmission) {
-    ++counters_.retransmissions;
-  } else {
-    counters_.payload_bytes_sent += len;
-  }
+  count_sent(s, handshake);
   const std::uint32_t seq_len = s.seq_len();
   if (seq_len > 0) {
     if (len > 0) {
@@ -240,11 +244,7 @@ void TcpConnection::retransmit_head(std::int64_t now_ps) {
     s.ack = rcv_nxt_;
     ack_sent(rcv_nxt_ != rcv_wup_);
   }
-  ++counters_.segments_sent;
-  ++counters_.retransmissions;
-  if ((s.flags & kSyn) != 0) ++counters_.handshake_segments;
-  else if (s.len > 0) ++counters_.data_segments;
-  else ++counters_.fin_segments;
+  count_sent(s, false);
   outbox_.push_back(s);
 }
 
@@ -511,9 +511,7 @@ void TcpConnection::receive(std::int64_t now_ps, const Segment& s) {
       if (close_requested_) state_ = TcpState::FinWait1;
       // The handshake's last ACK goes out at once, as tcp_rcv_synsent_state_process sends it when no
       // writer is blocked on the connecting socket (a client connects, then writes); then any data.
-      send_segment(now_ps, snd_nxt_, 0, kAck, false);
-      --counters_.pure_acks;
-      ++counters_.handshake_segments;
+      send_segment(now_ps, snd_nxt_, 0, kAck, false, /*handshake=*/true);
       output(now_ps);
       return;
     case TcpState::SynReceived:

@@ -175,7 +175,10 @@ class TcpConnection {
   };
 
   void output(std::int64_t now_ps);
-  void send_segment(std::int64_t now_ps, std::uint32_t seq, std::uint32_t len, std::uint8_t flags, bool retransmission);
+  // handshake: a pure ACK that completes the handshake (counted with the handshake's segments).
+  void send_segment(std::int64_t now_ps, std::uint32_t seq, std::uint32_t len, std::uint8_t flags, bool retransmission,
+                    bool handshake = false);
+  void count_sent(const Segment& s, bool handshake);
   void send_ack(std::int64_t now_ps);
   void process_ack(std::int64_t now_ps, const Segment& s);
   void process_data(std::int64_t now_ps, const Segment& s);

@@ -235,13 +235,26 @@ void Traffic::issue_udp_call(std::uint32_t chain, std::uint32_t call) {
   const Chain& ch = chains_[chain];
   auto& g = generators_[ch.generator];
   const HostRef client = g.clients[ch.client];
-  net::FiveTuple tuple{net::Protocol::Udp, network_.address_of(client),
-                       static_cast<std::uint16_t>(kEphemeralFirst + ch.slot % kEphemeralCount), g.service_ip, g.service_port};
-  if (!g.servers.empty()) {
-    tuple.dst = network_.address_of(g.servers[g.random.uniform_below(g.servers.size())]);
-    tuple.dst_port = g.spec.port;
-  }
+  const net::FiveTuple tuple = call_tuple(g, client, net::Protocol::Udp, ch.slot, nullptr);
   network_.send(client, tuple, g.spec.request_size + kUdpHeaders, kRequest, call);
+}
+
+net::FiveTuple Traffic::call_tuple(Generator& g, HostRef client, net::Protocol protocol, std::uint32_t port_offset,
+                                   std::uint32_t* kept_server) {
+  net::FiveTuple t{protocol, network_.address_of(client),
+                   static_cast<std::uint16_t>(kEphemeralFirst + port_offset % kEphemeralCount), g.service_ip, g.service_port};
+  if (!g.servers.empty()) {
+    std::uint32_t server = kNoServer;
+    if (kept_server && *kept_server != kNoServer) {
+      server = *kept_server;
+    } else {
+      server = static_cast<std::uint32_t>(g.random.uniform_below(g.servers.size()));
+      if (kept_server) *kept_server = server;
+    }
+    t.dst = network_.address_of(g.servers[server]);
+    t.dst_port = g.spec.port;
+  }
+  return t;
 }
 
 void Traffic::issue_tcp_call(std::uint32_t chain, std::uint32_t call) {
@@ -258,13 +271,8 @@ void Traffic::issue_tcp_call(std::uint32_t chain, std::uint32_t call) {
   }
   // A new connection per call, from the client's next ephemeral port, to a server drawn for it.
   const HostRef client = g.clients[ch.client];
-  net::FiveTuple tuple{net::Protocol::Tcp, network_.address_of(client),
-                       static_cast<std::uint16_t>(kEphemeralFirst + g.next_port[ch.client]), g.service_ip, g.service_port};
+  const net::FiveTuple tuple = call_tuple(g, client, net::Protocol::Tcp, g.next_port[ch.client], nullptr);
   g.next_port[ch.client] = static_cast<std::uint16_t>((g.next_port[ch.client] + 1) % kEphemeralCount);
-  if (!g.servers.empty()) {
-    tuple.dst = network_.address_of(g.servers[g.random.uniform_below(g.servers.size())]);
-    tuple.dst_port = g.spec.port;
-  }
   const std::uint32_t conn = open_conn(client, tuple, g.spec.no_delay);
   conns_[conn].generator = ch.generator;
   calls_[call].opened = true;
@@ -296,13 +304,7 @@ std::uint32_t Traffic::take_kept(std::uint32_t generator, std::uint32_t client, 
   if (member == kNone) return kNone;
   const std::size_t k = base + member;
   const HostRef from = g.clients[client];
-  net::FiveTuple tuple{net::Protocol::Tcp, network_.address_of(from),
-                       static_cast<std::uint16_t>(kEphemeralFirst + member % kEphemeralCount), g.service_ip, g.service_port};
-  if (!g.servers.empty()) {
-    if (g.kept_server[k] == kNoServer) g.kept_server[k] = static_cast<std::uint32_t>(g.random.uniform_below(g.servers.size()));
-    tuple.dst = network_.address_of(g.servers[g.kept_server[k]]);
-    tuple.dst_port = g.spec.port;
-  }
+  const net::FiveTuple tuple = call_tuple(g, from, net::Protocol::Tcp, member, &g.kept_server[k]);
   const std::uint32_t conn = open_conn(from, tuple, g.spec.no_delay);
   conns_[conn].generator = generator;
   conns_[conn].keep = static_cast<std::uint32_t>(k);
@@ -487,7 +489,7 @@ void Traffic::abort_conn(std::uint32_t conn) {
     const std::uint32_t client = keep / kept_size(g);
     if (!g.pool_waiting[client].empty()) {
       const std::uint32_t next = g.pool_waiting[client].front();
-      const std::uint32_t member = kept_size(g) == 0 ? 0 : keep % kept_size(g);
+      const std::uint32_t member = keep % kept_size(g);
       const std::uint32_t fresh = take_kept(generator, client, member, next);
       if (fresh != kNone) {
         g.pool_waiting[client].pop_front();

@@ -127,6 +127,10 @@ class Traffic final : public dataplane::DeliveryHandler {
   void issue_udp_call(std::uint32_t chain, std::uint32_t call);
   void issue_tcp_call(std::uint32_t chain, std::uint32_t call);
   void start_call_on(std::uint32_t conn, std::uint32_t call);
+  // The tuple of a call or a connection from `client` on ephemeral port number `port_offset`: to the
+  // Service's address, or to a server pod drawn now (kept_server: drawn once into it, then reused).
+  net::FiveTuple call_tuple(Generator& g, dataplane::HostRef client, net::Protocol protocol, std::uint32_t port_offset,
+                            std::uint32_t* kept_server);
   // A kept-alive or pooled connection of the client for this call: its own slot's when idle, else any
   // idle one, else a new one while the client has fewer than its size; kNone: all are busy.
   std::uint32_t take_kept(std::uint32_t generator, std::uint32_t client, std::uint32_t slot, std::uint32_t call);
