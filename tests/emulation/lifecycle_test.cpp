@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -144,3 +145,34 @@ TEST_CASE("A run killed with SIGKILL leaves namespaces that emulate --cleanup re
   REQUIRE(namespaces_with_prefix(prefix_of(pid)) == 0);
 }
 #endif
+
+TEST_CASE("A link with its carrier on waits until it has a qdisc and its operstate is up") {
+  const std::string output =
+      "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback\n"
+      "2: cbr0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether\n"
+      "3: veth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master cbr0 state LOWERLAYERDOWN mode DEFAULT\\    link/ether\n"
+      "4: veth1@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master cbr0 state UP mode DEFAULT\\    link/ether\n"
+      "5: br1: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN mode DEFAULT\\    link/ether\n"
+      "6: eth1: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT\\    link/ether\n";
+  REQUIRE(links_not_passing(output) == std::vector<std::string>{"cbr0", "veth0"});
+  REQUIRE(links_not_passing("").empty());
+}
+
+TEST_CASE("Every link of a brought-up emulation passes packets under kubenet and azure") {
+  if (!skip_without_namespaces().empty()) return;
+  for (const auto plugin : {cluster::PluginKind::Kubenet, cluster::PluginKind::AzureNodeSubnet}) {
+    auto spec = scenario::load_scenario_file(scenario_path("seed-walkthrough.yaml"));
+    scenario::apply_plugin(spec, plugin);
+    const auto c = cluster::build_cluster(spec);
+    Emulation emu(c);
+    emu.up();
+    std::size_t links = 0;
+    for (std::uint32_t i = 0; i < emu.plan().namespaces.size(); ++i) {
+      const auto out = run_checked({"ip", "-o", "link", "show"}, {}, netns_path(emu.plan().full_name(i)));
+      INFO(out);
+      links += static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
+      REQUIRE(links_not_passing(out).empty());
+    }
+    REQUIRE(links > emu.plan().namespaces.size());  // more than each namespace's lo
+  }
+}

@@ -134,12 +134,15 @@ TEST_CASE("The hop-overhead pings cross nodes over real ICMP and are all answere
       const auto t0 = std::chrono::steady_clock::now();
       const auto run = run_emulated_pings(emu, targets, std::chrono::seconds(5));
       const auto took = std::chrono::steady_clock::now() - t0;
-      INFO(cluster::to_string(plugin));
+      const auto summary = dataplane::summarize(run.latency);
+      INFO(cluster::to_string(plugin) << ": took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+           << " ms, partial " << run.partial << ", sent " << (run.entries.empty() ? 0 : run.entries[0].sent) << ", answered "
+           << (run.entries.empty() ? 0 : run.entries[0].answered) << ", round trips p50 " << summary.p50_ps / 1e6
+           << " us max " << summary.max_ps / 1e6 << " us");
       REQUIRE_FALSE(run.partial);
       REQUIRE(run.entries.size() == 1);
       REQUIRE(run.entries[0].sent == 200);
       REQUIRE(run.entries[0].answered == 200);
-      const auto summary = dataplane::summarize(run.latency);
       REQUIRE(summary.count == 200);
       REQUIRE(summary.p50_ps > 0);
       REQUIRE(summary.max_ps < std::chrono::duration_cast<std::chrono::nanoseconds>(kReplyWait).count() * 1000);
