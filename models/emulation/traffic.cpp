@@ -219,7 +219,9 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
         t0 = Clock::now();
         co_await call_once(*slot.connection, slot.request, slot.response);
       }
-      shared.calls.record(ps_since(t0));
+      const auto latency = ps_since(t0);
+      shared.calls.record(latency);
+      if (shared.limits.call_latencies) shared.limits.call_latencies->push_back(latency);
       ++shared.completed;
     } catch (const std::exception&) {
       ++shared.failed;
@@ -417,6 +419,7 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
   for (auto& slot : slots) asio::co_spawn(io, warm_up(e, slot, pending, shared), asio::detached);
   io.run_until(Clock::now() + kWarmUpCap);
   io.restart();
+  if (options.call_latencies) options.call_latencies->clear();  // the measured calls only
   shared.deadline = Clock::now() + options.wall;
   shared.io = &io;
   if (options.serial) {

@@ -46,6 +46,9 @@ struct TrafficOptions {
   // When set, filled with the server each kept-alive connection reached (known from the response:
   // its first 4 bytes carry the server's pod index, so only with responses of 4 bytes or more).
   std::vector<dataplane::KeptConnection>* reached = nullptr;
+  // When set, filled with each measured call's latency (ps) in the order the calls completed: what a
+  // window of the run saw, where the summary only has the whole run's percentiles.
+  std::vector<std::int64_t>* call_latencies = nullptr;
 };
 
 // Tries per endpoint of the Service to land a pinned connection on its endpoint (the kernel draws
