@@ -120,8 +120,9 @@ PacketId Network::send_segment(HostRef from, const net::FiveTuple& tuple, const 
 }
 
 PacketId Network::send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
-                       std::uint32_t tag, bool traced) {
+                       std::uint32_t tag, bool traced, std::uint32_t tag_generation) {
   const PacketId id = pool_.allocate();
+  pool_[id].tag_generation = tag_generation;
   launch(from, id, tuple, size, kind, tag, traced);
   return id;
 }

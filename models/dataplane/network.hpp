@@ -90,7 +90,7 @@ class Network {
   void set_observer(PacketObserver* observer) { observer_ = observer; }
   // Sends a packet from a host now. tuple.src should be the host's address (address_of(from)).
   PacketId send(HostRef from, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
-                std::uint32_t tag, bool traced = false);
+                std::uint32_t tag, bool traced = false, std::uint32_t tag_generation = 0);
   // Sends a TCP segment (its header's fields and its size on the wire) from a host now.
   PacketId send_segment(HostRef from, const net::FiveTuple& tuple, const transport::Segment& segment,
                         std::uint8_t kind, std::uint32_t tag, std::uint32_t tag_generation, bool traced = false);

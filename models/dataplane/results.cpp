@@ -158,11 +158,25 @@ json::value to_json(const Results& r, bool include_host) {
   per_call["handshakeSegments"] = ts.per_call(static_cast<double>(ts.handshake_segments));
   per_call["dataSegments"] = ts.per_call(static_cast<double>(ts.data_segments));
   per_call["pureAcks"] = ts.per_call(static_cast<double>(ts.pure_acks));
+  per_call["nameLookup_ps"] = ts.per_call(static_cast<double>(ts.lookup_ps));
   per_call["handshake_ps"] = ts.per_call(static_cast<double>(ts.handshake_ps));
   per_call["waitingForAck_ps"] = ts.per_call(static_cast<double>(ts.waiting_ps));
   per_call["transfer_ps"] = ts.per_call(static_cast<double>(ts.transfer_ps));
   tcp["perCall"] = std::move(per_call);
   o["tcp"] = std::move(tcp);
+
+  const DnsSummary& ds = r.dns;
+  json::object dns;
+  dns["lookups"] = ds.lookups;
+  dns["lookupsFailed"] = ds.lookups_failed;
+  dns["queries"] = ds.queries;
+  dns["nxdomain"] = ds.nxdomain;
+  dns["upstream"] = ds.upstream;
+  dns["cacheHits"] = ds.cache_hits;
+  dns["resent"] = ds.resent;
+  dns["queriesPerLookup"] = ds.lookups ? static_cast<double>(ds.queries) / static_cast<double>(ds.lookups) : 0.0;
+  dns["latency"] = latency_json(ds.latency);
+  o["dns"] = std::move(dns);
 
   json::object packets;
   packets["sent"] = r.packets_sent;

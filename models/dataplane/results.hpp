@@ -105,14 +105,27 @@ struct TcpSummary {
   std::uint64_t fast_retransmits = 0;    // recoveries begun by three duplicate ACKs
   std::uint64_t timeouts = 0;            // retransmission timer expiries
   std::uint64_t delayed_acks = 0;        // ACKs the delayed-ACK timer sent
-  // Summed over completed calls: in the handshake (calls that opened their connection); written data
+  // Summed over completed calls: in the name lookup and the handshake (calls that opened their connection); written data
   // waiting for an ACK (Nagle, the congestion or receive window); the rest (transfer, server time).
   std::uint64_t calls = 0;
+  std::int64_t lookup_ps = 0;  // the name lookup before the call's connection opened (resolve: true)
   std::int64_t handshake_ps = 0;
   std::int64_t waiting_ps = 0;
   std::int64_t transfer_ps = 0;
   std::uint64_t segments() const { return handshake_segments + data_segments + pure_acks + fin_segments; }
   double per_call(double total) const { return calls ? total / static_cast<double>(calls) : 0.0; }
+};
+
+// Name lookups (chatty resolve: true): glibc's A and AAAA queries to CoreDNS before connections open.
+struct DnsSummary {
+  std::uint64_t lookups = 0;         // completed: the name was found
+  std::uint64_t lookups_failed = 0;  // no candidate found, or a query still unanswered after the resolver's attempts
+  std::uint64_t queries = 0;         // sent, sent-again ones included
+  std::uint64_t nxdomain = 0;        // answers "no such name"
+  std::uint64_t upstream = 0;        // queries CoreDNS forwarded upstream (not in its cache)
+  std::uint64_t cache_hits = 0;      // queries for names outside the cluster domain answered from CoreDNS's cache
+  std::uint64_t resent = 0;          // rounds sent again after the resolver's timeout
+  LatencySummary latency;            // per completed lookup
 };
 
 struct Results {
@@ -137,6 +150,7 @@ struct Results {
   std::uint64_t bulk_bytes_delivered = 0;  // application bytes (TCP) or datagram bytes (UDP)
   std::uint64_t bulk_retransmissions = 0;  // segments TCP bulk streams sent again
   TcpSummary tcp;
+  DnsSummary dns;
 
   // Packets.
   std::uint64_t packets_sent = 0;

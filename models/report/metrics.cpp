@@ -42,11 +42,25 @@ std::vector<Metric> build(bool host) {
   m.push_back({"tcp.perCall.handshakeSegments", tcp, "handshake segments", "per call", [](const Results& r) { return r.tcp.per_call(static_cast<double>(r.tcp.handshake_segments)); }, true});
   m.push_back({"tcp.perCall.dataSegments", tcp, "data segments", "per call", [](const Results& r) { return r.tcp.per_call(static_cast<double>(r.tcp.data_segments)); }, true});
   m.push_back({"tcp.perCall.pureAcks", tcp, "pure ACKs", "per call", [](const Results& r) { return r.tcp.per_call(static_cast<double>(r.tcp.pure_acks)); }, true});
+  m.push_back({"tcp.perCall.nameLookup", tcp, "in the name lookup", "us", [](const Results& r) { return to_us(r.tcp.per_call(static_cast<double>(r.tcp.lookup_ps))); }, true});
   m.push_back({"tcp.perCall.handshake", tcp, "in the handshake", "us", [](const Results& r) { return to_us(r.tcp.per_call(static_cast<double>(r.tcp.handshake_ps))); }, true});
   m.push_back({"tcp.perCall.waitingForAck", tcp, "data waiting for an ACK", "us", [](const Results& r) { return to_us(r.tcp.per_call(static_cast<double>(r.tcp.waiting_ps))); }, true});
   m.push_back({"tcp.perCall.transfer", tcp, "transfer and server time", "us", [](const Results& r) { return to_us(r.tcp.per_call(static_cast<double>(r.tcp.transfer_ps))); }, true});
   m.push_back({"tcp.retransmissions", tcp, "retransmissions (all calls)", "count", [](const Results& r) { return static_cast<double>(r.tcp.retransmissions); }, true});
   m.push_back({"tcp.timeouts", tcp, "retransmission timeouts (all calls)", "count", [](const Results& r) { return static_cast<double>(r.tcp.timeouts); }, true});
+
+  const std::string dns = "Name lookups (resolve: true)";
+  m.push_back({"dns.lookups", dns, "lookups", "count", [](const Results& r) { return static_cast<double>(r.dns.lookups); }, true});
+  m.push_back({"dns.lookupsFailed", dns, "lookups failed", "count", [](const Results& r) { return static_cast<double>(r.dns.lookups_failed); }, true});
+  m.push_back({"dns.queriesPerLookup", dns, "queries (A and AAAA)", "per lookup", [](const Results& r) {
+                 return r.dns.lookups ? static_cast<double>(r.dns.queries) / static_cast<double>(r.dns.lookups) : 0.0;
+               }, true});
+  m.push_back({"dns.nxdomain", dns, "NXDOMAIN answers", "count", [](const Results& r) { return static_cast<double>(r.dns.nxdomain); }, true});
+  m.push_back({"dns.upstream", dns, "forwarded upstream", "count", [](const Results& r) { return static_cast<double>(r.dns.upstream); }, true});
+  m.push_back({"dns.cacheHits", dns, "upstream names from CoreDNS's cache", "count", [](const Results& r) { return static_cast<double>(r.dns.cache_hits); }, true});
+  m.push_back({"dns.resent", dns, "rounds sent again after the timeout", "count", [](const Results& r) { return static_cast<double>(r.dns.resent); }, true});
+  m.push_back({"dns.latency.p50", dns, "lookup p50", "us", [](const Results& r) { return to_us(static_cast<double>(r.dns.latency.p50_ps)); }, true});
+  m.push_back({"dns.latency.p99", dns, "lookup p99", "us", [](const Results& r) { return to_us(static_cast<double>(r.dns.latency.p99_ps)); }, true});
 
   const std::string path = "Path per packet";
   m.push_back({"packets.sent", path, "packets sent", "count", [](const Results& r) { return static_cast<double>(r.packets_sent); }, false});

@@ -60,6 +60,7 @@ inline constexpr std::string_view kReservedRanges[] = {"169.254.0.0/16", "172.30
 inline constexpr std::uint32_t kCoreDnsReplicas = 2;       // AKS coredns Deployment (autoscaled; 2 minimum)
 inline constexpr std::uint32_t kMetricsServerReplicas = 2; // AKS metrics-server Deployment (2 since 2023)
 inline constexpr std::uint32_t kDefaultMaxSurge = 1;       // AKS node pool upgrade default max surge: 1 node
+inline constexpr std::string_view kClusterDomain = "cluster.local";  // K8S "DNS for Services and Pods": kubelet --cluster-domain, AKS keeps the default
 
 // --- Azure VNet system routes (AZDOCS virtual-networks-udr-overview, "System routes > Default") ---
 // Besides the VNet's own address space (next hop "Virtual network") and 0.0.0.0/0 ("Internet"), Azure

@@ -48,8 +48,11 @@ constexpr auto kConntrackKeys = [] {
   keys[kConntrackTimeoutKeys.size() + 1] = "min";
   return keys;
 }();
-constexpr std::array<std::string_view, 10> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
-                                                        "conntrack", "ttl",     "maxReceiveQueues", "tcp",         "measured"};
+constexpr std::array<std::string_view, 11> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
+                                                        "conntrack", "ttl",     "maxReceiveQueues", "tcp",         "dns",
+                                                        "measured"};
+constexpr std::array<std::string_view, 5> kDnsKeys{"corednsServe", "upstream", "cacheTtl", "resolverTimeout",
+                                                   "resolverAttempts"};
 constexpr std::array<std::string_view, 21> kTcpKeys{
     "mtu",          "initialWindow", "receiveWindow", "sendBuffer",     "congestionControl", "rtoInitial",
     "rtoMin",       "rtoMax",        "dupackThreshold", "synRetries",   "retries",           "delayedAckMin",
@@ -57,8 +60,8 @@ constexpr std::array<std::string_view, 21> kTcpKeys{
     "cubicC",       "gso",           "gsoMaxBytes"};
 constexpr NamedValue<transport::CongestionKind> kCongestionControls[] = {
     {transport::CongestionKind::NewReno, "newreno"}, {transport::CongestionKind::Cubic, "cubic"}};
-constexpr std::array<std::string_view, 9> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
-                                                     "conntrack", "ttl",       "maxReceiveQueues", "tcp"};
+constexpr std::array<std::string_view, 10> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
+                                                      "conntrack", "ttl",       "maxReceiveQueues", "tcp", "dns"};
 
 std::array<sim::Time*, kConntrackTimeoutKeys.size()> conntrack_timeouts(ConntrackSettings& c) {
   return {&c.tcp_syn_sent,  &c.tcp_syn_recv,  &c.tcp_established, &c.tcp_fin_wait,     &c.tcp_close_wait,
@@ -216,6 +219,31 @@ class ProfileReader {
     }
   }
 
+  void dns(const Field& f, DnsOverrides& d) {
+    auto fields = r_.mapping(f, kDnsKeys, "the dns mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      const std::string& k = c.key.Scalar();
+      if (k == "resolverAttempts") {
+        // glibc caps attempts at RES_MAXRETRY, 5 (resolv.conf(5)).
+        if (auto n = r_.whole_number(c, 1, 5)) d.resolver_attempts = static_cast<std::uint32_t>(*n);
+        continue;
+      }
+      const auto v = read_duration(r_, c);
+      if (!v) continue;
+      if ((k == "cacheTtl" || k == "resolverTimeout") && *v == sim::Time::zero()) {
+        r_.error(c.path, r_.mark_of(c), k == "cacheTtl" ? "a cache TTL of 0: CoreDNS's cache plugin takes at least 1 s"
+                                                         : "a resolver timeout of 0 would send every query again at once",
+                 "a duration more than 0", "leave the key out to keep the default (docs/dns.md lists them)");
+        continue;
+      }
+      if (k == "corednsServe") d.coredns_serve = *v;
+      else if (k == "upstream") d.upstream = *v;
+      else if (k == "cacheTtl") d.cache_ttl = *v;
+      else d.resolver_timeout = *v;
+    }
+  }
+
   // The sections a profile and a `costs` override share.
   void section(const Field& f, CostOverrides& p) {
     const std::string& k = f.key.Scalar();
@@ -237,6 +265,8 @@ class ProfileReader {
       if (auto n = r_.whole_number(f, 1, 64)) p.max_receive_queues = static_cast<std::uint32_t>(*n);
     } else if (k == "tcp") {
       tcp(f, p.tcp);
+    } else if (k == "dns") {
+      dns(f, p.dns);
     }
   }
 
@@ -407,6 +437,8 @@ std::vector<CostKnob> cost_knobs(CostProfile& p) {
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out.push_back({"netfilter." + std::string(kNetfilterKeys[i]), netfilter[i], nullptr});
   }
+  out.push_back({"dns.corednsServe", &p.dns.coredns_serve, nullptr});
+  out.push_back({"dns.upstream", &p.dns.upstream, nullptr});
   return out;
 }
 
@@ -419,7 +451,7 @@ bool TcpOverrides::empty() const {
 bool CostOverrides::empty() const {
   bool any = false;
   each_leaf(*this, [&](const std::string&, bool given) { any = any || given; });
-  return !any && tcp.empty();
+  return !any && tcp.empty() && dns.empty();
 }
 
 namespace {
@@ -476,6 +508,11 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.conntrack.max_per_core = o.conntrack_max_per_core.value_or(p.conntrack.max_per_core);
   p.conntrack.min = o.conntrack_min.value_or(p.conntrack.min);
   apply_tcp(o.tcp, p.tcp);
+  p.dns.coredns_serve = o.dns.coredns_serve.value_or(p.dns.coredns_serve);
+  p.dns.upstream = o.dns.upstream.value_or(p.dns.upstream);
+  p.dns.cache_ttl = o.dns.cache_ttl.value_or(p.dns.cache_ttl);
+  p.dns.resolver_timeout = o.dns.resolver_timeout.value_or(p.dns.resolver_timeout);
+  p.dns.resolver_attempts = o.dns.resolver_attempts.value_or(p.dns.resolver_attempts);
 }
 
 std::string profile_path(const std::string& name_or_path, const std::string& relative_to) {
@@ -628,6 +665,14 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   out << YAML::Key << "cubicBeta" << YAML::Value << shortest(t.cubic_beta) << YAML::Key << "cubicC" << YAML::Value
       << shortest(t.cubic_c);
   out << YAML::Key << "gso" << YAML::Value << t.gso << YAML::Key << "gsoMaxBytes" << YAML::Value << t.gso_max_bytes;
+  out << YAML::EndMap;
+  // Name resolution: the defaults (models/scenario/cost_profile.hpp) unless the profile or the scenario set them.
+  out << YAML::Key << "dns" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "corednsServe" << YAML::Value << format_duration(p.dns.coredns_serve);
+  out << YAML::Key << "upstream" << YAML::Value << format_duration(p.dns.upstream);
+  out << YAML::Key << "cacheTtl" << YAML::Value << format_duration(p.dns.cache_ttl);
+  out << YAML::Key << "resolverTimeout" << YAML::Value << format_duration(p.dns.resolver_timeout);
+  out << YAML::Key << "resolverAttempts" << YAML::Value << p.dns.resolver_attempts;
   out << YAML::EndMap;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;

@@ -60,6 +60,23 @@ struct ConntrackSettings {
 enum class LookupCostModel : std::uint8_t { Constant, Proportional, Measured };
 std::string_view to_string(LookupCostModel model);  // "constant", "proportional", "measured"
 
+// Name resolution (models/workload/dns.hpp): CoreDNS's costs and the stub resolver's timers. The
+// profile's or the scenario's `dns:` block sets them; these are the defaults.
+struct DnsSettings {
+  // assumed: CoreDNS answering one query from its kubernetes plugin or its cache (user-space work of
+  // tens of microseconds; no published per-query figure for AKS's CoreDNS).
+  sim::Time coredns_serve = sim::us(30);
+  // assumed: a query CoreDNS forwards upstream (the node's resolver: Azure DNS at 168.63.129.16) and
+  // its answer coming back; Azure publishes no latency for it.
+  sim::Time upstream = sim::us(500);
+  // CoreDNS's Corefile as Kubernetes deploys it and AKS ships it: `cache 30` (answers, denials
+  // included, kept 30 s by each replica).
+  sim::Time cache_ttl = sim::ms(30000);
+  // resolv.conf(5): glibc sends a query again after timeout:5 seconds, attempts:2 times in all.
+  sim::Time resolver_timeout = sim::ms(5000);
+  std::uint32_t resolver_attempts = 2;
+};
+
 struct CostProfile {
   std::string name;
   std::string source;  // the profile file
@@ -82,6 +99,7 @@ struct CostProfile {
   // TCP as the endpoints' kernels run it: Linux's defaults (models/transport/tcp_config.hpp, each
   // with its source) unless the profile's or the scenario's `tcp:` block sets them.
   transport::TcpConfig tcp;
+  DnsSettings dns;
   // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
   // paths such as "devices.bridge.fixed"; every other number is assumed or published, and is what
   // `compare --sensitivity` varies.
@@ -113,6 +131,13 @@ struct TcpOverrides {
   bool empty() const;
 };
 
+// The `dns:` block: any of DnsSettings' numbers.
+struct DnsOverrides {
+  std::optional<sim::Time> coredns_serve, upstream, cache_ttl, resolver_timeout;
+  std::optional<std::uint32_t> resolver_attempts;
+  bool empty() const { return !(coredns_serve || upstream || cache_ttl || resolver_timeout || resolver_attempts); }
+};
+
 struct CostOverrides {
   std::array<DeviceCostOverride, kDeviceKindCount> devices{};
   std::array<LinkCostOverride, kLinkKindCount> links{};
@@ -132,6 +157,7 @@ struct CostOverrides {
   std::optional<std::uint32_t> conntrack_max_per_core;
   std::optional<std::uint32_t> conntrack_min;
   TcpOverrides tcp;
+  DnsOverrides dns;
 
   bool empty() const;
 };

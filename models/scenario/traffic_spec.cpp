@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "models/scenario/field_reader.hpp"
+#include "models/scenario/k8s_names.hpp"
 #include "models/scenario/quantity_reader.hpp"
 #include "models/scenario/section_parsers.hpp"
 #include "models/scenario/traffic_spec.hpp"
@@ -12,10 +13,15 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kTrafficKeys{"ping", "chatty", "bulk"};
 constexpr std::array<std::string_view, 5> kPingKeys{"from", "to", "count", "interval", "size"};
-constexpr std::array<std::string_view, 18> kChattyKeys{
+constexpr std::array<std::string_view, 22> kChattyKeys{
     "name",       "clients",     "servers", "service",   "port",       "requestSize", "responseSize",
     "chainDepth", "concurrency", "rate",    "thinkTime", "serverTime", "transport",   "connection",
-    "noDelay",    "chains",      "duration", "stopAfter"};
+    "noDelay",    "chains",      "duration", "stopAfter", "resolve",   "hostname",    "ndots",
+    "searches"};
+// Kubernetes caps a pod's ndots at 15 and its search list at 32 domains (validation of dnsConfig,
+// pkg/apis/core/validation: MaxDNSSearchPaths since 1.28).
+constexpr std::uint64_t kMaxNdots = 15;
+constexpr std::size_t kMaxSearches = 32;
 constexpr std::array<std::string_view, 8> kBulkKeys{"from", "to", "transport", "rate", "packetSize", "duration", "port", "noDelay"};
 constexpr NamedValue<Transport> kTransports[] = {{Transport::Tcp, "tcp"}, {Transport::Udp, "udp"}};
 constexpr std::uint64_t kMaxMessage = 1ull << 30;  // application bytes of one request or response
@@ -53,6 +59,39 @@ void each_item(FieldReader& r, const Field& list, const std::array<std::string_v
       if (!ok) r.error(path, r.mark_of((*items)[i]), "missing " + missing, missing, std::move(hint));
     });
     out.push_back(std::move(item));
+  }
+}
+
+// A DNS name to look up or search in: an RFC 1123 subdomain, optionally with its final dot.
+void read_dns_name(FieldReader& r, const Field& f, const YAML::Node& node, const std::string& path, std::string& out) {
+  const Field item{path, f.key, node};
+  const auto text = r.text(item, "a DNS name");
+  if (!text) return;
+  std::string name = *text;
+  if (name.size() > 1 && name.back() == '.') name.pop_back();
+  if (const auto problem = dns_subdomain_problem(name)) {
+    r.error(path, r.mark_of(item), "DNS name " + FieldReader::quoted(*text) + " " + *problem,
+            "a DNS name such as orders, orders.shop or api.example.com.", "lowercase letters, digits, '-' and '.'");
+    return;
+  }
+  out = *text;
+}
+
+// searches: [DOMAIN, ...]
+void read_searches(FieldReader& r, const Field& f, ChattySpec& c) {
+  auto items = r.list(f, "a list of DNS domains");
+  if (!items) return;
+  if (items->size() + 3 > kMaxSearches) {
+    r.error(f.path, r.mark_of(f), std::to_string(items->size()) + " search domains",
+            "at most " + std::to_string(kMaxSearches - 3) + " (Kubernetes allows 32 in all, 3 of them the cluster's)",
+            "keep the domains the pod's lookups need");
+    return;
+  }
+  c.searches.clear();
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    std::string domain;
+    read_dns_name(r, f, (*items)[i], item_path(f.path, i), domain);
+    if (!domain.empty()) c.searches.push_back(domain);
   }
 }
 
@@ -148,6 +187,14 @@ void parse_traffic(FieldReader& r, const Field& field) {
           read_connection(r, f, c);
         else if (key == "noDelay")
           c.no_delay = r.flag(f).value_or(c.no_delay);
+        else if (key == "resolve")
+          c.resolve = r.flag(f).value_or(c.resolve);
+        else if (key == "hostname")
+          read_dns_name(r, f, f.value, f.path, c.hostname);
+        else if (key == "ndots")
+          c.ndots = static_cast<std::uint32_t>(number(0, kMaxNdots, c.ndots));
+        else if (key == "searches")
+          read_searches(r, f, c);
         else if (key == "chains" || key == "stopAfter")
           c.chains = r.whole_number(f, 1, 1000000000000ull);
         else

@@ -58,6 +58,14 @@ struct ChattySpec {
   bool no_delay = true;
   std::optional<std::uint64_t> chains;
   std::optional<sim::Time> duration;
+  // Name resolution before each connection the client opens (glibc has no cache; models/workload/
+  // dns.hpp): the name it looks up (default: the Service's name, with its namespace when the client's
+  // differs), its pod's ndots (kubelet writes 5) and search domains after the cluster's own (the
+  // node's, which kubelet appends, or dnsConfig.searches).
+  bool resolve = false;
+  std::string hostname;
+  std::uint32_t ndots = 5;
+  std::vector<std::string> searches;
 
   bool new_connection_per_call() const { return connection == ConnectionMode::PerCall; }
 };

@@ -95,6 +95,23 @@ void check_traffic(RuleContext& c) {
         }
       }
     }
+    // Name resolution: a lookup of the called Service's name before each TCP connection.
+    if (s.resolve && s.transport == Transport::Udp) {
+      c.report(path + ".resolve", "resolve is modelled before each TCP connection a client opens, and this traffic is "
+               "transport: udp", "resolve with transport: tcp", "leave resolve out, or use transport: tcp");
+    }
+    if (s.resolve && s.service.empty() && spec.given(path + ".resolve")) {
+      c.report(path + ".resolve", "resolve looks up the name of the Service called, and this traffic calls pods by "
+               "their labels (servers:)", "resolve with service: NAME", "call the Service (service: NAME), or leave resolve out");
+    }
+    if (!s.resolve) {
+      for (const char* key : {"hostname", "ndots", "searches"}) {
+        if (spec.given(path + "." + key)) {
+          c.report(path + "." + key, std::string(key) + " applies to name resolution, and this traffic has no resolve: true",
+                   "resolve: true with " + std::string(key), "add resolve: true, or leave " + std::string(key) + " out");
+        }
+      }
+    }
     if (!s.service.empty() && c.usable({path + ".service"}) && !names_service(spec, s.service)) {
       c.report(path + ".service", "no Service named '" + s.service + "'",
                "NAME or NAMESPACE/NAME of a Service in the scenario: " + service_names(spec),

@@ -1,11 +1,15 @@
 #include "models/workload/traffic.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "models/dataplane/endpoint_ref.hpp"
+#include "models/scenario/aks_facts.hpp"
 #include "models/scenario/labels.hpp"
+#include "models/workload/dns.hpp"
 
 namespace cnisim::workload {
 
@@ -83,10 +87,71 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
                "labels of a workload's pods; the workloads here give " + scenario::label_sets(c.spec()),
                "`cnisim get pods -A --show-labels` lists the pods; labels come from the workloads");
   };
+  // resolve: true. Every Service's name in the cluster domain (what CoreDNS's kubernetes plugin
+  // answers with an A record), and each client namespace's candidates for a generator's name.
+  const std::string domain(scenario::aks::kClusterDomain);
+  std::map<std::string, cluster::ServiceIndex> service_names;
+  for (cluster::ServiceIndex v = 0; v < c.services().size(); ++v) {
+    const auto& svc = c.service_spec(v);
+    service_names[svc.name + "." + svc.namespace_ + ".svc." + domain] = v;
+  }
+  std::map<std::string, std::uint32_t> interned;  // fqdn -> Candidate::id
+  const auto add_lookups = [&](const ChattySpec& s, const std::string& path, Generator& g) {
+    const auto called = std::find_if(c.services().begin(), c.services().end(),
+                                     [&](const cluster::Service& v) { return v.clusterIP == g.service_ip; });
+    if (called == c.services().end()) return;
+    const auto& called_spec = c.service_spec(static_cast<cluster::ServiceIndex>(called - c.services().begin()));
+    const std::string called_name = called_spec.namespace_ + "/" + called_spec.name;
+    std::map<std::string, std::uint32_t> by_namespace;  // client namespace -> index in names_
+    const std::string at = scenario.given(path + ".hostname") ? path + ".hostname" : path + ".resolve";
+    for (const HostRef& client : g.clients) {
+      const std::string ns = c.pod_namespace(client.index);
+      if (const auto known = by_namespace.find(ns); known != by_namespace.end()) {
+        g.names.push_back(known->second);
+        continue;
+      }
+      const std::string name = !s.hostname.empty() ? s.hostname
+                               : ns == called_spec.namespace_ ? called_spec.name
+                                                              : called_spec.name + "." + called_spec.namespace_;
+      std::vector<Candidate> list;
+      std::string tried;
+      std::optional<cluster::ServiceIndex> found;
+      for (const auto& fqdn : dns::candidates(name, s.ndots, dns::search_list(ns, domain, s.searches))) {
+        Candidate cand;
+        cand.fqdn = fqdn;
+        cand.id = interned.emplace(fqdn, static_cast<std::uint32_t>(interned.size())).first->second;
+        const auto service = service_names.find(fqdn);
+        cand.exists = service != service_names.end();
+        cand.upstream = !dns::in_cluster_domain(fqdn, domain);
+        cand.query_bytes = dns::query_bytes(fqdn);
+        cand.answer_bytes[0] = dns::answer_bytes(fqdn, cand.exists ? dns::Answer::Address : dns::Answer::NxDomain);
+        cand.answer_bytes[1] = dns::answer_bytes(fqdn, cand.exists ? dns::Answer::NoData : dns::Answer::NxDomain);
+        tried.append(tried.empty() ? "" : ", ").append(fqdn);
+        list.push_back(std::move(cand));
+        if (service != service_names.end()) {
+          found = service->second;
+          break;  // found: res_search stops here
+        }
+      }
+      if (!found || c.services()[*found].clusterIP != g.service_ip) {
+        const std::string what = found ? "the Service " + c.service_spec(*found).namespace_ + "/" + c.service_spec(*found).name
+                                       : "no name (tried " + tried + ")";
+        errors.add(at, "'" + name + "' looked up from namespace '" + ns + "' finds " + what + ", not the Service called (" +
+                           called_name + ")",
+                   "a name that finds " + called_name + ", such as " + called_spec.name + "." + called_spec.namespace_,
+                   "a client looks the name up with its namespace's search list first (ndots: " + std::to_string(s.ndots) +
+                       "); give hostname: NAME.NAMESPACE, or the full name with a final dot");
+        return;
+      }
+      by_namespace[ns] = static_cast<std::uint32_t>(names_.size());
+      g.names.push_back(static_cast<std::uint32_t>(names_.size()));
+      names_.push_back(std::move(list));
+    }
+  };
   for (std::size_t i = 0; i < spec.chatty.size(); ++i) {
     const auto& s = spec.chatty[i];
     const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
-    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}, {}, {}};
+    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}, {}, {}, {}};
     if (g.clients.empty()) no_pod(path + ".clients", s.clients);
     if (!s.service.empty()) {
       if (const auto svc = errors.resolve(c, "svc/" + s.service, path + ".service")) {
@@ -98,6 +163,7 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
       if (g.servers.empty()) no_pod(path + ".servers", s.servers);
     }
     g.next_port.assign(g.clients.size(), 0);
+    if (s.resolve && !s.service.empty() && !g.clients.empty()) add_lookups(s, path, g);
     if (s.transport == scenario::Transport::Tcp && s.connection != scenario::ConnectionMode::PerCall) {
       const std::size_t size = g.clients.size() * kept_size(g);
       g.kept_conn.assign(size, kNone);
@@ -141,6 +207,11 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
     b.tuple = net::FiveTuple{udp ? net::Protocol::Udp : net::Protocol::Tcp, from->ip,
                              static_cast<std::uint16_t>(kEphemeralFirst + i), to->ip, to->port ? to->port : s.port};
     bulks_.push_back(b);
+  }
+  if (!names_.empty()) {
+    const auto dns = c.find_service("kube-system", "kube-dns");
+    if (!dns) throw std::logic_error("resolve: the cluster has no kube-system/kube-dns Service");
+    dns_ip_ = c.services()[*dns].clusterIP;
   }
   errors.throw_if_any();
 }
@@ -220,7 +291,7 @@ void Traffic::start_chain(std::uint32_t generator, std::uint32_t client, std::ui
 
 void Traffic::issue_call(std::uint32_t chain) {
   const std::uint32_t call = allocate_call();
-  calls_[call] = Call{chain, sim_.now().ps(), 0, false};
+  calls_[call] = Call{chain, sim_.now().ps(), 0, 0, false};
   ++calls_started_;
   if (generators_[chains_[chain].generator].spec.transport == scenario::Transport::Udp) {
     issue_udp_call(chain, call);
@@ -262,6 +333,7 @@ void Traffic::issue_tcp_call(std::uint32_t chain, std::uint32_t call) {
   auto& g = generators_[ch.generator];
   if (!g.spec.new_connection_per_call()) {
     const std::uint32_t conn = take_kept(ch.generator, ch.client, ch.slot, call);
+    if (conn == kResolving) return;  // its lookup opens the connection
     if (conn == kNone) {
       g.pool_waiting[ch.client].push_back(call);  // every connection of the client is busy
       return;
@@ -269,14 +341,24 @@ void Traffic::issue_tcp_call(std::uint32_t chain, std::uint32_t call) {
     start_call_on(conn, call);
     return;
   }
+  if (g.spec.resolve) {
+    start_lookup(call, kNone);
+    return;
+  }
+  start_call_on(open_per_call(chain, call), call);
+}
+
+std::uint32_t Traffic::open_per_call(std::uint32_t chain, std::uint32_t call) {
   // A new connection per call, from the client's next ephemeral port, to a server drawn for it.
+  const Chain& ch = chains_[chain];
+  auto& g = generators_[ch.generator];
   const HostRef client = g.clients[ch.client];
   const net::FiveTuple tuple = call_tuple(g, client, net::Protocol::Tcp, g.next_port[ch.client], nullptr);
   g.next_port[ch.client] = static_cast<std::uint16_t>((g.next_port[ch.client] + 1) % kEphemeralCount);
   const std::uint32_t conn = open_conn(client, tuple, g.spec.no_delay);
   conns_[conn].generator = ch.generator;
   calls_[call].opened = true;
-  start_call_on(conn, call);
+  return conn;
 }
 
 std::uint32_t Traffic::take_kept(std::uint32_t generator, std::uint32_t client, std::uint32_t slot, std::uint32_t call) {
@@ -285,7 +367,7 @@ std::uint32_t Traffic::take_kept(std::uint32_t generator, std::uint32_t client, 
   const std::size_t base = std::size_t{client} * size;
   const auto idle = [&](std::uint32_t m) {
     const std::uint32_t conn = g.kept_conn[base + m];
-    return conn != kNone && conns_[conn].call == kNone;
+    return conn != kNone && conn != kResolving && conns_[conn].call == kNone;
   };
   const std::uint32_t own = slot % size;
   if (idle(own)) return g.kept_conn[base + own];
@@ -303,7 +385,18 @@ std::uint32_t Traffic::take_kept(std::uint32_t generator, std::uint32_t client, 
   }
   if (member == kNone) return kNone;
   const std::size_t k = base + member;
+  if (g.spec.resolve) {  // the name first: the lookup opens it
+    g.kept_conn[k] = kResolving;
+    start_lookup(call, static_cast<std::uint32_t>(k));
+    return kResolving;
+  }
+  return open_kept(generator, client, k, call);
+}
+
+std::uint32_t Traffic::open_kept(std::uint32_t generator, std::uint32_t client, std::size_t k, std::uint32_t call) {
+  auto& g = generators_[generator];
   const HostRef from = g.clients[client];
+  const auto member = static_cast<std::uint32_t>(k % kept_size(g));
   const net::FiveTuple tuple = call_tuple(g, from, net::Protocol::Tcp, member, &g.kept_server[k]);
   const std::uint32_t conn = open_conn(from, tuple, g.spec.no_delay);
   conns_[conn].generator = generator;
@@ -441,12 +534,13 @@ void Traffic::complete_call(std::uint32_t call, std::uint32_t conn) {
   call_latency_.record(latency);
   ++calls_completed_;
   Conn& c = conns_[conn];
-  const std::int64_t handshake = cl.opened ? c.end[0].established_at_ps() - cl.start_ps : 0;
+  const std::int64_t handshake = cl.opened ? c.end[0].established_at_ps() - cl.start_ps - cl.lookup_ps : 0;
   const std::int64_t waiting = c.end[0].held_ps(now) + c.end[1].held_ps(now) - cl.held_ps;
   ++tcp_.calls;
+  tcp_.lookup_ps += cl.lookup_ps;
   tcp_.handshake_ps += handshake;
   tcp_.waiting_ps += waiting;
-  tcp_.transfer_ps += latency - handshake - waiting;
+  tcp_.transfer_ps += latency - cl.lookup_ps - handshake - waiting;
   c.call = kNone;
   const Chain ch = chains_[cl.chain];
   auto& g = generators_[ch.generator];
@@ -485,18 +579,19 @@ void Traffic::abort_conn(std::uint32_t conn) {
   if (call != kNone) fail_call(call);
   // Calls waiting for the client's pool take the connection's place: a new one opens for the first.
   if (generator != kNone && keep != kNone) {
-    auto& g = generators_[generator];
-    const std::uint32_t client = keep / kept_size(g);
-    if (!g.pool_waiting[client].empty()) {
-      const std::uint32_t next = g.pool_waiting[client].front();
-      const std::uint32_t member = keep % kept_size(g);
-      const std::uint32_t fresh = take_kept(generator, client, member, next);
-      if (fresh != kNone) {
-        g.pool_waiting[client].pop_front();
-        start_call_on(fresh, next);
-      }
-    }
+    const auto& g = generators_[generator];
+    serve_pool_waiting(generator, keep / kept_size(g), keep % kept_size(g));
   }
+}
+
+void Traffic::serve_pool_waiting(std::uint32_t generator, std::uint32_t client, std::uint32_t member) {
+  auto& g = generators_[generator];
+  if (g.pool_waiting[client].empty()) return;
+  const std::uint32_t next = g.pool_waiting[client].front();
+  const std::uint32_t fresh = take_kept(generator, client, member, next);
+  if (fresh == kNone) return;
+  g.pool_waiting[client].pop_front();
+  if (fresh != kResolving) start_call_on(fresh, next);
 }
 
 void Traffic::release_if_done(std::uint32_t conn) {
@@ -551,6 +646,138 @@ void Traffic::end_chain(std::uint32_t chain, bool completed) {
   const std::uint32_t generator = ch.generator, client = ch.client, slot = ch.slot;
   sim_.schedule_in(g.spec.think_time,
                    [this, generator, client, slot] { start_chain(generator, client, slot); });
+}
+
+void Traffic::start_lookup(std::uint32_t call, std::uint32_t keep) {
+  const Chain& ch = chains_[calls_[call].chain];
+  std::uint32_t id;
+  if (!free_lookups_.empty()) {
+    id = free_lookups_.back();
+    free_lookups_.pop_back();
+  } else {
+    id = static_cast<std::uint32_t>(lookups_.size());
+    lookups_.emplace_back();
+  }
+  Lookup& l = lookups_[id];
+  l = Lookup{};
+  l.call = call;
+  l.keep = keep;
+  l.names = generators_[ch.generator].names[ch.client];
+  l.live = true;
+  l.start_ps = sim_.now().ps();
+  // The resolver's socket: an ephemeral port of its own (the kernel draws one per socket).
+  l.port = static_cast<std::uint16_t>(kEphemeralFirst + lookup_port_++ % kEphemeralCount);
+  send_lookup_round(id);
+}
+
+void Traffic::send_lookup_round(std::uint32_t lookup) {
+  Lookup& l = lookups_[lookup];
+  l.round = ++lookup_rounds_;
+  l.answered = 0;
+  l.retry_pending = false;
+  l.round_ps = sim_.now().ps();
+  ++l.attempt;
+  const Chain& ch = chains_[calls_[l.call].chain];
+  const HostRef client = generators_[ch.generator].clients[ch.client];
+  const net::FiveTuple tuple{net::Protocol::Udp, network_.address_of(client), l.port, dns_ip_, 53};
+  const std::uint32_t bytes = names_[l.names][l.candidate].query_bytes;
+  const std::uint32_t round = l.round;  // a drop reported from inside send() may not move it, but l is not used after
+  for (std::uint32_t type = 0; type < 2; ++type) {
+    ++dns_.queries;
+    network_.send(client, tuple, bytes, kDnsQuery, lookup * 2 + type, false, round);
+  }
+}
+
+// At a CoreDNS pod: the answer after its time (and upstream's, for a name outside the cluster domain
+// that this replica has not kept in its cache). Queries are served side by side: CoreDNS answers
+// each in a goroutine of its own; the replica's CPU limit is not modelled.
+void Traffic::coredns_answer(const Packet& p, HostRef at) {
+  const std::uint32_t id = p.tag / 2, type = p.tag % 2;
+  if (id >= lookups_.size() || !lookups_[id].live || lookups_[id].round != p.tag_generation) return;  // given up
+  const Candidate& cand = names_[lookups_[id].names][lookups_[id].candidate];
+  const auto& settings = network_.profile().dns;
+  const std::int64_t now = sim_.now().ps();
+  std::int64_t serve = settings.coredns_serve.ps();
+  if (cand.upstream) {
+    const std::uint64_t key = (std::uint64_t{at.index} << 32) | (std::uint64_t{cand.id} << 1) | type;
+    const auto kept = dns_cache_.find(key);
+    if (kept != dns_cache_.end() && kept->second > now) {
+      ++dns_.cache_hits;
+    } else {
+      ++dns_.upstream;
+      serve += settings.upstream.ps();
+      dns_cache_[key] = now + serve + settings.cache_ttl.ps();
+    }
+  }
+  if (!cand.exists) ++dns_.nxdomain;
+  sim_.schedule_in(sim::ps(serve), [this, at, reply = p.tuple.reversed(), size = cand.answer_bytes[type], tag = p.tag,
+                                    round = p.tag_generation] {
+    network_.send(at, reply, size, kDnsAnswer, tag, false, round);
+  });
+}
+
+void Traffic::lookup_answered(const Packet& p) {
+  const std::uint32_t id = p.tag / 2;
+  if (id >= lookups_.size()) return;
+  Lookup& l = lookups_[id];
+  if (!l.live || l.round != p.tag_generation) return;  // an answer to a round already over
+  l.answered = static_cast<std::uint8_t>(l.answered | (1u << (p.tag % 2)));
+  if (l.answered != 3) return;  // glibc waits for both
+  const auto& list = names_[l.names];
+  if (list[l.candidate].exists) {
+    finish_lookup(id, true);
+  } else if (l.candidate + 1 < list.size()) {
+    ++l.candidate;
+    l.attempt = 0;
+    send_lookup_round(id);
+  } else {
+    finish_lookup(id, false);
+  }
+}
+
+// A query or its answer was lost: the resolver sends the round again when its timeout expires after
+// the round was sent, up to its attempts; then getaddrinfo fails.
+void Traffic::lookup_lost(const Packet& p) {
+  const std::uint32_t id = p.tag / 2;
+  if (id >= lookups_.size()) return;
+  Lookup& l = lookups_[id];
+  if (!l.live || l.round != p.tag_generation || l.retry_pending) return;
+  l.retry_pending = true;
+  const auto& settings = network_.profile().dns;
+  sim_.schedule_at(sim::ps(l.round_ps + settings.resolver_timeout.ps()), [this, id, round = l.round] {
+    Lookup& lk = lookups_[id];
+    if (!lk.live || lk.round != round) return;
+    if (lk.attempt < network_.profile().dns.resolver_attempts) {
+      ++dns_.resent;
+      send_lookup_round(id);
+    } else {
+      finish_lookup(id, false);
+    }
+  });
+}
+
+void Traffic::finish_lookup(std::uint32_t lookup, bool found) {
+  const Lookup l = lookups_[lookup];
+  lookups_[lookup].live = false;
+  free_lookups_.push_back(lookup);
+  const std::int64_t now = sim_.now().ps();
+  const Chain ch = chains_[calls_[l.call].chain];
+  if (!found) {
+    ++dns_.lookups_failed;
+    fail_call(l.call);
+    if (l.keep != kNone) {
+      auto& g = generators_[ch.generator];
+      g.kept_conn[l.keep] = kNone;
+      serve_pool_waiting(ch.generator, ch.client, l.keep % kept_size(g));
+    }
+    return;
+  }
+  ++dns_.lookups;
+  lookup_latency_.record(now - l.start_ps);
+  calls_[l.call].lookup_ps = now - l.start_ps;
+  const std::uint32_t conn = l.keep != kNone ? open_kept(ch.generator, ch.client, l.keep, l.call)
+                                             : open_per_call(calls_[l.call].chain, l.call);
+  start_call_on(conn, l.call);
 }
 
 void Traffic::send_ping(std::uint32_t ping) {
@@ -622,6 +849,12 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
     case kBulk:
       bulk_bytes_ += p.size;
       break;
+    case kDnsQuery:
+      coredns_answer(p, at);
+      break;
+    case kDnsAnswer:
+      lookup_answered(p);
+      break;
     case kRequest: {
       const auto& g = generators_[chains_[calls_[p.tag].chain].generator];
       const net::FiveTuple reply = p.tuple.reversed();
@@ -669,6 +902,10 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason reason) {
     });
     return;
   }
+  if (p.kind == kDnsQuery || p.kind == kDnsAnswer) {
+    lookup_lost(p);
+    return;
+  }
   if (p.kind != kRequest && p.kind != kResponse) return;
   const std::uint32_t chain = calls_[p.tag].chain;
   free_calls_.push_back(p.tag);
@@ -706,6 +943,8 @@ void Traffic::add_to(dataplane::Results& r) const {
     if (c.live) count(c, tcp, bulk_retransmissions);
   }
   r.tcp = tcp;
+  r.dns = dns_;
+  r.dns.latency = dataplane::summarize(lookup_latency_);
   r.bulk_retransmissions += bulk_retransmissions;
   r.bulk_bytes_delivered += bulk_bytes_;
 }

@@ -10,6 +10,8 @@
 // datagram, as ping's echo is.
 #include <cstdint>
 #include <deque>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/dataplane/kept_connection.hpp"
@@ -30,7 +32,11 @@ using scenario::TrafficSpec;
 enum PacketKind : std::uint8_t {
   kEchoRequest = 1, kEchoReply, kRequest, kResponse, kBulk,
   kToServer,  // a TCP segment from a connection's client (Packet::tag: the connection)
-  kToClient   // a TCP segment from a connection's server
+  kToClient,  // a TCP segment from a connection's server
+  // A name lookup's query and its answer (Packet::tag: lookup * 2 + 0 for A, 1 for AAAA;
+  // Packet::tag_generation: the lookup's round, telling a late answer from the one awaited)
+  kDnsQuery,
+  kDnsAnswer
 };
 
 class Traffic final : public dataplane::DeliveryHandler {
@@ -53,6 +59,7 @@ class Traffic final : public dataplane::DeliveryHandler {
 
  private:
   static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  static constexpr std::uint32_t kResolving = kNone - 1;  // a kept_conn member whose name is being looked up
 
   struct Generator {
     ChattySpec spec;
@@ -71,6 +78,32 @@ class Traffic final : public dataplane::DeliveryHandler {
     std::vector<std::uint32_t> kept_server;
     std::vector<std::uint32_t> kept_reached;
     std::vector<std::deque<std::uint32_t>> pool_waiting;  // per client: chains waiting for a connection
+    std::vector<std::uint32_t> names;  // per client (resolve: true): its index in Traffic::names_
+  };
+  // What a client in one namespace tries when it resolves a generator's name (dns::candidates), and
+  // what CoreDNS answers for each.
+  struct Candidate {
+    std::string fqdn;
+    std::uint32_t id = 0;     // the name's index in Traffic's interned names (CoreDNS's cache key)
+    bool exists = false;      // the Service's name: an A record
+    bool upstream = false;    // outside the cluster domain: CoreDNS forwards it
+    std::uint32_t query_bytes = 0, answer_bytes[2] = {0, 0};  // [A, AAAA]
+  };
+  // A lookup before a connection opens: each candidate in turn, an A and an AAAA query for each, sent
+  // again after the resolver's timeout when one was lost.
+  struct Lookup {
+    std::uint32_t call = kNone;
+    std::uint32_t keep = kNone;  // the Generator::kept_conn index it opens; kNone: a connection per call
+    std::uint32_t names = 0;     // index in names_
+    std::uint32_t candidate = 0;
+    std::uint32_t round = 0;     // Traffic-wide counter value of its current sends
+    std::uint32_t attempt = 0;   // sends of the current candidate so far
+    std::uint16_t port = 0;
+    std::uint8_t answered = 0;   // bit 0: A, bit 1: AAAA
+    bool live = false;
+    bool retry_pending = false;
+    std::int64_t start_ps = 0;
+    std::int64_t round_ps = 0;   // when the current round's queries were sent
   };
   struct Chain {
     std::uint32_t generator = 0;
@@ -83,6 +116,7 @@ class Traffic final : public dataplane::DeliveryHandler {
     std::uint32_t chain = 0;
     std::int64_t start_ps = 0;
     std::int64_t held_ps = 0;  // the connection's held time when the call began (TCP)
+    std::int64_t lookup_ps = 0;  // the name lookup before its connection opened (resolve: true)
     bool opened = false;       // the call opened its connection (TCP)
   };
   // One TCP connection: its two endpoints and what the application on each does with it.
@@ -133,7 +167,11 @@ class Traffic final : public dataplane::DeliveryHandler {
                             std::uint32_t* kept_server);
   // A kept-alive or pooled connection of the client for this call: its own slot's when idle, else any
   // idle one, else a new one while the client has fewer than its size; kNone: all are busy.
+  // kResolving: a new one is being looked up first (the lookup owns the call and opens it).
   std::uint32_t take_kept(std::uint32_t generator, std::uint32_t client, std::uint32_t slot, std::uint32_t call);
+  // Opens a kept-alive member (index k of kept_conn) for the call, or a connection for one call.
+  std::uint32_t open_kept(std::uint32_t generator, std::uint32_t client, std::size_t k, std::uint32_t call);
+  std::uint32_t open_per_call(std::uint32_t chain, std::uint32_t call);
   std::uint32_t kept_size(const Generator& g) const;
   void complete_call(std::uint32_t call, std::uint32_t conn);
   void fail_call(std::uint32_t call);
@@ -143,6 +181,16 @@ class Traffic final : public dataplane::DeliveryHandler {
   void top_up_bulk(std::uint32_t conn);
   std::uint32_t allocate_call();
   std::uint32_t allocate_chain();
+
+  // Name lookups (resolve: true).
+  void start_lookup(std::uint32_t call, std::uint32_t keep);
+  void send_lookup_round(std::uint32_t lookup);
+  void lookup_answered(const dataplane::Packet& p);
+  void lookup_lost(const dataplane::Packet& p);
+  void finish_lookup(std::uint32_t lookup, bool found);
+  // After a kept-alive member closed or never opened: the client's first waiting call opens it again.
+  void serve_pool_waiting(std::uint32_t generator, std::uint32_t client, std::uint32_t member);
+  void coredns_answer(const dataplane::Packet& p, dataplane::HostRef at);
 
   // Connections.
   std::uint32_t open_conn(dataplane::HostRef client, const net::FiveTuple& tuple, bool no_delay);
@@ -181,6 +229,17 @@ class Traffic final : public dataplane::DeliveryHandler {
   std::uint64_t bulk_bytes_ = 0;
   std::uint64_t bulk_retransmissions_ = 0;
   dataplane::TcpSummary tcp_;  // released connections' counters, and the completed calls' time split
+  net::Ipv4 dns_ip_;  // kube-dns's ClusterIP, where pods' queries go (port 53)
+  std::vector<std::vector<Candidate>> names_;
+  std::vector<std::string> fqdns_;  // interned, by Candidate::id
+  std::vector<Lookup> lookups_;
+  std::vector<std::uint32_t> free_lookups_;
+  std::uint32_t lookup_rounds_ = 0;
+  std::uint32_t lookup_port_ = 0;
+  // CoreDNS's cache: (replica pod, name id, type) -> until when the answer is kept (ps).
+  std::unordered_map<std::uint64_t, std::int64_t> dns_cache_;
+  dataplane::DnsSummary dns_;
+  sim::Histogram lookup_latency_;
   std::int64_t last_activity_ps_ = 0;
 };
 

@@ -75,6 +75,9 @@ WorkEstimate estimate_work(const cluster::Cluster& c, const scenario::ScenarioSp
       const double mss = spec.costs.profile.tcp.mss();
       const double data = std::ceil(s.request_size / mss) + std::ceil(s.response_size / mss);
       packets_per_call = data + std::ceil(data / 2) + (s.new_connection_per_call() ? 7 : 0);
+      // A lookup before each new connection: at most every name of the search list and the name as
+      // given, an A and an AAAA query and their answers each (models/workload/dns.hpp).
+      if (s.resolve && s.new_connection_per_call()) packets_per_call += 4.0 * static_cast<double>(4 + s.searches.size());
     }
     count("traffic.chatty[" + std::to_string(i) + "]", calls, packets_per_call * calls);
   }

@@ -21,6 +21,7 @@ const ScenarioCase kCases[] = {
     {"hop-overhead", "--plugins kubenet,azure,overlay,cilium"},
     {"service-heavy", "--plugins kubenet --kube-proxy iptables,nftables --duration 10ms"},
     {"kubenet-400", "--duration 2ms"},
+    {"dns-lookups", "--duration 5ms"},
 };
 
 }  // namespace
