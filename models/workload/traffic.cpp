@@ -105,6 +105,15 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
     std::map<std::string, std::uint32_t> by_namespace;  // client namespace -> index in names_
     const std::string at = scenario.given(path + ".hostname") ? path + ".hostname" : path + ".resolve";
     for (const HostRef& client : g.clients) {
+      if (c.host_network(client.index)) {
+        // Kubernetes docs, "DNS for Services and Pods": a hostNetwork pod with dnsPolicy ClusterFirst
+        // falls back to Default, its node's resolv.conf, where Service names do not resolve.
+        errors.add(path + ".clients", "client " + c.pod_name(client.index) + " is a hostNetwork pod: it resolves with its "
+                   "node's resolv.conf (ClusterFirst falls back to Default), where no Service name resolves",
+                   "clients that are not hostNetwork pods, with resolve: true",
+                   "dnsPolicy ClusterFirstWithHostNet is not modelled; leave resolve out for these clients");
+        return;
+      }
       const std::string ns = c.pod_namespace(client.index);
       if (const auto known = by_namespace.find(ns); known != by_namespace.end()) {
         g.names.push_back(known->second);

@@ -195,6 +195,11 @@ TEST_CASE("Name resolution settings that cannot apply are refused with what is e
   by_labels.replace(by_labels.find("service: shop/orders"), std::string("service: shop/orders").size(), "servers: {app: orders}");
   const auto pods = refusal(by_labels);
   CHECK(pods.find("traffic.chatty[0].resolve: resolve looks up the name of the Service called") != std::string::npos);
+  std::string on_host = cluster_with(", resolve: true");
+  on_host.replace(on_host.find("replicas: 1, labels: {app: client}"), std::string("replicas: 1,").size(), "replicas: 1, hostNetwork: true,");
+  const auto host = refusal(on_host);
+  CHECK(host.find("traffic.chatty[0].clients: client client-") != std::string::npos);
+  CHECK(host.find("is a hostNetwork pod") != std::string::npos);
   const auto stray = refusal(cluster_with(", ndots: 2"));
   CHECK(stray.find("traffic.chatty[0].ndots: ndots applies to name resolution") != std::string::npos);
   const auto bad_name = refusal(cluster_with(", resolve: true, hostname: 'orders..shop'"));
