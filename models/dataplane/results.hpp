@@ -125,6 +125,7 @@ struct DnsSummary {
   std::uint64_t upstream = 0;        // queries CoreDNS forwarded upstream (not in its cache)
   std::uint64_t cache_hits = 0;      // queries for names outside the cluster domain answered from CoreDNS's cache
   std::uint64_t resent = 0;          // rounds sent again after the resolver's timeout
+  std::uint64_t race_drops = 0;      // AAAA queries lost to the conntrack race (opt-in: dns.conntrackRace)
   LatencySummary latency;            // per completed lookup
 };
 

@@ -342,6 +342,11 @@ dataplane::Results run_emulated_traffic(const Emulation& e, const scenario::Scen
       throw std::invalid_argument("chatty '" + chatty.name + "': the emulation runs calls over TCP with connection: "
                                   "keepAlive or perCall; transport: udp and pool(N) are simulated only");
     }
+    if (chatty.resolve) {
+      // The namespaces run no CoreDNS: a lookup would have no server to ask.
+      throw std::invalid_argument("chatty '" + chatty.name + "': resolve: true is simulated only (the emulation runs no "
+                                  "CoreDNS); leave resolve out to emulate these calls");
+    }
     Entry entry;
     entry.index = static_cast<std::uint32_t>(entries.size());
     entry.spec = &chatty;

@@ -51,8 +51,8 @@ constexpr auto kConntrackKeys = [] {
 constexpr std::array<std::string_view, 11> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
                                                         "conntrack", "ttl",     "maxReceiveQueues", "tcp",         "dns",
                                                         "measured"};
-constexpr std::array<std::string_view, 5> kDnsKeys{"corednsServe", "upstream", "cacheTtl", "resolverTimeout",
-                                                   "resolverAttempts"};
+constexpr std::array<std::string_view, 6> kDnsKeys{"corednsServe", "upstream", "cacheTtl", "resolverTimeout",
+                                                   "resolverAttempts", "conntrackRace"};
 constexpr std::array<std::string_view, 21> kTcpKeys{
     "mtu",          "initialWindow", "receiveWindow", "sendBuffer",     "congestionControl", "rtoInitial",
     "rtoMin",       "rtoMax",        "dupackThreshold", "synRetries",   "retries",           "delayedAckMin",
@@ -227,6 +227,14 @@ class ProfileReader {
       if (k == "resolverAttempts") {
         // glibc caps attempts at RES_MAXRETRY, 5 (resolv.conf(5)).
         if (auto n = r_.whole_number(c, 1, 5)) d.resolver_attempts = static_cast<std::uint32_t>(*n);
+        continue;
+      }
+      if (k == "conntrackRace") {  // a chance below 1; 0 (the default) turns it off
+        if (c.value.IsScalar() && c.value.Scalar() == "0") {
+          d.conntrack_race = 0.0;
+        } else if (auto v = r_.number_between(c, 0, 1)) {
+          d.conntrack_race = *v;
+        }
         continue;
       }
       const auto v = read_duration(r_, c);
@@ -513,6 +521,7 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.dns.cache_ttl = o.dns.cache_ttl.value_or(p.dns.cache_ttl);
   p.dns.resolver_timeout = o.dns.resolver_timeout.value_or(p.dns.resolver_timeout);
   p.dns.resolver_attempts = o.dns.resolver_attempts.value_or(p.dns.resolver_attempts);
+  p.dns.conntrack_race = o.dns.conntrack_race.value_or(p.dns.conntrack_race);
 }
 
 std::string profile_path(const std::string& name_or_path, const std::string& relative_to) {
@@ -673,6 +682,7 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   out << YAML::Key << "cacheTtl" << YAML::Value << format_duration(p.dns.cache_ttl);
   out << YAML::Key << "resolverTimeout" << YAML::Value << format_duration(p.dns.resolver_timeout);
   out << YAML::Key << "resolverAttempts" << YAML::Value << p.dns.resolver_attempts;
+  out << YAML::Key << "conntrackRace" << YAML::Value << shortest(p.dns.conntrack_race);
   out << YAML::EndMap;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 #include <stdexcept>
 
 #include "models/dataplane/endpoint_ref.hpp"
@@ -77,7 +76,8 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
     : network_(network),
       sim_(network.simulator()),
       tcp_config_(network.profile().tcp),
-      isn_random_(sim::RandomStreams(seed).stream("tcp-isn", 0)) {
+      isn_random_(sim::RandomStreams(seed).stream("tcp-isn", 0)),
+      race_random_(sim::RandomStreams(seed).stream("dns-race", 0)) {
   const auto& c = network.cluster();
   const TrafficSpec& spec = scenario.traffic;
   const sim::RandomStreams streams(seed);
@@ -690,9 +690,17 @@ void Traffic::send_lookup_round(std::uint32_t lookup) {
   const HostRef client = generators_[ch.generator].clients[ch.client];
   const net::FiveTuple tuple{net::Protocol::Udp, network_.address_of(client), l.port, dns_ip_, 53};
   const std::uint32_t bytes = names_[l.names][l.candidate].query_bytes;
-  const std::uint32_t round = l.round;  // a drop reported from inside send() may not move it, but l is not used after
+  const std::uint32_t round = l.round;  // l is not used after a send (a drop is reported from inside it)
+  const double race = network_.profile().dns.conntrack_race;
   for (std::uint32_t type = 0; type < 2; ++type) {
     ++dns_.queries;
+    if (type == 1 && race > 0 && race_random_.bernoulli(race)) {
+      // The AAAA query lost the conntrack insert race to the A query at the client's node: the
+      // kernel dropped it on its way out, a few microseconds of path that are not simulated.
+      ++dns_.race_drops;
+      lookup_lost(lookup, round);
+      continue;
+    }
     network_.send(client, tuple, bytes, kDnsQuery, lookup * 2 + type, false, round);
   }
 }
@@ -746,11 +754,10 @@ void Traffic::lookup_answered(const Packet& p) {
 
 // A query or its answer was lost: the resolver sends the round again when its timeout expires after
 // the round was sent, up to its attempts; then getaddrinfo fails.
-void Traffic::lookup_lost(const Packet& p) {
-  const std::uint32_t id = p.tag / 2;
+void Traffic::lookup_lost(std::uint32_t id, std::uint32_t round) {
   if (id >= lookups_.size()) return;
   Lookup& l = lookups_[id];
-  if (!l.live || l.round != p.tag_generation || l.retry_pending) return;
+  if (!l.live || l.round != round || l.retry_pending) return;
   l.retry_pending = true;
   const auto& settings = network_.profile().dns;
   sim_.schedule_at(sim::ps(l.round_ps + settings.resolver_timeout.ps()), [this, id, round = l.round] {
@@ -912,7 +919,7 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason reason) {
     return;
   }
   if (p.kind == kDnsQuery || p.kind == kDnsAnswer) {
-    lookup_lost(p);
+    lookup_lost(p.tag / 2, p.tag_generation);
     return;
   }
   if (p.kind != kRequest && p.kind != kResponse) return;

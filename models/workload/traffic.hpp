@@ -186,7 +186,7 @@ class Traffic final : public dataplane::DeliveryHandler {
   void start_lookup(std::uint32_t call, std::uint32_t keep);
   void send_lookup_round(std::uint32_t lookup);
   void lookup_answered(const dataplane::Packet& p);
-  void lookup_lost(const dataplane::Packet& p);
+  void lookup_lost(std::uint32_t lookup, std::uint32_t round);
   void finish_lookup(std::uint32_t lookup, bool found);
   // After a kept-alive member closed or never opened: the client's first waiting call opens it again.
   void serve_pool_waiting(std::uint32_t generator, std::uint32_t client, std::uint32_t member);
@@ -208,6 +208,7 @@ class Traffic final : public dataplane::DeliveryHandler {
   sim::Simulator& sim_;
   transport::TcpConfig tcp_config_;
   sim::RandomStream isn_random_;
+  sim::RandomStream race_random_;  // the conntrack race of parallel DNS queries (profile dns.conntrackRace)
   std::vector<Generator> generators_;
   std::vector<Chain> chains_;
   std::vector<std::uint32_t> free_chains_;

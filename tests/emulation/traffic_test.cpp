@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <functional>
 
 #include "models/emulation/emulator.hpp"
 #include "models/emulation/traffic.hpp"
@@ -79,4 +80,28 @@ TEST_CASE("Kept-alive connections pinned to the model's servers reach them under
     std::sort(reached.begin(), reached.end());
     CHECK(reached == model);
   }
+}
+
+TEST_CASE("The emulation refuses the traffic it does not run: UDP calls a pool of connections and name lookups") {
+  // Refused before any namespace is used: no root needed.
+  auto spec = scenario::load_scenario_file(scenario_path("seed-walkthrough.yaml"));
+  const auto c = cluster::build_cluster(spec);
+  REQUIRE(add_default_chatty(spec, c));
+  const Emulation emu(c);
+  const auto refusal = [&](const std::function<void(scenario::ChattySpec&)>& change) {
+    auto changed = spec;
+    change(changed.traffic.chatty[0]);
+    try {
+      (void)run_emulated_traffic(emu, changed, TrafficOptions{});
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(refusal([](scenario::ChattySpec& s) { s.transport = scenario::Transport::Udp; }).find("simulated only") != std::string::npos);
+  CHECK(refusal([](scenario::ChattySpec& s) {
+          s.connection = scenario::ConnectionMode::Pool;
+          s.pool_size = 2;
+        }).find("simulated only") != std::string::npos);
+  CHECK(refusal([](scenario::ChattySpec& s) { s.resolve = true; }).find("resolve: true is simulated only") != std::string::npos);
 }

@@ -178,6 +178,20 @@ TEST_CASE("A lookup whose queries are lost is sent again after the resolver's ti
   CHECK(two.simulated_ps < rounds * five_s + five_s / 5);
 }
 
+TEST_CASE("With the conntrack race opted in a lost AAAA query costs its lookup the resolver's timeout") {
+  const auto off = run(cluster_with(", resolve: true, connection: perCall"));
+  const auto on = run(cluster_with(", resolve: true, connection: perCall", "costs: {dns: {conntrackRace: 0.1}}\n"));
+  CHECK(off.dns.race_drops == 0);
+  REQUIRE(on.dns.race_drops > 0);
+  // Each lost query's round is sent again after the timeout, or ends its lookup on the last attempt.
+  CHECK(on.dns.race_drops == on.dns.resent + on.dns.lookups_failed);
+  CHECK(on.dns.lookups + on.dns.lookups_failed == 20);
+  // Most lookups did not lose the race (two rounds each, 0.9 x 0.9), those that did waited 5 s.
+  CHECK(on.dns.latency.p50_ps < 1'000'000'000);
+  CHECK(on.dns.latency.max_ps >= 5'000'000'000'000);
+  CHECK(off.dns.latency.max_ps < 1'000'000'000);
+}
+
 TEST_CASE("A lookup whose name finds another Service than the one called is refused at its place in the file") {
   // From namespace shop, the short name finds shop/orders; a client in web with hostname orders finds
   // nothing in web and then orders.svc.cluster.local (no such name), so it finds no name at all.
@@ -186,6 +200,14 @@ TEST_CASE("A lookup whose name finds another Service than the one called is refu
   CHECK(text.find("dns.yaml:") != std::string::npos);
   CHECK(text.find("traffic.chatty[0].hostname: 'orders' looked up from namespace 'web' finds no name") != std::string::npos);
   CHECK(text.find("hint:") != std::string::npos);
+  // With an orders Service in web too, the short name from web finds that one.
+  std::string shadowed = cluster_with(", resolve: true, hostname: orders");
+  shadowed.replace(shadowed.find("traffic:"), 0,
+                   "  - {name: orders, namespace: web, selector: {app: client}, ports: [{port: 80, targetPort: 8080}]}\n");
+  const auto other = refusal(shadowed);
+  INFO(other);
+  CHECK(other.find("'orders' looked up from namespace 'web' finds the Service web/orders, not the Service called (shop/orders)") !=
+        std::string::npos);
 }
 
 TEST_CASE("Name resolution settings that cannot apply are refused with what is expected") {
