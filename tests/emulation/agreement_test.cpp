@@ -28,9 +28,11 @@
 // seen here, the probe has two modes, 3.8 and 5.6 us, which the host switches between within a
 // second, and a call's latency moves with it (14.2 and 20.6 us); a round's calibration of 1.5 s and
 // more of setup mixes both, so a round's two sides cannot be made to meet one speed, and the medians
-// over rounds are what the comparison rests on. In such a phase the kernel's tail also widens (p90
-// 8% over p50 on one path, 1% when the host is quiet), which the model has no cause for. An attempt
-// that disagrees is measured again (kAttempts).
+// over rounds are what the comparison rests on. Rounds whose two sides both met the host fast (by
+// the probe and the calibration's socket cost, never by the figures compared) are compared alone
+// when there are five of them: in its slow phase the kernel's tail widens (p90 8 to 12% over p50 on
+// one path, 1 to 3% when the host is fast), which the model has no cause for. An attempt
+// that disagrees adds kRounds rounds and compares again over all of them (kAttempts).
 // Needs root and network namespaces (skipped with a message otherwise); CI runs as root.
 #include <catch2/catch.hpp>
 
@@ -64,7 +66,9 @@ namespace {
 
 constexpr int kRounds = 11;
 constexpr int kProbeExchanges = 2000;
-constexpr int kAttempts = 5;  // an attempt that disagrees is measured again
+constexpr double kQuiet = 0.10;        // a side within 10% of the host's fastest met it undisturbed
+constexpr std::size_t kMinQuiet = 5;   // quiet rounds needed to compare over them alone
+constexpr int kAttempts = 5;  // an attempt that disagrees adds kRounds rounds
 constexpr double kLatencyTolerance = 0.15;
 constexpr double kDifferenceTolerance = 0.30;
 constexpr std::size_t kWindowCalls = 100;  // at least this many calls per window of an emulated run
@@ -78,11 +82,12 @@ struct Case {
 
 struct Figures {
   double emu_p50 = 0, emu_p90 = 0, sim_p50 = 0, sim_p90 = 0;  // us
-  double emu_probe = 0;   // the host probe (ns) around the emulated run: the mean of before and after
+  double emu_probe = 0;   // the host probe (ns) around the emulated run: the slower of before and after
   double cal_socket = 0;  // the round's calibrated socket cost (ns)
 };
 
-std::vector<std::string> measure_and_compare(const std::string& file, std::vector<Case>& cases);
+using Rounds = std::vector<std::vector<std::vector<Figures>>>;  // [case][entry][round]
+std::vector<std::string> measure_and_compare(const std::string& file, std::vector<Case>& cases, Rounds& figures);
 
 // The nearest-rank q-quantile of values.
 double quantile(std::vector<std::int64_t> values, double q) {
@@ -175,29 +180,32 @@ void check_agreement(const std::string& file) {
     run_emulated_traffic(*c.emulation, c.spec, priming);
     cases.push_back(std::move(c));
   }
+  // Each attempt adds kRounds rounds and compares over every round so far: more rounds, not a fresh
+  // draw of all the checks at once (chatty-app has 15, and one of them near its bound in a noisy
+  // phase would fail a whole attempt).
   std::vector<std::string> failures;
+  Rounds figures(cases.size(), std::vector<std::vector<Figures>>(cases.front().spec.traffic.chatty.size()));
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     std::printf("%s: attempt %d of %d\n", file.c_str(), attempt, kAttempts);
-    failures = measure_and_compare(file, cases);
+    failures = measure_and_compare(file, cases, figures);
     if (failures.empty()) break;
   }
   std::string text;
   for (const auto& f : failures) text += "\n  " + f;
-  INFO(file << ": each of " << kAttempts << " attempts disagreed; the last one:" << text);
+  INFO(file << ": over all " << kAttempts * kRounds << " rounds of " << kAttempts << " attempts it disagreed:" << text);
   CHECK(failures.empty());
 }
 
-// One attempt: kRounds rounds, then the comparison; what disagrees, one line each (none: agreement).
-std::vector<std::string> measure_and_compare(const std::string& file, std::vector<Case>& cases) {
+// One attempt: kRounds more rounds into figures, then the comparison over all of them; what
+// disagrees, one line each (none: agreement).
+std::vector<std::string> measure_and_compare(const std::string& file, std::vector<Case>& cases, Rounds& figures) {
   std::vector<std::string> failures;
   const std::size_t entries = cases.front().spec.traffic.chatty.size();
-  // [case][entry][round]
-  std::vector<std::vector<std::vector<Figures>>> figures(cases.size(),
-                                                          std::vector<std::vector<Figures>>(entries));
+  const int first_round = static_cast<int>(figures.front().front().size());
   const auto base = scenario::load_profile("aks-accelerated");
   const std::string profile_path = "/tmp/cnisim-agreement-" + std::to_string(::getpid()) + ".yaml";
   const std::string probe_at = cases.front().emulation->path_of_pod(0);
-  for (int round = 0; round < kRounds; ++round) {
+  for (int round = first_round; round < first_round + kRounds; ++round) {
     calibration::CalibrationOptions options;
     options.budget = std::chrono::milliseconds(1500);
     const auto measured = calibration::calibrate(options);
@@ -263,11 +271,11 @@ std::vector<std::string> measure_and_compare(const std::string& file, std::vecto
         const std::size_t cycle = model_connections.size() * spec.traffic.chatty[0].chain_depth;
         const auto [emu_p50, emu_p90] = windowed_percentiles(latencies, cycle);
         figures[i][k].push_back({emu_p50 / 1e6, emu_p90 / 1e6, simulated.call_latency.p50_ps / 1e6,
-                                 simulated.call_latency.p90_ps / 1e6, (before + after) / 2, socket->estimate.value});
+                                 simulated.call_latency.p90_ps / 1e6, std::max(before, after), socket->estimate.value});
       }
     }
   }
-  const int compared = kRounds;
+  const int compared = static_cast<int>(figures.front().front().size());
   std::remove(profile_path.c_str());
   // The median over rounds of a per-round figure.
   const auto median_over_rounds = [](const auto& rounds, const auto& of) {
@@ -275,10 +283,9 @@ std::vector<std::string> measure_and_compare(const std::string& file, std::vecto
     for (const auto& f : rounds) v.push_back(of(f));
     return calibration::median(v);
   };
-  // For the record (printed per round, not compared): the host's slowness at each side of a run,
-  // relative to its fastest in this attempt; the probe around the emulated run over the lowest probe,
-  // the round's calibrated socket cost over the lowest. A disagreement where they differ is the
-  // host's doing: the two sides met different speeds.
+  // The host's slowness at each side of a run, relative to its fastest over all rounds: the probes
+  // around the emulated run over the lowest, the round's calibrated socket cost over the lowest.
+  // Measured beside the figures compared, never from them.
   double probe_low = figures[0][0][0].emu_probe, socket_low = figures[0][0][0].cal_socket;
   for (const auto& per_case : figures) {
     for (const auto& rounds : per_case) {
@@ -290,18 +297,31 @@ std::vector<std::string> measure_and_compare(const std::string& file, std::vecto
   }
   const auto emu_slowness = [&](const Figures& f) { return f.emu_probe / probe_low; };
   const auto cal_slowness = [&](const Figures& f) { return f.cal_socket / socket_low; };
+  // A quiet round met the host at its usual fast speed on both sides (within kQuiet of the fastest):
+  // in its slow phase the kernel's calls also spread (p90 8 to 12% over p50 on one path, against 1
+  // to 3% when fast), which the model has no cause for. The comparison is over the quiet rounds when
+  // there are kMinQuiet of them, else over all (said so).
+  const auto quiet = [&](const Figures& f) { return emu_slowness(f) <= 1 + kQuiet && cal_slowness(f) <= 1 + kQuiet; };
+  const auto select = [&](const std::vector<Figures>& rounds) {
+    std::vector<Figures> out;
+    for (const auto& f : rounds) {
+      if (quiet(f)) out.push_back(f);
+    }
+    return out.size() >= kMinQuiet ? out : rounds;
+  };
   for (std::size_t k = 0; k < entries; ++k) {
     for (std::size_t i = 0; i < cases.size(); ++i) {
-      const auto& r = figures[i][k];
+      const auto r = select(figures[i][k]);
       const double p50_ratio = median_over_rounds(r, [](const Figures& f) { return f.sim_p50 / f.emu_p50; });
       const double p90_ratio = median_over_rounds(r, [](const Figures& f) { return f.sim_p90 / f.emu_p90; });
       std::printf("%s %s '%s': emulated p50 %.2f p90 %.2f us, simulated p50 %.2f p90 %.2f us (medians of %d "
-                  "rounds); sim/emu, median over rounds: p50 %.3f p90 %.3f\n",
+                  "rounds%s); sim/emu, median over rounds: p50 %.3f p90 %.3f\n",
                   file.c_str(), std::string(cluster::to_string(cases[i].plugin)).c_str(),
                   cases[i].spec.traffic.chatty[k].name.c_str(), median_over_rounds(r, [](const Figures& f) { return f.emu_p50; }),
                   median_over_rounds(r, [](const Figures& f) { return f.emu_p90; }),
                   median_over_rounds(r, [](const Figures& f) { return f.sim_p50; }),
-                  median_over_rounds(r, [](const Figures& f) { return f.sim_p90; }), compared, p50_ratio, p90_ratio);
+                  median_over_rounds(r, [](const Figures& f) { return f.sim_p90; }), static_cast<int>(r.size()),
+                  r.size() == figures[i][k].size() ? ", all" : " with the host quiet on both sides", p50_ratio, p90_ratio);
       std::printf("  per round, emulated / simulated p50 | p90, slowness emulated / calibrated:");
       for (const auto& f : r) {
         std::printf(" %.1f/%.1f|%.1f/%.1f,%.2f/%.2f", f.emu_p50, f.sim_p50, f.emu_p90, f.sim_p90, emu_slowness(f), cal_slowness(f));
@@ -316,13 +336,16 @@ std::vector<std::string> measure_and_compare(const std::string& file, std::vecto
     struct Difference {
       double emu_fraction, emu_us, sim_fraction, sim_us;  // kubenet over azure less one; kubenet minus azure
     };
-    std::vector<Difference> pairs;
+    std::vector<Difference> pairs, quiet_pairs;
     for (int round = 0; round < compared; ++round) {
       const auto& kn = figures[0][k][round];
       const auto& az = figures[1][k][round];
-      pairs.push_back({kn.emu_p50 / az.emu_p50 - 1, kn.emu_p50 - az.emu_p50,
-                       kn.sim_p50 / az.sim_p50 - 1, kn.sim_p50 - az.sim_p50});
+      const Difference d{kn.emu_p50 / az.emu_p50 - 1, kn.emu_p50 - az.emu_p50, kn.sim_p50 / az.sim_p50 - 1,
+                         kn.sim_p50 - az.sim_p50};
+      pairs.push_back(d);
+      if (quiet(kn) && quiet(az)) quiet_pairs.push_back(d);
     }
+    if (quiet_pairs.size() >= kMinQuiet) pairs = quiet_pairs;
     const double e = median_over_rounds(pairs, [](const Difference& d) { return d.emu_fraction; });
     const double s = median_over_rounds(pairs, [](const Difference& d) { return d.sim_fraction; });
     std::printf("%s '%s': kubenet minus azure p50, median over rounds: emulated %+.2f%% (%+.3f us), simulated %+.2f%% (%+.3f us)\n",
