@@ -127,7 +127,6 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
       std::optional<cluster::ServiceIndex> found;
       for (const auto& fqdn : dns::candidates(name, s.ndots, dns::search_list(ns, domain, s.searches))) {
         Candidate cand;
-        cand.fqdn = fqdn;
         cand.id = interned.emplace(fqdn, static_cast<std::uint32_t>(interned.size())).first->second;
         const auto service = service_names.find(fqdn);
         cand.exists = service != service_names.end();

@@ -83,7 +83,6 @@ class Traffic final : public dataplane::DeliveryHandler {
   // What a client in one namespace tries when it resolves a generator's name (dns::candidates), and
   // what CoreDNS answers for each.
   struct Candidate {
-    std::string fqdn;
     std::uint32_t id = 0;     // the name's index in Traffic's interned names (CoreDNS's cache key)
     bool exists = false;      // the Service's name: an A record
     bool upstream = false;    // outside the cluster domain: CoreDNS forwards it
@@ -232,7 +231,6 @@ class Traffic final : public dataplane::DeliveryHandler {
   dataplane::TcpSummary tcp_;  // released connections' counters, and the completed calls' time split
   net::Ipv4 dns_ip_;  // kube-dns's ClusterIP, where pods' queries go (port 53)
   std::vector<std::vector<Candidate>> names_;
-  std::vector<std::string> fqdns_;  // interned, by Candidate::id
   std::vector<Lookup> lookups_;
   std::vector<std::uint32_t> free_lookups_;
   std::uint32_t lookup_rounds_ = 0;
