@@ -185,24 +185,25 @@ void Network::arrive(std::uint32_t server, PacketId id) {
   Server& s = servers_[server];
   Packet& p = pool_[id];
   p.stage_ps = sim_.now().ps();
-  if (p.in_link != kNone && s.queue.length >= links_[p.in_link].limit) {
+  if (p.in_link != kNone && s.queue.length >= link_classes_[links_[p.in_link].cls].limit) {
     drop(id, DropReason::QueueFull);
     return;
   }
-  const DeviceKind kind = cluster_.devices()[s.device].kind;
+  const DeviceKind kind = s.kind;
   if (is_external(kind)) [[unlikely]] {
     // The world outside the cluster is many machines: an infinite-server delay, one event per packet.
-    const std::int64_t service = serve(s.device, id);
+    const cluster::DeviceId device = device_of(server);
+    const std::int64_t service = serve(device, id);
     counters_.devices[index(kind)].service_ps += service;
-    sim_.schedule_in(sim::ps(service), [this, server, id] {
+    sim_.schedule_in(sim::ps(service), [this, device, id] {
       Packet& q = pool_[id];
       ++q.hops;
       ++counters_.packet_hops;
-      ++counters_.devices[index(cluster_.devices()[servers_[server].device].kind)].traversals;
+      ++counters_.devices[index(cluster_.devices()[device].kind)].traversals;
       if (q.verdict == Verdict::Forward) {
         link_send(q.out_link, id);
       } else if (q.verdict == Verdict::Deliver) {
-        deliver(id, HostRef{HostRef::Kind::External, cluster_.devices()[servers_[server].device].pod});
+        deliver(id, HostRef{HostRef::Kind::External, cluster_.devices()[device].pod});
       } else {
         drop(id, q.drop_reason);
       }
@@ -219,12 +220,10 @@ void Network::start_service(std::uint32_t server) {
   s.state = State::Busy;
   const PacketId id = s.queue.head;
   const std::int64_t now = sim_.now().ps();
-  auto& times = counters_.devices[index(cluster_.devices()[s.device].kind)];
+  auto& times = counters_.devices[index(s.kind)];
   times.queueing_ps += now - pool_[id].stage_ps;
-  const std::int64_t service = serve(s.device, id);
+  const std::int64_t service = serve(device_of(server), id);
   times.service_ps += service;
-  s.started_ps = now;
-  s.service_ps = service;
   sim_.schedule_in(sim::ps(service), [this, server] { finish_service(server); });
 }
 
@@ -233,8 +232,7 @@ void Network::finish_service(std::uint32_t server) {
   CNISIM_CHECK(s.state == State::Busy);
   const PacketId id = fifo_pop(s.queue);
   s.state = State::Idle;
-  const cluster::Device& d = cluster_.devices()[s.device];
-  ++counters_.devices[index(d.kind)].traversals;
+  ++counters_.devices[index(s.kind)].traversals;
   ++counters_.packet_hops;
   Packet& p = pool_[id];
   ++p.hops;
@@ -243,6 +241,7 @@ void Network::finish_service(std::uint32_t server) {
       link_send(p.out_link, id);
       break;
     case Verdict::Deliver: {
+      const cluster::Device& d = cluster_.devices()[device_of(server)];
       const HostRef at = d.kind == DeviceKind::PodNamespace ? HostRef{HostRef::Kind::Pod, d.pod}
                                                             : HostRef{HostRef::Kind::Node, d.node};
       deliver(id, at);
@@ -257,82 +256,87 @@ void Network::finish_service(std::uint32_t server) {
 }
 
 void Network::link_send(std::uint32_t link, PacketId id) {
-  LinkState& l = links_[link];
-  Packet& p = pool_[id];
-  if (l.rate_bps == 0) {
-    counters_.links[static_cast<std::size_t>(l.kind)].wire_ps += l.delay_ps;
-    if (l.delay_ps == 0) {
-      link_deliver(link, id);
-    } else {
-      pipe_push(link, id, sim_.now().ps() + l.delay_ps);
-    }
+  const LinkHot& l = links_[link];
+  if (l.queue == kNone) {  // neither a rate nor a delay: the packet is there at once
+    link_deliver(link, id);
     return;
   }
-  if (l.serializer.length >= l.limit) {
+  const LinkClass& c = link_classes_[l.cls];
+  TimedLink& q = timed_[l.queue];
+  if (c.rate_bps == 0) {
+    counters_.links[static_cast<std::size_t>(l.kind)].wire_ps += c.delay_ps;
+    pipe_push(link, id, sim_.now().ps() + c.delay_ps);
+    return;
+  }
+  if (q.serializer.length >= c.limit) {
     drop(id, DropReason::QueueFull);
     return;
   }
-  p.stage_ps = sim_.now().ps();
-  fifo_push(l.serializer, id);
-  if (l.serializer_state == State::Idle) start_transmission(link);
+  pool_[id].stage_ps = sim_.now().ps();
+  fifo_push(q.serializer, id);
+  if (q.serializer_state == State::Idle) start_transmission(link);
 }
 
 void Network::start_transmission(std::uint32_t link) {
-  LinkState& l = links_[link];
-  CNISIM_CHECK(l.serializer_state == State::Idle && l.serializer.length > 0);
-  l.serializer_state = State::Busy;
-  const Packet& p = pool_[l.serializer.head];
+  const LinkHot& l = links_[link];
+  const LinkClass& c = link_classes_[l.cls];
+  TimedLink& q = timed_[l.queue];
+  CNISIM_CHECK(q.serializer_state == State::Idle && q.serializer.length > 0);
+  q.serializer_state = State::Busy;
+  const Packet& p = pool_[q.serializer.head];
   const std::int64_t now = sim_.now().ps();
-  const sim::Time tx = sim::serialization_time(p.size, sim::bps(l.rate_bps));
+  const sim::Time tx = sim::serialization_time(p.size, sim::bps(c.rate_bps));
   auto& times = counters_.links[static_cast<std::size_t>(l.kind)];
   times.queueing_ps += now - p.stage_ps;
-  times.wire_ps += tx.ps() + l.delay_ps;
+  times.wire_ps += tx.ps() + c.delay_ps;
   sim_.schedule_in(tx, [this, link] { finish_transmission(link); });
 }
 
 void Network::finish_transmission(std::uint32_t link) {
-  LinkState& l = links_[link];
-  CNISIM_CHECK(l.serializer_state == State::Busy);
-  const PacketId id = fifo_pop(l.serializer);
-  l.serializer_state = State::Idle;
-  if (l.serializer.length > 0) start_transmission(link);
-  if (l.delay_ps == 0) {
+  const LinkHot& l = links_[link];
+  const std::int64_t delay_ps = link_classes_[l.cls].delay_ps;
+  TimedLink& q = timed_[l.queue];
+  CNISIM_CHECK(q.serializer_state == State::Busy);
+  const PacketId id = fifo_pop(q.serializer);
+  q.serializer_state = State::Idle;
+  if (q.serializer.length > 0) start_transmission(link);
+  if (delay_ps == 0) {
     link_deliver(link, id);
   } else {
-    pipe_push(link, id, sim_.now().ps() + l.delay_ps);
+    pipe_push(link, id, sim_.now().ps() + delay_ps);
   }
 }
 
 void Network::pipe_push(std::uint32_t link, PacketId id, std::int64_t arrival_ps) {
-  LinkState& l = links_[link];
+  TimedLink& q = timed_[links_[link].queue];
   pool_[id].stage_ps = arrival_ps;
-  fifo_push(l.pipe, id);
-  if (l.pipe_state == State::Idle) {
-    l.pipe_state = State::Busy;
+  fifo_push(q.pipe, id);
+  if (q.pipe_state == State::Idle) {
+    q.pipe_state = State::Busy;
     sim_.schedule_at(sim::ps(arrival_ps), [this, link] { pipe_arrive(link); });
   }
 }
 
 void Network::pipe_arrive(std::uint32_t link) {
-  LinkState& l = links_[link];
-  CNISIM_CHECK(l.pipe_state == State::Busy);
-  const PacketId id = fifo_pop(l.pipe);
-  if (l.pipe.length > 0) {
-    sim_.schedule_at(sim::ps(pool_[l.pipe.head].stage_ps), [this, link] { pipe_arrive(link); });
+  TimedLink& q = timed_[links_[link].queue];
+  CNISIM_CHECK(q.pipe_state == State::Busy);
+  const PacketId id = fifo_pop(q.pipe);
+  if (q.pipe.length > 0) {
+    sim_.schedule_at(sim::ps(pool_[q.pipe.head].stage_ps), [this, link] { pipe_arrive(link); });
   } else {
-    l.pipe_state = State::Idle;
+    q.pipe_state = State::Idle;
   }
   link_deliver(link, id);
 }
 
 void Network::link_deliver(std::uint32_t link, PacketId id) {
-  const LinkState& l = links_[link];
+  const LinkHot& l = links_[link];
   ++counters_.links[static_cast<std::size_t>(l.kind)].traversals;
   ++counters_.packet_hops;
   Packet& p = pool_[id];
   ++p.hops;
   p.in_link = link;
-  arrive(server_for(l.to, link, pool_[id]), id);
+  arrive(server_for(l.to, link, p), id);
 }
 
 void Network::drop(PacketId id, DropReason reason) {

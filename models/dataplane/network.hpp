@@ -116,25 +116,46 @@ class Network {
     PacketId tail = kNoPacket;
     std::uint32_t length = 0;
   };
+  // 16 bytes, so that the servers of a 40,000-pod cluster stay in the cache: the device's kind is kept
+  // here because every arrival and departure needs it. A server's device is its own index for the
+  // first devices().size() servers (each device's own); the extra ones (the VNet router's per-host
+  // servers, receive queues) find theirs in extra_server_device_.
   struct Server {
     Fifo queue;  // head = the packet in service when busy
     State state = State::Idle;
-    cluster::DeviceId device = cluster::kNone;
-    std::int64_t started_ps = 0;
-    std::int64_t service_ps = 0;
+    scenario::DeviceKind kind = scenario::DeviceKind::NodeStack;
   };
-  // The queue and wire of one directed link (its id is its Wiring id).
-  struct LinkState {
+  static_assert(sizeof(Server) == 16, "a server is a quarter of a cache line");
+  // What every packet crossing a directed link (its id is its Wiring id) reads: 12 bytes. The numbers
+  // it is priced by are its class's (links of one kind share them); a link that takes time (a rate or
+  // a delay) has its queue and wire in timed_[queue]. Most links (veths, bridge ports) take none, and
+  // their crossing touches this one small record.
+  struct LinkHot {
     cluster::DeviceId to = cluster::kNone;
+    std::uint32_t queue = cluster::kNone;  // index in timed_; kNone: the link takes no time
+    std::uint16_t cls = 0;                 // index in link_classes_
     scenario::LinkKind kind = scenario::LinkKind::NodeNic;
+  };
+  static_assert(sizeof(LinkHot) == 12);
+  struct LinkClass {
     std::int64_t delay_ps = 0;
     std::uint64_t rate_bps = 0;
     std::uint32_t limit = 0;
+    bool operator==(const LinkClass&) const = default;
+  };
+  // The queue and wire of a link that takes time.
+  struct TimedLink {
     Fifo serializer;  // head = the packet being transmitted when busy
+    Fifo pipe;        // packets propagating, in arrival order (constant delay keeps FIFO order)
     State serializer_state = State::Idle;
-    Fifo pipe;  // packets propagating, in arrival order (constant delay keeps FIFO order)
     State pipe_state = State::Idle;
   };
+
+  cluster::DeviceId device_of(std::uint32_t server) const {
+    return server < device_count_ ? server : extra_server_device_[server - device_count_];
+  }
+  // Adds a server beyond the devices' own, for `device`; returns its index.
+  std::uint32_t add_server(cluster::DeviceId device);
 
   // Fills in the rest of a packet from the pool and puts it on its host's first device.
   void launch(HostRef from, PacketId id, const net::FiveTuple& tuple, std::uint32_t size, std::uint8_t kind,
@@ -175,13 +196,17 @@ class Network {
   PacketPool pool_;
 
   std::vector<Server> servers_;  // [0, devices) one per device; then one per link into the VNet router
+  std::uint32_t device_count_ = 0;
+  std::vector<cluster::DeviceId> extra_server_device_;  // servers_[device_count_ + i]'s device
   std::vector<std::uint32_t> vnet_server_of_link_;  // directed link into the VNet router -> its server
   // Receive queues (RSS): per node, how many (min(vCPUs, profile's maxReceiveQueues)); per device, the
   // first of its extra queue servers (queue 0 is the device's own server; kNone: one queue).
   std::vector<std::uint32_t> node_queues_;
   std::vector<std::uint32_t> queue_base_;
   const Wiring wiring_;
-  std::vector<LinkState> links_;  // by Wiring id
+  std::vector<LinkHot> links_;  // by Wiring id
+  std::vector<LinkClass> link_classes_;
+  std::vector<TimedLink> timed_;
   const LookupCosts lookups_;
   Results counters_;
   devices::Devices devices_;

@@ -8,12 +8,13 @@ using cluster::DeviceId;
 using cluster::kNone;
 
 Bridges::Bridges(const cluster::Cluster& cluster, const Wiring& wiring)
-    : fdb_(cluster.nodes().size()), to_stack_(cluster.nodes().size(), kNone) {
+    : fdb_(cluster.nodes().size()), to_stack_(cluster.nodes().size(), kNone), from_stack_(cluster.nodes().size(), kNone) {
   const auto& nodes = cluster.nodes();
   for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
     const DeviceId bridge = nodes[n].podAttach;
     if (cluster.devices()[bridge].kind != scenario::DeviceKind::Bridge) continue;
     to_stack_[n] = wiring.between(bridge, nodes[n].stack);
+    from_stack_[n] = wiring.between(nodes[n].stack, bridge);
     auto& fdb = fdb_[n];
     for (cluster::PodIndex p : cluster.pods_on(n)) {
       const auto& pod = cluster.pods()[p];
@@ -27,7 +28,7 @@ Bridges::Bridges(const cluster::Cluster& cluster, const Wiring& wiring)
 std::int64_t Bridges::serve(const ServeContext& cx, const cluster::Device& d, Packet& p,
                             net::ConntrackTable& conntrack) const {
   const cluster::Node& node = cx.cluster.nodes()[d.node];
-  const bool from_port = cx.came_from(p) != node.stack;
+  const bool from_port = p.in_link != from_stack_[d.node];
   if (from_port && p.l2_next == node.podGateway) {
     if (cx.trace) cx.note(facts::ToBridgeAddress{node.podGateway});
     cx.forward_on(p, to_stack_[d.node], node.stack);

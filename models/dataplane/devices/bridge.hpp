@@ -28,7 +28,8 @@ class Bridges {
     std::uint32_t link;
   };
   std::vector<std::vector<Entry>> fdb_;
-  std::vector<std::uint32_t> to_stack_;  // [node]: the bridge's link up to the node's stack
+  std::vector<std::uint32_t> to_stack_;    // [node]: the bridge's link up to the node's stack
+  std::vector<std::uint32_t> from_stack_;  // [node]: the stack's link down to the bridge
 };
 
 }  // namespace cnisim::dataplane::devices

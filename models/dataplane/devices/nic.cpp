@@ -6,15 +6,15 @@ Nics::Nics(const cluster::Cluster& cluster, const Wiring& wiring) {
   for (const auto& node : cluster.nodes()) {
     to_vnet_.push_back(wiring.between(node.nic, cluster.vnet_router()));
     to_stack_.push_back(wiring.between(node.nic, node.stack));
+    from_stack_.push_back(wiring.between(node.stack, node.nic));
   }
 }
 
 std::int64_t Nics::serve(const ServeContext& cx, const cluster::Device& d, Packet& p) const {
-  const cluster::Node& node = cx.cluster.nodes()[d.node];
-  if (cx.came_from(p) == node.stack) {
-    cx.forward_on(p, to_vnet_[d.node], cx.cluster.vnet_router());
+  if (p.in_link == from_stack_[d.node]) {
+    cx.forward_on(p, to_vnet_[d.node]);
   } else {
-    cx.forward_on(p, to_stack_[d.node], node.stack);
+    cx.forward_on(p, to_stack_[d.node]);
   }
   return 0;
 }

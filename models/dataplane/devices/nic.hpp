@@ -13,8 +13,9 @@ class Nics {
   std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p) const;
 
  private:
-  // Per node, the NIC's links to the VNet and to the stack, resolved once.
-  std::vector<std::uint32_t> to_vnet_, to_stack_;
+  // Per node, the NIC's links to the VNet and to the stack, and the stack's link to it (a packet that
+  // came in on it goes out), resolved once.
+  std::vector<std::uint32_t> to_vnet_, to_stack_, from_stack_;
 };
 
 }  // namespace cnisim::dataplane::devices

@@ -34,6 +34,7 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
   // Each route's interface name resolved to the stack's neighbour of that name ("<node>:eth0" -> "eth0"),
   // once, as the kernel keeps an ifindex. Host veths behind a bridge are its ports, not the stack's.
   route_egress_.resize(nodes.size());
+  for (const auto& node : nodes) from_nic_.push_back(wiring.between(node.nic, node.stack));
   for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
     std::map<std::string, DeviceId, std::less<>> ifaces;
     const std::string prefix = nodes[n].name + ":";
@@ -182,7 +183,7 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   const cluster::NodeIndex n = d.node;
   const cluster::Node& node = cx.cluster.nodes()[n];
   const bool local = p.in_link == kNone;
-  const bool from_nic = !local && cx.came_from(p) == node.nic;
+  const bool from_nic = !local && p.in_link == from_nic_[n];
   const net::FiveTuple original = p.tuple;
   std::optional<net::Endpoint> dnat;
   bool is_new = false;

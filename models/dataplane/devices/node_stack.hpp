@@ -39,6 +39,7 @@ class NodeStacks {
     std::uint32_t link = cluster::kNone;        // the stack's link to it
   };
   std::vector<std::vector<Egress>> route_egress_;  // [node][route id], resolved once at start-up
+  std::vector<std::uint32_t> from_nic_;            // [node]: the NIC's link up to the stack
   std::vector<net::ConntrackTable> conntrack_;                 // per node
   std::vector<sim::RandomStream> endpoint_random_;             // per node, for Service endpoint choice
   std::vector<net::EndpointPicker> service_pickers_;           // per Service port rule (ServiceDnat::rules)

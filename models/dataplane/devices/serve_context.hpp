@@ -46,6 +46,10 @@ struct ServeContext {
     p.verdict = Verdict::Forward;
     if (trace) [[unlikely]] trace->next_device = to;
   }
+  // The same, for a traced packet naming the link's far end from the wiring.
+  void forward_on(Packet& p, std::uint32_t link) const {
+    forward_on(p, link, trace != nullptr && link != cluster::kNone ? wiring.link(link).to : cluster::kNone);
+  }
   static void drop(Packet& p, DropReason reason) {
     p.verdict = Verdict::Drop;
     p.drop_reason = reason;
@@ -65,8 +69,6 @@ struct ServeContext {
     if (trace) [[unlikely]] note(facts::NoRoute{kind, p.tuple.dst});
     drop(p, DropReason::NoRoute);
   }
-  // The device the packet arrived from (the packet must have arrived on a link).
-  cluster::DeviceId came_from(const Packet& p) const { return wiring.link(p.in_link).from; }
 };
 
 // A node's VM size: its pool's vmSize (AKS's default size when the scenario gives none).

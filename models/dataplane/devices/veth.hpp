@@ -13,11 +13,17 @@ class Veths {
   std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p) const;
 
  private:
-  // Per pod, each end's link onwards, resolved once: the pod end's to the host end and to the pod's
-  // namespace, the host end's to the node's attachment (bridge or stack) and to the pod end.
+  // Per pod, resolved once: for each end, the link a packet arrives on from the pod's side, and the
+  // links onwards. The pod end: in from the pod's namespace, on to the host end, back to the namespace;
+  // the host end: in from the pod end, on to the node's attachment (bridge or stack), back to the pod
+  // end. A packet's way is told by the link it came in on, so serving a veth reads this record alone.
+  struct End {
+    std::uint32_t in_from_pod_side = cluster::kNone;
+    std::uint32_t onwards = cluster::kNone;  // away from the pod
+    std::uint32_t back = cluster::kNone;     // towards the pod
+  };
   struct Links {
-    std::uint32_t pod_to_host = cluster::kNone, pod_to_netns = cluster::kNone;
-    std::uint32_t host_to_attach = cluster::kNone, host_to_pod = cluster::kNone;
+    End pod_end, host_end;
   };
   std::vector<Links> links_;
 };
