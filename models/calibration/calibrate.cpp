@@ -143,14 +143,20 @@ std::string kube_services_rules(const std::string& chain, int count) {
 
 // One thing sampled: a connection (or UDP flows) from a client namespace to a server.
 struct Variant {
-  enum class Kind { Tcp, UdpSameFlows, UdpNewFlows };
+  // TcpNewConnection: each exchange on a connection of its own (socket made untimed; connect, the call,
+  // then close, untimed, and a pause for the server to see the close before the next one is timed).
+  // ConnectPart: not sampled itself; each round it takes the median time of the connect() of the
+  // variant `source` (a TcpNewConnection), from the start of connect() to the socket being writable.
+  enum class Kind { Tcp, UdpSameFlows, UdpNewFlows, TcpNewConnection, ConnectPart };
   std::string name;
   Kind kind = Kind::Tcp;
   std::string client_ns, server_ns;
   net::Ipv4 server;
   std::uint16_t port = 0;
   std::size_t size = kSmall;
+  std::size_t source = 0;  // ConnectPart: the TcpNewConnection variant it reads
   // run time
+  double connect_median = 0;  // TcpNewConnection: the last round's median connect() time, ns
   std::vector<std::unique_ptr<tcp::socket>> tcp_sockets;  // kConnections, used in turn
   std::vector<std::unique_ptr<udp::socket>> udp_sockets;
   std::vector<std::uint16_t> ports;  // UdpSameFlows: the client ports of its known flows
@@ -224,8 +230,23 @@ awaitable<double> sample(asio::io_context& io, Sampler& s, Variant& v, std::size
   times.reserve(m);
   // UDP: fresh sockets either way (untimed), on known flows' ports or on new ones, so that the two
   // variants differ only in what conntrack finds.
-  if (v.kind != Variant::Kind::Tcp) v.udp_sockets = udp_flows(io, s, v, m);
+  if (v.kind == Variant::Kind::UdpSameFlows || v.kind == Variant::Kind::UdpNewFlows) v.udp_sockets = udp_flows(io, s, v, m);
+  std::vector<double> connects;
   for (std::size_t i = 0; i < m; ++i) {
+    if (v.kind == Variant::Kind::TcpNewConnection) {
+      auto socket = std::make_unique<tcp::socket>(io);
+      socket->assign(tcp::v4(), emulation::socket_in_netns(Rig::path(v.client_ns), AF_INET, SOCK_STREAM));
+      const auto t0 = Clock::now();
+      co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(v.server.value), v.port), use_awaitable);
+      socket->set_option(tcp::no_delay(true));
+      connects.push_back(ns_since(t0));
+      co_await emulation::call_once(*socket, v.request, v.response);
+      times.push_back(ns_since(t0));
+      socket.reset();
+      asio::steady_timer pause(io, std::chrono::microseconds(50));
+      co_await pause.async_wait(use_awaitable);
+      continue;
+    }
     const auto t0 = Clock::now();
     if (v.kind == Variant::Kind::Tcp) {
       co_await emulation::call_once(*v.tcp_sockets[i % v.tcp_sockets.size()], v.request, v.response);
@@ -234,7 +255,8 @@ awaitable<double> sample(asio::io_context& io, Sampler& s, Variant& v, std::size
     }
     times.push_back(ns_since(t0));
   }
-  if (v.kind != Variant::Kind::Tcp) v.udp_sockets.clear();
+  if (v.kind == Variant::Kind::UdpSameFlows || v.kind == Variant::Kind::UdpNewFlows) v.udp_sockets.clear();
+  if (!connects.empty()) v.connect_median = median(std::move(connects));
   co_return median(std::move(times));
 }
 
@@ -255,9 +277,11 @@ awaitable<void> connect_and_warm(asio::io_context& io, Sampler& s, Variant& v, s
     v.udp_sockets = udp_flows(io, s, v, m);
     for (auto& socket : v.udp_sockets) co_await udp_exchange(*socket, v);
     v.udp_sockets.clear();
-  } else {
+  } else if (v.kind == Variant::Kind::UdpNewFlows) {
     auto first = udp_flows(io, s, v, 1);  // resolves the neighbours before anything is timed
     co_await udp_exchange(*first.front(), v);
+  } else if (v.kind == Variant::Kind::TcpNewConnection) {
+    co_await sample(io, s, v, 20);  // warms the accept path; not kept
   }
 }
 
@@ -276,7 +300,11 @@ awaitable<void> run_rounds(asio::io_context& io, Sampler& s, const CalibrationOp
       std::vector<double> medians(s.variants.size());
       for (std::size_t k = 0; k < s.variants.size(); ++k) {
         const std::size_t i = round % 2 == 0 ? k : s.variants.size() - 1 - k;  // A,B,C then C,B,A
+        if (s.variants[i].kind == Variant::Kind::ConnectPart) continue;
         medians[i] = co_await sample(io, s, s.variants[i], o.per_variant);
+      }
+      for (std::size_t i = 0; i < s.variants.size(); ++i) {
+        if (s.variants[i].kind == Variant::Kind::ConnectPart) medians[i] = s.variants[s.variants[i].source].connect_median;
       }
       s.round_medians.push_back(std::move(medians));
       s.samples_per_variant += o.per_variant;
@@ -360,6 +388,10 @@ Calibration calibrate(const CalibrationOptions& o) {
   rig.ip(lo, {"link set lo up"});
   const auto v_lo = add("loopback 100 B", K::Tcp, lo, lo, kLoopback, 5000);
   const auto v_lo_large = add("loopback 16000 B", K::Tcp, lo, lo, kLoopback, 5010, kLarge);
+  // E0': loopback, a new connection per exchange, and the connect() part of it.
+  const auto v_lo_new = add("loopback 100 B, new connection", K::TcpNewConnection, lo, lo, kLoopback, 5000);
+  const auto v_lo_connect = add("loopback connect()", K::ConnectPart, lo, lo, kLoopback, 5000);
+  s.variants[v_lo_connect].source = v_lo_new;
   // E1: one veth pair.
   const auto va = rig.create("va"), vb = rig.create("vb");
   rig.ip(va, {"link set lo up", "link add eth0 type veth peer name eth0 netns " + vb, "addr add 10.230.0.2/24 dev eth0",
@@ -454,6 +486,13 @@ Calibration calibrate(const CalibrationOptions& o) {
   // A round trip is 4 socket ends (send and receive, both ways).
   defs.push_back({"socket", "socket send or receive (fixed)", "E0 loopback round trip / 4, less the per-byte part", "ns",
                   {{{v_lo, 0.25 + S1 / (4 * dS)}, {v_lo_large, -S1 / (4 * dS)}}, 0}, 30});
+  // Opening a connection beyond its segments' costs. On loopback the handshake's three segments pass
+  // their six socket ends within connect(); the model charges each the fixed socket cost.
+  defs.push_back({"connect", "connect(), beyond the handshake's segments", "E0' connect() on loopback - 6 x socket",
+                  "ns", {{{v_lo_connect, 1}, {v_lo, -6 * (0.25 + S1 / (4 * dS))}, {v_lo_large, 6 * S1 / (4 * dS)}}, 0}, 50});
+  defs.push_back({"accept", "accept() and the new socket's setup (server)",
+                  "E0' new-connection exchange - E0 loopback exchange - E0' connect()", "ns",
+                  {{{v_lo_new, 1}, {v_lo, -1}, {v_lo_connect, -1}}, 0}, 50});
   defs.push_back({"veth", "veth pair crossing (one way)", "(E1 one veth pair - E0 loopback) / 2", "ns",
                   {{{v_veth, 0.5}, {v_lo, -0.5}}, 0}, 30});
   defs.push_back({"forward", "IP forward in a router namespace", "(E2 routed - E1) / 2 - one veth crossing", "ns",
@@ -505,9 +544,10 @@ Calibration calibrate(const CalibrationOptions& o) {
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
   std::vector<std::shared_ptr<udp::socket>> udp_servers;
   for (const auto& v : s.variants) {
-    if (serving[{v.server_ns + (v.kind == K::Tcp ? "/tcp" : "/udp"), v.port}]) continue;
-    serving[{v.server_ns + (v.kind == K::Tcp ? "/tcp" : "/udp"), v.port}] = true;
-    if (v.kind == K::Tcp) {
+    const bool tcp = v.kind == K::Tcp || v.kind == K::TcpNewConnection || v.kind == K::ConnectPart;
+    if (serving[{v.server_ns + (tcp ? "/tcp" : "/udp"), v.port}]) continue;
+    serving[{v.server_ns + (tcp ? "/tcp" : "/udp"), v.port}] = true;
+    if (tcp) {
       auto a = std::make_shared<tcp::acceptor>(io);
       a->assign(tcp::v4(), emulation::socket_in_netns(Rig::path(v.server_ns), AF_INET, SOCK_STREAM));
       a->set_option(asio::socket_base::reuse_address(true));

@@ -80,6 +80,10 @@ CalibratedProfile calibrated_profile(const Calibration& c, const scenario::CostP
   }
   set("nodeForward", {&dev(DeviceKind::NodeStack).fixed}, {"devices.nodeStack.fixed"}, "devices.nodeStack", 1,
       -node_lookup_ns, "; less routeLookup.constant.node, which the model charges on top");
+  set("connect", {&p.sockets.connect}, {"sockets.connect"}, "sockets.connect", 1, 0,
+      "; charged to the client's stack as it sends a connection's first SYN");
+  set("accept", {&p.sockets.accept}, {"sockets.accept"}, "sockets.accept", 1, 0,
+      "; charged to the server's stack as a SYN reaches it");
   set("conntrackLookup", {&p.conntrack_lookup}, {"netfilter.conntrackLookup"}, "netfilter.conntrackLookup", 1, 0, "");
   set("conntrackCreate", {&p.conntrack_create}, {"netfilter.conntrackCreate"}, "netfilter.conntrackCreate", 1, 0, "");
   set("natRewrite", {&p.nat_rewrite}, {"netfilter.natRewrite"}, "netfilter.natRewrite", 1, 0, "");

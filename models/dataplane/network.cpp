@@ -112,6 +112,7 @@ PacketId Network::send_segment(HostRef from, const net::FiveTuple& tuple, const 
   Packet& p = pool_[id];
   p.tag_generation = tag_generation;
   p.tcp_flags = segment.flags;
+  p.tcp_retransmission = segment.retransmission;
   p.tcp_seq = segment.seq;
   p.tcp_ack = segment.ack;
   p.tcp_window = segment.window;

@@ -37,6 +37,7 @@ struct Packet {
   // TCP message modelled as one packet, without a TCP header's flags (conntrack completes it on the
   // first reply). size includes the IP and TCP headers.
   std::uint8_t tcp_flags = 0;
+  bool tcp_retransmission = false;  // a segment sent again (the endpoints' connect() is not repeated)
   std::uint32_t tcp_seq = 0;
   std::uint32_t tcp_ack = 0;
   std::uint32_t tcp_window = 0;

@@ -48,9 +48,10 @@ constexpr auto kConntrackKeys = [] {
   keys[kConntrackTimeoutKeys.size() + 1] = "min";
   return keys;
 }();
-constexpr std::array<std::string_view, 11> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
+constexpr std::array<std::string_view, 12> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
                                                         "conntrack", "ttl",     "maxReceiveQueues", "tcp",         "dns",
-                                                        "measured"};
+                                                        "sockets",   "measured"};
+constexpr std::array<std::string_view, 2> kSocketKeys{"connect", "accept"};
 constexpr std::array<std::string_view, 6> kDnsKeys{"corednsServe", "upstream", "cacheTtl", "resolverTimeout",
                                                    "resolverAttempts", "conntrackRace"};
 constexpr std::array<std::string_view, 21> kTcpKeys{
@@ -60,8 +61,9 @@ constexpr std::array<std::string_view, 21> kTcpKeys{
     "cubicC",       "gso",           "gsoMaxBytes"};
 constexpr NamedValue<transport::CongestionKind> kCongestionControls[] = {
     {transport::CongestionKind::NewReno, "newreno"}, {transport::CongestionKind::Cubic, "cubic"}};
-constexpr std::array<std::string_view, 10> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
-                                                      "conntrack", "ttl",       "maxReceiveQueues", "tcp", "dns"};
+constexpr std::array<std::string_view, 11> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
+                                                      "conntrack", "ttl",       "maxReceiveQueues", "tcp", "dns",
+                                                      "sockets"};
 
 std::array<sim::Time*, kConntrackTimeoutKeys.size()> conntrack_timeouts(ConntrackSettings& c) {
   return {&c.tcp_syn_sent,  &c.tcp_syn_recv,  &c.tcp_established, &c.tcp_fin_wait,     &c.tcp_close_wait,
@@ -252,6 +254,16 @@ class ProfileReader {
     }
   }
 
+  void sockets(const Field& f, SocketOverrides& s) {
+    auto fields = r_.mapping(f, kSocketKeys, "the sockets mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      const auto v = read_duration(r_, c);
+      if (!v) continue;
+      (c.key.Scalar() == "connect" ? s.connect : s.accept) = *v;
+    }
+  }
+
   // The sections a profile and a `costs` override share.
   void section(const Field& f, CostOverrides& p) {
     const std::string& k = f.key.Scalar();
@@ -275,6 +287,8 @@ class ProfileReader {
       tcp(f, p.tcp);
     } else if (k == "dns") {
       dns(f, p.dns);
+    } else if (k == "sockets") {
+      sockets(f, p.sockets);
     }
   }
 
@@ -447,6 +461,8 @@ std::vector<CostKnob> cost_knobs(CostProfile& p) {
   }
   out.push_back({"dns.corednsServe", &p.dns.coredns_serve, nullptr});
   out.push_back({"dns.upstream", &p.dns.upstream, nullptr});
+  out.push_back({"sockets.connect", &p.sockets.connect, nullptr});
+  out.push_back({"sockets.accept", &p.sockets.accept, nullptr});
   return out;
 }
 
@@ -459,7 +475,7 @@ bool TcpOverrides::empty() const {
 bool CostOverrides::empty() const {
   bool any = false;
   each_leaf(*this, [&](const std::string&, bool given) { any = any || given; });
-  return !any && tcp.empty() && dns.empty();
+  return !any && tcp.empty() && dns.empty() && sockets.empty();
 }
 
 namespace {
@@ -522,6 +538,8 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.dns.resolver_timeout = o.dns.resolver_timeout.value_or(p.dns.resolver_timeout);
   p.dns.resolver_attempts = o.dns.resolver_attempts.value_or(p.dns.resolver_attempts);
   p.dns.conntrack_race = o.dns.conntrack_race.value_or(p.dns.conntrack_race);
+  p.sockets.connect = o.sockets.connect.value_or(p.sockets.connect);
+  p.sockets.accept = o.sockets.accept.value_or(p.sockets.accept);
 }
 
 std::string profile_path(const std::string& name_or_path, const std::string& relative_to) {
@@ -683,6 +701,13 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   out << YAML::Key << "resolverTimeout" << YAML::Value << format_duration(p.dns.resolver_timeout);
   out << YAML::Key << "resolverAttempts" << YAML::Value << p.dns.resolver_attempts;
   out << YAML::Key << "conntrackRace" << YAML::Value << shortest(p.dns.conntrack_race);
+  out << YAML::EndMap;
+  // Opening a connection, beyond its segments: the defaults unless the profile or the scenario set them.
+  out << YAML::Key << "sockets" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "connect" << YAML::Value << format_duration(p.sockets.connect);
+  note("sockets.connect");
+  out << YAML::Key << "accept" << YAML::Value << format_duration(p.sockets.accept);
+  note("sockets.accept");
   out << YAML::EndMap;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;

@@ -83,6 +83,20 @@ struct DnsSettings {
   double conntrack_race = 0;
 };
 
+// What an endpoint's application and kernel do to open a TCP connection beyond the segments' own
+// per-packet costs (which the pod namespace's device cost charges each SYN, SYN-ACK and ACK): connect()
+// and the event loop's wait for it on the client; accept(), the new socket's options and its
+// registration with the event loop on the server. The profile's or the scenario's `sockets:` block sets
+// them; `cnisim calibrate` measures both on loopback. These are the defaults.
+struct SocketSettings {
+  // assumed: the order of magnitude cnisim calibrate measured on a Linux 6.18 VM (AMD EPYC) with a
+  // Boost.Asio client, 7.8 us (docs/calibrate.md); no published figure for a pod on an AKS node.
+  sim::Time connect = sim::us(8);
+  // assumed: likewise for a Boost.Asio server (accept4, TCP_NODELAY, epoll registration, a new
+  // coroutine), 20.6 us there.
+  sim::Time accept = sim::us(20);
+};
+
 struct CostProfile {
   std::string name;
   std::string source;  // the profile file
@@ -106,6 +120,7 @@ struct CostProfile {
   // with its source) unless the profile's or the scenario's `tcp:` block sets them.
   transport::TcpConfig tcp;
   DnsSettings dns;
+  SocketSettings sockets;
   // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
   // paths such as "devices.bridge.fixed"; every other number is assumed or published, and is what
   // `compare --sensitivity` varies.
@@ -147,6 +162,12 @@ struct DnsOverrides {
   }
 };
 
+// The `sockets:` block.
+struct SocketOverrides {
+  std::optional<sim::Time> connect, accept;
+  bool empty() const { return !(connect || accept); }
+};
+
 struct CostOverrides {
   std::array<DeviceCostOverride, kDeviceKindCount> devices{};
   std::array<LinkCostOverride, kLinkKindCount> links{};
@@ -167,6 +188,7 @@ struct CostOverrides {
   std::optional<std::uint32_t> conntrack_min;
   TcpOverrides tcp;
   DnsOverrides dns;
+  SocketOverrides sockets;
 
   bool empty() const;
 };

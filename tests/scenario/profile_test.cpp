@@ -2,6 +2,7 @@
 // override it, and mistakes are reported with file:line:col like the scenario loader's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -77,4 +78,27 @@ costs:
       Catch::Contains("bad-costs.yaml:9:5: error: costs.devices.brigde: unknown key") &&
           Catch::Contains("did you mean 'bridge'?") &&
           Catch::Contains("bad-costs.yaml:10:18: error: costs.devices.nic.fixed: not a duration"));
+}
+
+TEST_CASE("the sockets block sets what opening a connection costs, from the profile or the scenario, and says where it is wrong") {
+  auto base = load_profile(std::string(kDefaultProfile));
+  CHECK(base.sockets.connect == sim::us(8));
+  CHECK(base.sockets.accept == sim::us(20));
+  // The printed profile carries the block, and reads back the same.
+  const std::string printed = format_profile(base);
+  CHECK_THAT(printed, Catch::Contains("sockets:\n  connect: 8us\n  accept: 20us"));
+  CHECK(load_profile_string(printed, "printed").sockets.accept == sim::us(20));
+  // A scenario overrides one number and keeps the other.
+  const auto spec = test::load("cluster: {name: c}\ncosts:\n  sockets: {accept: 1.5us}\n");
+  CHECK(spec.costs.profile.sockets.accept == sim::ns(1500));
+  CHECK(spec.costs.profile.sockets.connect == sim::us(8));
+  // Both are assumed numbers, so --sensitivity varies them.
+  std::vector<std::string> varied;
+  for (const auto& n : cost_knobs(base)) varied.push_back(n.path);
+  CHECK(std::count(varied.begin(), varied.end(), "sockets.connect") == 1);
+  CHECK(std::count(varied.begin(), varied.end(), "sockets.accept") == 1);
+  REQUIRE_THROWS_WITH(
+      test::load("cluster: {name: c}\ncosts:\n  sockets: {conect: 1us, accept: -2us}\n"),
+      Catch::Contains(":3:13: error: costs.sockets.conect: unknown key") && Catch::Contains("did you mean 'connect'?") &&
+          Catch::Contains("costs.sockets.accept: not a duration"));
 }

@@ -29,13 +29,16 @@ std::string calls(const std::string& extra, int response_size = 100) {
          "responseSize: " + std::to_string(response_size) + ", thinkTime: 100us, chains: 40" + extra + "}\n";
 }
 
+// The endpoints open connections for free: what the handshake's packets alone cost.
+const std::string kFreeSockets = "costs: {sockets: {connect: 0, accept: 0}}\n";
+
 }  // namespace
 
 TEST_CASE("On an idle path a call on a new connection takes one more round trip than on a kept-alive one") {
   for (const char* plugin : {"azure", "kubenet"}) {
     INFO(plugin);
-    const auto kept = run(two_nodes(calls(""), plugin));
-    const auto fresh = run(two_nodes(calls(", connection: perCall"), plugin));
+    const auto kept = run(two_nodes(calls(""), plugin) + kFreeSockets);
+    const auto fresh = run(two_nodes(calls(", connection: perCall"), plugin) + kFreeSockets);
     REQUIRE(kept.calls_completed == 40);
     REQUIRE(fresh.calls_completed == 40);
     // A kept-alive call is one small segment each way; a new connection first sends its SYN and waits
@@ -60,6 +63,26 @@ TEST_CASE("On an idle path a call on a new connection takes one more round trip 
     // The client closed first, so the conntrack entries end in TIME_WAIT (not expired in the run).
     CHECK(fresh.nat.conntrack_created >= 40);
     CHECK(fresh.nat.conntrack_expired == 0);
+  }
+}
+
+TEST_CASE("On an idle path connect() and accept() add exactly their costs to a call on a new connection and nothing to a kept-alive one") {
+  for (const char* plugin : {"azure", "kubenet"}) {
+    INFO(plugin);
+    const std::string costs = "costs: {sockets: {connect: 3us, accept: 7us}}\n";
+    const auto free_fresh = run(two_nodes(calls(", connection: perCall"), plugin) + kFreeSockets);
+    const auto fresh = run(two_nodes(calls(", connection: perCall"), plugin) + costs);
+    const auto free_kept = run(two_nodes(calls(""), plugin) + kFreeSockets);
+    const auto kept = run(two_nodes(calls(""), plugin) + costs);
+    REQUIRE(fresh.calls_completed == 40);
+    REQUIRE(free_fresh.calls_completed == 40);
+    // Every call opens a connection: 3 us at the client's SYN, 7 us where the SYN reaches the server,
+    // both on the call's critical path, in integer picoseconds.
+    CHECK(fresh.call_latency.p50_ps - free_fresh.call_latency.p50_ps == 10'000'000);
+    CHECK(fresh.call_latency.max_ps - free_fresh.call_latency.max_ps == 10'000'000);
+    // The one kept-alive connection opens when the first call wants it: that call alone pays.
+    CHECK(kept.call_latency.p50_ps == free_kept.call_latency.p50_ps);
+    CHECK(kept.call_latency.max_ps - free_kept.call_latency.max_ps == 10'000'000);
   }
 }
 
@@ -100,8 +123,9 @@ TEST_CASE("A response larger than the initial window takes a second round trip i
 TEST_CASE("A bulk stream over TCP paced by its rate delivers that rate and an unpaced one goes faster") {
   // Node to node (the azure plugin's nodes are 10.224.0.4 and .5), 2 ms.
   const std::string bulk = "  bulk:\n    - {from: 10.224.0.4, to: 10.224.0.5, duration: 2ms";
-  const auto paced = run(two_nodes(bulk + ", rate: 1Gbps, packetSize: 1448}\n"));
-  const auto unpaced = run(two_nodes(bulk + "}\n"));
+  // The connection opens for free, so that the stream's 2 ms are all pacing.
+  const auto paced = run(two_nodes(bulk + ", rate: 1Gbps, packetSize: 1448}\n") + kFreeSockets);
+  const auto unpaced = run(two_nodes(bulk + "}\n") + kFreeSockets);
   // 1 Gb/s for 2 ms is 250,000 bytes, written 1448 at a time; what arrives within the 2 ms counts.
   CHECK(static_cast<double>(paced.bulk_bytes_delivered) == Approx(250000).epsilon(0.01));
   CHECK(paced.bulk_retransmissions == 0);

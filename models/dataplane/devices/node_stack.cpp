@@ -189,11 +189,15 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   bool is_new = false;
   std::int64_t cost = conntrack_and_dnat(cx, n, p, dnat, is_new);
   if (p.verdict == Verdict::Drop) return cost;
+  if (local) cost += cx.connection_setup(p, true);
 
   if (p.tuple.dst == node.ip) {
     if (cx.trace) cx.note(facts::OwnAddress{p.tuple.dst});
     if (is_new) cost += create_connection(cx, n, p, original, net::NatAction{dnat, std::nullopt});
-    if (p.verdict != Verdict::Drop) p.verdict = Verdict::Deliver;
+    if (p.verdict != Verdict::Drop) {
+      p.verdict = Verdict::Deliver;
+      cost += cx.connection_setup(p, false);
+    }
     return cost;
   }
   if (!local) {  // IP forwarding

@@ -26,13 +26,13 @@ std::int64_t PodNamespaces::serve(const ServeContext& cx, const cluster::Device&
   if (p.in_link != kNone) {  // arrived on the pod's eth0
     if (p.tuple.dst == pod.ip) {
       p.verdict = Verdict::Deliver;
-    } else {
-      ServeContext::drop(p, DropReason::NotForUs);
+      return cx.connection_setup(p, false);
     }
+    ServeContext::drop(p, DropReason::NotForUs);
     return 0;
   }
   const net::RouteTable& table = cx.cluster.pod_route_table(d.pod);
-  std::int64_t cost = 0;
+  std::int64_t cost = cx.connection_setup(p, true);
   const net::LookupResult r = cx.look_up(TableKind::Pod, table, p, cost);
   if (!r.found()) {
     cx.no_route(TableKind::Pod, p);

@@ -54,6 +54,15 @@ struct ServeContext {
     p.verdict = Verdict::Drop;
     p.drop_reason = reason;
   }
+  // What an endpoint's application does to open a connection, beyond the segments' own costs: connect()
+  // when it sends its first SYN, accept() when a SYN reaches it (charged to the device that is the
+  // endpoint's stack: its pod namespace, or its node's stack for a hostNetwork pod or the node).
+  std::int64_t connection_setup(const Packet& p, bool sending) const {
+    constexpr std::uint8_t kSyn = 0x02, kAck = 0x10;
+    if ((p.tcp_flags & (kSyn | kAck)) != kSyn) return 0;
+    if (sending) return p.tcp_retransmission ? 0 : profile.sockets.connect.ps();
+    return profile.sockets.accept.ps();
+  }
   // Records a fact of a traced packet; call only when `trace` is set (building a fact costs).
   void note(TraceFact fact) const { trace->facts.push_back(std::move(fact)); }
   // Looks the packet's destination up in a table (the inline lookup, as the "measured" cost model times
