@@ -186,6 +186,17 @@ TraceOutcome trace_call(const cluster::Cluster& cluster, const scenario::CostPro
                     std::to_string(a.delayed_acks + b.delayed_acks) + ", FINs " +
                     std::to_string(a.fin_segments + b.fin_segments) + ", retransmissions " +
                     std::to_string(a.retransmissions + b.retransmissions) + ").");
+    // What the endpoints' applications charge for opening the connection (a VM outside the cluster is
+    // not modelled down to its sockets: it charges neither).
+    const bool client_charged = src.host->kind != HostRef::Kind::External;
+    const bool server_charged = !(dst.host && dst.host->kind == HostRef::Kind::External);
+    if (client_charged || server_charged) {
+      std::string setup = "Opening the connection, in the SYN's one-way time:";
+      if (client_charged) setup += " connect() at the client, " + profile.sockets.connect.to_string() + " (sockets.connect);";
+      if (server_charged) setup += " accept() at the server, " + profile.sockets.accept.to_string() + " (sockets.accept);";
+      setup.back() = '.';
+      lines.push_back(setup);
+    }
     char until[32];
     std::snprintf(until, sizeof until, "%.6f", static_cast<double>(sim.now().ps()) * 1e-12);
     lines.push_back("The client, which closed first, held TIME_WAIT until " + std::string(until) + " s.");
