@@ -146,6 +146,10 @@ struct Slot {
   std::optional<cluster::PodIndex> server;   // who answered on it (from the response's first bytes)
   std::optional<cluster::PodIndex> pin;      // whom it is to reach
   std::vector<char> request, response;
+  // New connections' sockets, made in the client's namespace ahead of time, kSpareSockets at a time:
+  // making one takes a thread that enters the namespace, which would otherwise run just before the
+  // timed connect() and slow it.
+  std::vector<std::unique_ptr<tcp::socket>> spare_sockets;
 };
 
 // The pod index a server stamped into the response's first bytes (serve_calls' identity).
@@ -159,6 +163,13 @@ std::optional<cluster::PodIndex> answered_by(const std::vector<char>& response) 
 std::int64_t ps_since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count() * 1000;
 }
+
+// New connections' sockets made at a time in a client's namespace (one thread each time).
+constexpr std::size_t kSpareSockets = 64;
+// How long a serial run lets a closed connection settle before it times the next call: on the one
+// thread every endpoint runs on, the close's work (the server reading the end of the stream, closing
+// its side, its FIN back) would otherwise land in the next call's connect().
+constexpr std::chrono::microseconds kCloseSettle{100};
 
 // Warm-up (untimed) is given at most this long; its connections run concurrently.
 constexpr std::chrono::seconds kWarmUpCap{3};
@@ -179,12 +190,25 @@ awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor, const scena
   }
 }
 
-// A connected socket from the client's namespace to ip:port (the socket is made before, untimed).
+// A connected socket from the client's namespace to ip:port (the socket is made before, untimed; taken
+// from `spares` when given, which is refilled kSpareSockets at a time).
 awaitable<std::unique_ptr<tcp::socket>> connect_from(const Emulation& e, cluster::PodIndex client, net::Ipv4 ip,
-                                                     std::uint16_t port, Clock::time_point* timed_from, bool no_delay) {
+                                                     std::uint16_t port, Clock::time_point* timed_from, bool no_delay,
+                                                     std::vector<std::unique_ptr<tcp::socket>>* spares = nullptr) {
   auto ex = co_await asio::this_coro::executor;
-  auto socket = std::make_unique<tcp::socket>(ex);
-  socket->assign(tcp::v4(), socket_in_netns(e.path_of_pod(client), AF_INET, SOCK_STREAM));
+  std::unique_ptr<tcp::socket> socket;
+  if (spares) {
+    if (spares->empty()) {
+      for (int fd : sockets_in_netns(e.path_of_pod(client), kSpareSockets, AF_INET, SOCK_STREAM)) {
+        spares->push_back(std::make_unique<tcp::socket>(ex, tcp::v4(), fd));
+      }
+    }
+    socket = std::move(spares->back());
+    spares->pop_back();
+  } else {
+    socket = std::make_unique<tcp::socket>(ex);
+    socket->assign(tcp::v4(), socket_in_netns(e.path_of_pod(client), AF_INET, SOCK_STREAM));
+  }
   if (timed_from) *timed_from = Clock::now();
   co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(ip.value), port), use_awaitable);
   socket->set_option(tcp::no_delay(no_delay));
@@ -199,6 +223,7 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
   const auto& c = e.cluster();
   --entry.chains_left;
   const auto chain_start = Clock::now();
+  std::int64_t settling_ps = 0;  // serial: the waits for closed connections to settle, not the chain's
   bool ok = true;
   for (std::uint32_t k = 0; k < spec.chain_depth && ok; ++k) {
     if (shared.over()) {
@@ -214,9 +239,18 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
         // model); making the socket is not, nor is closing it: the call is over when its response is
         // read, before close() sends the FIN (which on veths crosses the path within the syscall).
         const net::Ipv4 ip = entry.service ? *entry.service : c.pods()[entry.servers[slot.random() % entry.servers.size()]].ip;
-        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, &t0, entry.spec->no_delay);
+        auto socket = co_await connect_from(e, slot.client, ip, entry.connect_port, &t0, entry.spec->no_delay,
+                                            &slot.spare_sockets);
         co_await call_once(*socket, slot.request, slot.response);
         latency = ps_since(t0);
+        socket.reset();
+        if (shared.limits.serial) {
+          // The model's endpoints close on their own CPUs; here the close's work is let finish first.
+          const auto settle_start = Clock::now();
+          asio::steady_timer settle(co_await asio::this_coro::executor, kCloseSettle);
+          co_await settle.async_wait(use_awaitable);
+          settling_ps += ps_since(settle_start);
+        }
       } else {
         if (!slot.connection) slot.connection = co_await connect_from(e, slot.client, slot.destination, entry.connect_port, nullptr, entry.spec->no_delay);
         t0 = Clock::now();
@@ -233,7 +267,7 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
     }
   }
   if (ok) {
-    shared.chains.record(ps_since(chain_start));
+    shared.chains.record(ps_since(chain_start) - settling_ps);
     ++shared.chains_completed;
   }
   co_return true;
