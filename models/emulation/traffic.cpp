@@ -246,9 +246,10 @@ awaitable<bool> run_chain(const Emulation& e, Slot& slot, Shared& shared) {
         socket.reset();
         if (shared.limits.serial) {
           // The model's endpoints close on their own CPUs; here the close's work is let finish first.
+          // Busy: a sleeping thread would let the CPU idle, and the next call would start on a cold one.
           const auto settle_start = Clock::now();
-          asio::steady_timer settle(co_await asio::this_coro::executor, kCloseSettle);
-          co_await settle.async_wait(use_awaitable);
+          auto ex = co_await asio::this_coro::executor;
+          while (Clock::now() - settle_start < kCloseSettle) co_await asio::post(ex, use_awaitable);
           settling_ps += ps_since(settle_start);
         }
       } else {
