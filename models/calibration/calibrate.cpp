@@ -157,6 +157,8 @@ struct Variant {
   std::size_t source = 0;  // ConnectPart: the TcpNewConnection variant it reads
   // run time
   double connect_median = 0;  // TcpNewConnection: the last round's median connect() time, ns
+
+  bool udp() const { return kind == Kind::UdpSameFlows || kind == Kind::UdpNewFlows; }
   std::vector<std::unique_ptr<tcp::socket>> tcp_sockets;  // kConnections, used in turn
   std::vector<std::unique_ptr<udp::socket>> udp_sockets;
   std::vector<std::uint16_t> ports;  // UdpSameFlows: the client ports of its known flows
@@ -224,21 +226,30 @@ double ns_since(Clock::time_point t0) {
   return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
 }
 
+// A TCP connection from the variant's client namespace to its server, with TCP_NODELAY. The socket is
+// made first; `connect_from`, when given, is when connect() was started.
+awaitable<std::unique_ptr<tcp::socket>> connect_variant(asio::io_context& io, const Variant& v,
+                                                        Clock::time_point* connect_from = nullptr) {
+  auto socket = std::make_unique<tcp::socket>(io);
+  socket->assign(tcp::v4(), emulation::socket_in_netns(Rig::path(v.client_ns), AF_INET, SOCK_STREAM));
+  if (connect_from) *connect_from = Clock::now();
+  co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(v.server.value), v.port), use_awaitable);
+  socket->set_option(tcp::no_delay(true));
+  co_return socket;
+}
+
 // M timed exchanges on one variant; their median in ns.
 awaitable<double> sample(asio::io_context& io, Sampler& s, Variant& v, std::size_t m) {
   std::vector<double> times;
   times.reserve(m);
   // UDP: fresh sockets either way (untimed), on known flows' ports or on new ones, so that the two
   // variants differ only in what conntrack finds.
-  if (v.kind == Variant::Kind::UdpSameFlows || v.kind == Variant::Kind::UdpNewFlows) v.udp_sockets = udp_flows(io, s, v, m);
+  if (v.udp()) v.udp_sockets = udp_flows(io, s, v, m);
   std::vector<double> connects;
   for (std::size_t i = 0; i < m; ++i) {
     if (v.kind == Variant::Kind::TcpNewConnection) {
-      auto socket = std::make_unique<tcp::socket>(io);
-      socket->assign(tcp::v4(), emulation::socket_in_netns(Rig::path(v.client_ns), AF_INET, SOCK_STREAM));
-      const auto t0 = Clock::now();
-      co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(v.server.value), v.port), use_awaitable);
-      socket->set_option(tcp::no_delay(true));
+      Clock::time_point t0;
+      auto socket = co_await connect_variant(io, v, &t0);
       connects.push_back(ns_since(t0));
       co_await emulation::call_once(*socket, v.request, v.response);
       times.push_back(ns_since(t0));
@@ -255,7 +266,7 @@ awaitable<double> sample(asio::io_context& io, Sampler& s, Variant& v, std::size
     }
     times.push_back(ns_since(t0));
   }
-  if (v.kind == Variant::Kind::UdpSameFlows || v.kind == Variant::Kind::UdpNewFlows) v.udp_sockets.clear();
+  if (v.udp()) v.udp_sockets.clear();
   if (!connects.empty()) v.connect_median = median(std::move(connects));
   co_return median(std::move(times));
 }
@@ -265,10 +276,7 @@ awaitable<void> connect_and_warm(asio::io_context& io, Sampler& s, Variant& v, s
   v.response.resize(v.size);
   if (v.kind == Variant::Kind::Tcp) {
     for (std::size_t k = 0; k < kConnections; ++k) {
-      auto socket = std::make_unique<tcp::socket>(io);
-      socket->assign(tcp::v4(), emulation::socket_in_netns(Rig::path(v.client_ns), AF_INET, SOCK_STREAM));
-      co_await socket->async_connect(tcp::endpoint(asio::ip::address_v4(v.server.value), v.port), use_awaitable);
-      socket->set_option(tcp::no_delay(true));
+      auto socket = co_await connect_variant(io, v);
       for (int i = 0; i < 20; ++i) co_await emulation::call_once(*socket, v.request, v.response);
       v.tcp_sockets.push_back(std::move(socket));
     }
@@ -544,7 +552,7 @@ Calibration calibrate(const CalibrationOptions& o) {
   std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
   std::vector<std::shared_ptr<udp::socket>> udp_servers;
   for (const auto& v : s.variants) {
-    const bool tcp = v.kind == K::Tcp || v.kind == K::TcpNewConnection || v.kind == K::ConnectPart;
+    const bool tcp = !v.udp();
     if (serving[{v.server_ns + (tcp ? "/tcp" : "/udp"), v.port}]) continue;
     serving[{v.server_ns + (tcp ? "/tcp" : "/udp"), v.port}] = true;
     if (tcp) {

@@ -196,11 +196,11 @@ void Network::arrive(std::uint32_t server, PacketId id) {
     const cluster::DeviceId device = device_of(server);
     const std::int64_t service = serve(device, id);
     counters_.devices[index(kind)].service_ps += service;
-    sim_.schedule_in(sim::ps(service), [this, device, id] {
+    sim_.schedule_in(sim::ps(service), [this, device, kind, id] {
       Packet& q = pool_[id];
       ++q.hops;
       ++counters_.packet_hops;
-      ++counters_.devices[index(cluster_.devices()[device].kind)].traversals;
+      ++counters_.devices[index(kind)].traversals;
       if (q.verdict == Verdict::Forward) {
         link_send(q.out_link, id);
       } else if (q.verdict == Verdict::Deliver) {
