@@ -135,7 +135,14 @@ void ConntrackTable::refresh(Connection& c, Direction direction, std::int64_t no
       if (c.state == ConnState::TcpEstablished) c.assured = true;  // the handshake completed
       break;
   }
+  const std::int64_t before = c.expires_ps;
   c.expires_ps = deadline(now_ps, c.state);
+  if (c.snat && c.expires_ps < before) [[unlikely]] note_expiry(c);
+}
+
+void ConntrackTable::note_expiry(const Connection& c) {
+  if (PortUse* use = ports_.find(PortKey{c.reply.dst, c.reply.protocol, Endpoint{c.reply.src, c.reply.src_port}}))
+    use->earliest_expiry = std::min(use->earliest_expiry, c.expires_ps);
 }
 
 std::optional<Tracked> ConntrackTable::lookup(const FiveTuple& packet, std::int64_t now_ps, std::uint8_t tcp_flags) {
@@ -202,36 +209,61 @@ bool ConntrackTable::make_room(const FiveTuple& tuple, std::int64_t now_ps) {
   return false;
 }
 
-FiveTuple ConntrackTable::reply_tuple(const FiveTuple& original, const NatAction& action) {
+bool ConntrackTable::taken(const FiveTuple& reply, std::int64_t now_ps, std::int64_t* earliest) {
+  const std::uint32_t* found = by_tuple_.find(reply);
+  if (!found) return false;
+  const auto id = static_cast<ConnectionId>(*found >> 1);
+  if (const std::int64_t expires = slots_[id].connection.expires_ps; expires > now_ps) {
+    if (earliest) *earliest = std::min(*earliest, expires);
+    return true;
+  }
+  // An expired entry holds no tuple (nf_conntrack_tuple_taken skips and reaps expired entries).
+  ++counters_.expired;
+  remove(id);
+  return false;
+}
+
+FiveTuple ConntrackTable::reply_tuple(const FiveTuple& original, const NatAction& action, std::int64_t now_ps) {
   const Endpoint destination = action.dnat.value_or(Endpoint{original.dst, original.dst_port});
   FiveTuple reply{original.protocol, destination.ip, destination.port, original.src, original.src_port};
   if (!action.snat) return reply;
 
   reply.dst = *action.snat;
-  PortUse& use = ports_[PortKey{*action.snat, original.protocol, destination}];
+  // ports_[key] is looked up again after each taken(): reaping an expired entry may erase the key.
+  const PortKey key{*action.snat, original.protocol, destination};
   // Keep the original source port if that reply tuple is free (Linux does the same); otherwise
   // take the next free port of the range, searching on from where the last search ended.
-  if (by_tuple_.contains(reply)) {
+  if ((snat_ports_.specified && !in_range(reply.dst_port)) || taken(reply, now_ps)) {
     ++counters_.snat_port_remapped;
+    // Every port held and none can have expired yet: exhausted without a search. Otherwise search the
+    // range (reaping expired holders on the way), noting when the earliest live one expires.
+    const bool full = ports_[key].in_use >= snat_ports_.size();
     bool found = false;
-    std::uint32_t offset = use.cursor;
-    for (std::uint32_t tried = 0; use.in_use < snat_ports_.size() && tried < snat_ports_.size() && !found; ++tried) {
-      reply.dst_port = static_cast<std::uint16_t>(snat_ports_.first + offset);
-      found = !by_tuple_.contains(reply);
-      offset = (offset + 1) % snat_ports_.size();
+    std::int64_t earliest = ConntrackConfig::kNever;
+    std::uint32_t offset = ports_[key].cursor;
+    if (!full || ports_[key].earliest_expiry <= now_ps) {
+      for (std::uint32_t tried = 0; tried < snat_ports_.size() && !found; ++tried) {
+        reply.dst_port = static_cast<std::uint16_t>(snat_ports_.first + offset);
+        found = !taken(reply, now_ps, &earliest);
+        offset = (offset + 1) % snat_ports_.size();
+      }
     }
     if (!found) {
       ++counters_.snat_exhausted;
-      if (use.in_use == 0) ports_.erase(PortKey{*action.snat, original.protocol, destination});
+      if (ports_[key].in_use == 0) {
+        ports_.erase(key);
+      } else if (!full || ports_[key].earliest_expiry <= now_ps) {
+        ports_[key].earliest_expiry = earliest;  // the whole range was searched
+      }
       throw PortExhaustedError("SNAT port exhaustion: all " + std::to_string(snat_ports_.size()) + " ports (" +
                                std::to_string(snat_ports_.first) + "-" + std::to_string(snat_ports_.last) + ") of " +
                                action.snat->to_string() + " towards " + std::string(to_string(original.protocol)) +
                                " " + destination.to_string() + " are in use (needed 1, available 0); close idle " +
                                "connections, spread load over more destinations or add SNAT addresses");
     }
-    use.cursor = static_cast<std::uint16_t>(offset);
+    ports_[key].cursor = static_cast<std::uint16_t>(offset);
   }
-  if (in_range(reply.dst_port)) ++use.in_use;
+  if (in_range(reply.dst_port)) ++ports_[key].in_use;
   return reply;
 }
 
@@ -247,7 +279,7 @@ Tracked ConntrackTable::create(const FiveTuple& first_packet, const NatAction& a
                              "near " + first_packet.to_string() + " (nf_conntrack: table full, dropping packet); " +
                              "raise conntrack.maxPerCore or conntrack.min, or shorten the timeouts");
   }
-  const FiveTuple reply = reply_tuple(first_packet, action);
+  const FiveTuple reply = reply_tuple(first_packet, action, now_ps);
   if (by_tuple_.contains(reply)) {
     throw ConntrackError("connection " + first_packet.to_string() + " would receive replies as " +
                          reply.reversed().to_string() + ", which another connection already uses");
@@ -264,6 +296,7 @@ Tracked ConntrackTable::create(const FiveTuple& first_packet, const NatAction& a
   slot.connection = Connection{first_packet, reply, action.dnat.has_value(), action.snat.has_value(),
                                initial_state(first_packet.protocol), false, false, now_ps, 0};
   slot.connection.expires_ps = deadline(now_ps, slot.connection.state);
+  if (slot.connection.snat) note_expiry(slot.connection);
   slot.alive = true;
   ++slot.generation;
   by_tuple_.insert(first_packet, id << 1);
@@ -287,6 +320,7 @@ bool ConntrackTable::close(ConnectionId id, std::uint32_t generation, std::int64
   if (c.original.protocol == Protocol::Tcp && c.state != ConnState::TcpTimeWait) {
     c.state = ConnState::TcpTimeWait;
     c.expires_ps = deadline(now_ps, c.state);
+    if (c.snat) note_expiry(c);
     ++counters_.closed;
   }
   return true;

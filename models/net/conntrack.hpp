@@ -51,6 +51,9 @@ class ConntrackError : public std::logic_error {
 struct PortRange {
   std::uint16_t first = 1024;  // Linux masquerade remaps to unprivileged ports when it has to
   std::uint16_t last = 65535;
+  // The range was given explicitly (SNAT --to-source ADDR:FIRST-LAST, an Azure SNAT port block): a source
+  // port outside it is always remapped into it, as nf_nat does with NF_NAT_RANGE_PROTO_SPECIFIED.
+  bool specified = false;
   constexpr std::uint32_t size() const { return std::uint32_t{last} - first + 1; }
 };
 
@@ -186,6 +189,8 @@ class ConntrackTable {
   struct PortUse {
     std::uint32_t in_use = 0;  // SNAT connections holding a port of the range
     std::uint16_t cursor = 0;  // where the next search for a free port starts
+    // No holder expires before this (a lower bound): a full range is exhausted without a search until then.
+    std::int64_t earliest_expiry = ConntrackConfig::kNever;
   };
   struct Slot {
     Connection connection;
@@ -194,7 +199,11 @@ class ConntrackTable {
   };
 
   // Reply tuple for the connection, with an SNAT port allocated if the action asks for one.
-  FiveTuple reply_tuple(const FiveTuple& original, const NatAction& action);
+  FiveTuple reply_tuple(const FiveTuple& original, const NatAction& action, std::int64_t now_ps);
+  // Whether a live connection holds the tuple at now_ps (an expired one found on the way is removed).
+  bool taken(const FiveTuple& reply, std::int64_t now_ps, std::int64_t* earliest = nullptr);
+  // A SNAT connection's expiry came earlier (created, closed, reset): its port may be free sooner.
+  void note_expiry(const Connection& c);
   Tracked translate(ConnectionId id, Direction direction) const;
   void refresh(Connection& c, Direction direction, std::int64_t now_ps, std::uint8_t tcp_flags);
   std::int64_t deadline(std::int64_t now_ps, ConnState state) const;

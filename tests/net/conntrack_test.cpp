@@ -109,6 +109,26 @@ TEST_CASE("SNAT port exhaustion is a clear error and frees up when a connection 
   CHECK(ct.lookup(retry.tuple.reversed())->tuple.dst == kPod + 4);
 }
 
+TEST_CASE("a given port range takes every source port into it, and an expired holder gives its port up") {
+  ConntrackConfig config;
+  config.tcp_syn_sent_ps = config.tcp_established_ps = config.tcp_time_wait_ps = config.tcp_close_ps = 10;
+  ConntrackTable ct(PortRange{61000, 61001, true}, config);
+  const auto a = ct.create(tcp(kPod, 40000, kInternet, 443), NatAction{std::nullopt, kNode}, 0);
+  const auto b = ct.create(tcp(kPod + 1, 40000, kInternet, 443), NatAction{std::nullopt, kNode}, 0);
+  CHECK(a.tuple.src_port == 61000);  // 40000 is outside the range: remapped although free
+  CHECK(b.tuple.src_port == 61001);
+  const FiveTuple third = tcp(kPod + 2, 40000, kInternet, 443);
+  CHECK_THROWS_AS(ct.create(third, NatAction{std::nullopt, kNode}, 5), PortExhaustedError);
+  // A reset moves the first to CLOSE, which expires 10 ps after it; the other expires at 10.
+  ct.lookup(tcp(kPod, 40000, kInternet, 443), 8, 0x04);
+  CHECK_THROWS_AS(ct.create(third, NatAction{std::nullopt, kNode}, 9), PortExhaustedError);
+  const auto c = ct.create(third, NatAction{std::nullopt, kNode}, 11);
+  CHECK(c.tuple.src_port == 61001);  // the holder that expired at 10 was reaped; the reset one holds until 18
+  CHECK(ct.counters().expired == 1u);
+  CHECK_THROWS_AS(ct.create(tcp(kPod + 3, 40000, kInternet, 443), NatAction{std::nullopt, kNode}, 12), PortExhaustedError);
+  CHECK(ct.create(tcp(kPod + 3, 40000, kInternet, 443), NatAction{std::nullopt, kNode}, 18).tuple.src_port == 61000);
+}
+
 TEST_CASE("creating a connection twice or reading a removed one is refused") {
   ConntrackTable ct;
   const FiveTuple out = tcp(kPod, 40000, kInternet, 443);
