@@ -116,10 +116,84 @@ net::Ipv4 vnet_vm_address(const ClusterState& state) {
   return vnet.nodeSubnet.nth(vnet.nodeSubnet.size() - 2);
 }
 
+// How the cluster reaches the internet (outboundType): the egress device, its public IPs and, for the
+// load balancer, each node's preallocated SNAT ports. Ports of public IP k are numbered from 1,024; a
+// node's allocation is its slice of the IPs' ports taken in order, as the outbound rule hands them out.
+Egress make_egress(const ScenarioSpec& spec, std::uint64_t nodes) {
+  const auto& np = spec.cluster.networkProfile;
+  Egress e;
+  const net::Cidr range = net::Cidr::parse(aks::kOutboundIpRange);
+  auto add_ips = [&](std::uint32_t count) {
+    for (std::uint32_t i = 0; i < count; ++i) e.publicIps.push_back(range.nth(1 + i));
+  };
+  constexpr std::int64_t kMinute = 60'000'000'000'000;
+  switch (np.outboundType) {
+    case OutboundType::LoadBalancer: {
+      e.kind = Egress::Kind::LoadBalancer;
+      const auto& lb = np.loadBalancerProfile;
+      add_ips(lb.managedOutboundIPs);
+      e.idleTimeoutPs = lb.idleTimeoutInMinutes * kMinute;
+      const std::uint32_t ips = lb.managedOutboundIPs;
+      if (lb.allocatedOutboundPorts == 0) {
+        // Default allocation: the table's count on every frontend IP, at most 1,024 over all of them.
+        e.defaultAllocation = true;
+        const std::uint32_t per_ip = std::min(aks::lb_default_snat_ports(nodes), aks::kLbDefaultSnatPortsMaxPerVm / ips);
+        e.portsPerNode = per_ip * ips;
+        e.blocksPerNode = per_ip == 0 ? 0 : ips;
+        for (std::uint64_t n = 0; n < nodes && per_ip > 0; ++n) {
+          for (std::uint32_t ip = 0; ip < ips; ++ip) {
+            const auto first = static_cast<std::uint16_t>(aks::kSnatFirstPort + n * per_ip);
+            e.blocks.push_back({ip, first, static_cast<std::uint16_t>(first + per_ip - 1)});
+          }
+        }
+      } else {
+        // allocatedOutboundPorts per VM, over the IPs' ports in order (validation checked they suffice;
+        // a slice may straddle two IPs).
+        const std::uint32_t per_node = lb.allocatedOutboundPorts;
+        e.portsPerNode = per_node;
+        e.blocksPerNode = 2;
+        for (std::uint64_t n = 0; n < nodes; ++n) {
+          const std::uint64_t start = n * per_node, end = start + per_node;  // [start, end) over all IPs
+          const std::uint64_t ip0 = start / aks::kSnatPortsPerFrontendIp;
+          const std::uint64_t split = std::min(end, (ip0 + 1) * aks::kSnatPortsPerFrontendIp);
+          auto block = [&](std::uint64_t from, std::uint64_t to) -> SnatPortBlock {
+            if (to <= from || from / aks::kSnatPortsPerFrontendIp >= ips) return {kNone, 0, 0};
+            const std::uint64_t ip = from / aks::kSnatPortsPerFrontendIp;
+            const std::uint64_t off = from % aks::kSnatPortsPerFrontendIp;
+            return {static_cast<std::uint32_t>(ip), static_cast<std::uint16_t>(aks::kSnatFirstPort + off),
+                    static_cast<std::uint16_t>(aks::kSnatFirstPort + off + (to - from) - 1)};
+          };
+          e.blocks.push_back(block(start, split));
+          e.blocks.push_back(block(split, end));
+        }
+      }
+      break;
+    }
+    case OutboundType::ManagedNATGateway:
+    case OutboundType::UserAssignedNATGateway: {
+      e.kind = Egress::Kind::NatGateway;
+      add_ips(np.natGatewayProfile.managedOutboundIPs);
+      e.idleTimeoutPs = np.natGatewayProfile.idleTimeoutInMinutes * kMinute;
+      for (std::uint32_t ip = 0; ip < e.publicIps.size(); ++ip) {
+        e.blocks.push_back({ip, aks::kSnatFirstPort,
+                            static_cast<std::uint16_t>(aks::kSnatFirstPort + aks::kNatGatewayPortsPerIp - 1)});
+      }
+      break;
+    }
+    case OutboundType::UserDefinedRouting:
+      e.kind = Egress::Kind::Direct;
+      break;
+    case OutboundType::None:
+      e.kind = Egress::Kind::None;
+      break;
+  }
+  return e;
+}
+
 void add_devices(ClusterState& state, const Plugin& plugin) {
   std::size_t pod_devices = 0;
   for (const auto& pod : state.pods) pod_devices += state.spec.workloads[pod.workload].hostNetwork ? 0 : 3;
-  state.devices.reserve(3 + 3 * state.nodes.size() + pod_devices);
+  state.devices.reserve(4 + 3 * state.nodes.size() + pod_devices);
 
   state.vnetRouter = state.add_device(DeviceKind::VnetRouter);
   state.externals.push_back({"vm-in-vnet", vnet_vm_address(state), kNone});
@@ -128,6 +202,13 @@ void add_devices(ClusterState& state, const Plugin& plugin) {
     const auto kind = e == 0 ? DeviceKind::ExternalVm : DeviceKind::InternetHost;
     state.externals[e].device = state.add_device(kind, kNone, e);
     state.add_link(state.vnetRouter, state.externals[e].device, LinkKind::VnetExternal);
+  }
+  state.egress = make_egress(state.spec, state.nodes.size());
+  if (state.egress.kind == Egress::Kind::LoadBalancer || state.egress.kind == Egress::Kind::NatGateway) {
+    state.egress.device = state.add_device(
+        state.egress.kind == Egress::Kind::LoadBalancer ? DeviceKind::LoadBalancer : DeviceKind::NatGateway);
+    state.add_link(state.vnetRouter, state.egress.device, LinkKind::VnetEgress);
+    state.add_link(state.egress.device, state.externals[1].device, LinkKind::VnetExternal);
   }
   for (NodeIndex n = 0; n < state.nodes.size(); ++n) {
     state.nodes[n].stack = state.add_device(DeviceKind::NodeStack, n);

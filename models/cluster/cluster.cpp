@@ -62,6 +62,8 @@ std::string Cluster::device_name(DeviceId id) const {
     case DeviceKind::VnetRouter: return "azure-vnet:" + s_.spec.cluster.vnet.name;
     case DeviceKind::ExternalVm:
     case DeviceKind::InternetHost: return s_.externals[d.pod].name;
+    case DeviceKind::LoadBalancer: return "kubernetes:outbound";  // AKS's load balancer "kubernetes", its outbound rule
+    case DeviceKind::NatGateway: return "nat-gateway";
   }
   return "?";
 }

@@ -60,6 +60,28 @@ struct ExternalEndpoint {
   DeviceId device = kNone;
 };
 
+// How cluster traffic leaves the VNet for the internet (networkProfile.outboundType): through the
+// cluster load balancer's outbound rule or a NAT gateway (a device between the VNet and the internet
+// that SNATs to public IPs), directly from the node's address (userDefinedRouting, not modelled yet),
+// or not at all (outboundType none).
+struct SnatPortBlock {
+  std::uint32_t ip = 0;     // index in Egress::publicIps
+  std::uint16_t first = 0;  // ports first..last of that IP
+  std::uint16_t last = 0;
+};
+struct Egress {
+  enum class Kind : std::uint8_t { LoadBalancer, NatGateway, Direct, None } kind = Kind::LoadBalancer;
+  DeviceId device = kNone;           // the outbound rule's or NAT gateway's device; kNone for Direct and None
+  std::vector<net::Ipv4> publicIps;  // frontend / NAT gateway public IPs
+  // Load balancer: each node's preallocated SNAT ports (node n: blocks[n * blocksPerNode ...]), in the
+  // order it uses them. NAT gateway: one block per public IP, shared by every node.
+  std::vector<SnatPortBlock> blocks;
+  std::uint32_t blocksPerNode = 0;
+  std::uint32_t portsPerNode = 0;    // load balancer: SNAT ports of each node over all its blocks
+  std::int64_t idleTimeoutPs = 0;    // a flow's ports are freed this long after its last packet
+  bool defaultAllocation = false;    // load balancer: ports from Azure's table by backend pool size
+};
+
 // Everything a Cluster holds. Filled by the builder and the plugin's steps, then frozen in a Cluster.
 struct ClusterState {
   ScenarioSpec spec;
@@ -68,6 +90,7 @@ struct ClusterState {
   std::vector<Pod> pods;
   std::vector<Service> services;
   std::vector<ExternalEndpoint> externals;
+  Egress egress;
   std::vector<Device> devices;
   // Behind a pointer because adjacency_list has no move constructor: moving the state must not copy it.
   std::unique_ptr<TopologyGraph> topology = std::make_unique<TopologyGraph>();
@@ -106,6 +129,7 @@ class Cluster {
   const std::vector<Pod>& pods() const { return s_.pods; }
   const std::vector<Service>& services() const { return s_.services; }
   const std::vector<ExternalEndpoint>& externals() const { return s_.externals; }
+  const Egress& egress() const { return s_.egress; }
   std::span<const PodIndex> pods_on(NodeIndex node) const { return s_.pods_on(node); }
 
   // A pod's identity, derived from its workload (names as Kubernetes makes them, deterministic).

@@ -53,6 +53,12 @@ std::string short_label(const Cluster& c, DeviceId id) {
     case DeviceKind::VnetRouter: return "VNet\\n" + c.spec().cluster.vnet.name;
     case DeviceKind::ExternalVm:
     case DeviceKind::InternetHost: return c.externals()[d.pod].name + "\\n" + c.externals()[d.pod].ip.to_string();
+    case DeviceKind::LoadBalancer:
+    case DeviceKind::NatGateway: {
+      std::string label = d.kind == DeviceKind::LoadBalancer ? "load balancer\\noutbound SNAT" : "NAT gateway";
+      for (const auto& ip : c.egress().publicIps) label += "\\n" + ip.to_string();
+      return label;
+    }
   }
   return "?";
 }

@@ -13,7 +13,12 @@ using scenario::DeviceKind;
 using cluster::kNone;
 
 namespace {
-bool is_external(DeviceKind k) { return k == DeviceKind::ExternalVm || k == DeviceKind::InternetHost; }
+// Served as an infinite server, without a queue: the world outside the cluster (many machines), and
+// Azure's egress SNAT, which runs distributed over its hosts rather than in one box.
+bool is_infinite_server(DeviceKind k) {
+  return k == DeviceKind::ExternalVm || k == DeviceKind::InternetHost || k == DeviceKind::LoadBalancer ||
+         k == DeviceKind::NatGateway;
+}
 std::size_t index(DeviceKind k) { return static_cast<std::size_t>(k); }
 }  // namespace
 
@@ -78,6 +83,10 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
     case DeviceKind::ExternalVm:
     case DeviceKind::InternetHost:
       cost += devs.externals.serve(cx, device, d, p);
+      break;
+    case DeviceKind::LoadBalancer:
+    case DeviceKind::NatGateway:
+      cost += devs.egress.serve(cx, p);
       break;
   }
   if (TraceHop* t = cx.trace) [[unlikely]] {
@@ -191,8 +200,8 @@ void Network::arrive(std::uint32_t server, PacketId id) {
     return;
   }
   const DeviceKind kind = s.kind;
-  if (is_external(kind)) [[unlikely]] {
-    // The world outside the cluster is many machines: an infinite-server delay, one event per packet.
+  if (is_infinite_server(kind)) [[unlikely]] {
+    // An infinite-server delay, one event per packet (see is_infinite_server).
     const cluster::DeviceId device = device_of(server);
     const std::int64_t service = serve(device, id);
     counters_.devices[index(kind)].service_ps += service;

@@ -22,6 +22,10 @@ std::string_view to_string(DropReason reason) {
       return "conntrackFull";
     case DropReason::NotForUs:
       return "notForUs";
+    case DropReason::SnatPortsExhausted:
+      return "snatPortsExhausted";
+    case DropReason::NoOutbound:
+      return "noOutbound";
     case DropReason::kCount:
       break;
   }

@@ -29,6 +29,8 @@ enum class DropReason : std::uint8_t {
   NoServiceEndpoint,  // a Service address with no endpoints (kube-proxy rejects)
   ConntrackFull,      // a new connection found the node's conntrack table full (nf_conntrack_max)
   NotForUs,           // delivered to a host that does not own the destination and does not forward
+  SnatPortsExhausted, // the load balancer's or NAT gateway's SNAT ports towards the destination are all taken
+  NoOutbound,         // outboundType none: the cluster has no way to the internet
   kCount
 };
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);

@@ -143,8 +143,34 @@ struct Describe {
                        " in the Azure route table (" + std::string(net::to_string(route.source)) +
                        (route.name.empty() ? "" : " route " + route.name) + ")";
     if (f.next == cluster::kNone) return text + ": nobody there owns " + f.target.to_string() + ", so Azure drops the packet";
+    if (f.next == c.egress().device) {
+      return text + ": from the cluster to the internet, out through " + c.device_name(f.next) + " (outboundType " +
+             (c.devices()[f.next].kind == scenario::DeviceKind::LoadBalancer ? "loadBalancer" : "NAT gateway") + ")";
+    }
+    if (type == net::NextHopType::Internet) return text + ": to the internet (" + owner_words(c, f.next) + ")";
     if (type == net::NextHopType::VirtualAppliance) return text + ": the packet goes to " + owner_words(c, f.next) + ", which forwards it";
     return text + ": delivered straight to " + owner_words(c, f.next) + ", which owns " + f.target.to_string();
+  }
+  std::string operator()(const facts::EgressPath&) const {
+    return "to the internet, but the cluster's outboundType is none: no way out, Azure drops the packet";
+  }
+  std::string operator()(const facts::EgressSnat& f) const {
+    const bool lb = c.egress().kind == cluster::Egress::Kind::LoadBalancer;
+    if (f.unknown) return "no SNAT flow holds " + f.before.to_string() + ": an unsolicited packet, dropped";
+    if (f.direction == net::Direction::Reply) {
+      return "SNAT: a reply to " + f.before.to_string() + " goes back to " + f.after.to_string();
+    }
+    const std::string block = (lb ? "the node's SNAT ports " : "the public IP's ports ") + std::to_string(f.first) + "-" +
+                              std::to_string(f.last);
+    if (f.exhausted) {
+      return "SNAT ports exhausted: every port of " + block +
+             " already has a flow to this destination; the packet is dropped (Azure: new connections fail until a "
+             "port is free)";
+    }
+    return "SNAT: source " + f.before.to_string() + " becomes " + f.after.to_string() +
+           (f.created ? " (a new flow: a port of " + block + ", " + std::to_string(f.in_use) +
+                            " now in use towards this destination)"
+                      : " (a known flow)");
   }
 };
 

@@ -101,12 +101,32 @@ struct AzureRoute {
   cluster::DeviceId next = cluster::kNone;
 };
 
+// An internet-bound packet from the cluster at the VNet, which has no way out (outboundType none):
+// Azure drops it. (With an egress device, AzureRoute names the device.)
+struct EgressPath {
+  cluster::DeviceId device = cluster::kNone;
+};
+
+// The egress device's SNAT: an outbound packet's source becomes a public IP and port (created: a new
+// flow took a port of its node's block first..last, `in_use` of them now taken towards this
+// destination), or a reply is translated back; or no port was free (after unset).
+struct EgressSnat {
+  net::Direction direction = net::Direction::Original;
+  bool created = false;
+  net::Endpoint before, after;
+  std::uint16_t first = 0, last = 0;
+  std::uint32_t in_use = 0;
+  bool exhausted = false;
+  bool unknown = false;  // a packet from the internet to a public IP and port no flow holds: dropped
+};
+
 }  // namespace facts
 
 using TraceFact = std::variant<facts::RouteMatched, facts::NoRoute, facts::OwnAddress, facts::ToBridgeAddress,
                                facts::FdbLookup, facts::ConntrackTranslated, facts::NoEndpoints, facts::ServiceDnat,
                                facts::Hairpin, facts::MasqueradeRule, facts::Masqueraded, facts::ConntrackCreated,
-                               facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute>;
+                               facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute, facts::EgressPath,
+                               facts::EgressSnat>;
 
 // One hop of a traced packet (only recorded for packets sent with traced = true).
 struct TraceHop {

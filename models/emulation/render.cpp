@@ -281,6 +281,43 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
     }
     for (const auto& ext : c.externals()) owner_route(ext.ip);
     v.iptables = "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j TTL --ttl-inc 1\nCOMMIT\n";
+    // The cluster's way to the internet: the load balancer's outbound rule (each node's SNAT port block)
+    // or a NAT gateway (every port of its public IPs), as SNAT on the way to the internet host. The
+    // kernel reuses a port for different destinations, as Azure does.
+    const auto& egress = c.egress();
+    std::uint32_t internet = 0;
+    for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
+      if (c.devices()[c.externals()[e].device].kind == scenario::DeviceKind::InternetHost) internet = e;
+    }
+    const std::string out = " -o " + vnet_port_of_external(internet);
+    if (egress.kind == cluster::Egress::Kind::LoadBalancer || egress.kind == cluster::Egress::Kind::NatGateway) {
+      // The public IPs are the VNet namespace's own (on lo), so that it answers the internet host's ARP
+      // for them; a reply is translated back (conntrack, before routing) and forwarded to its node.
+      for (const auto& ip : egress.publicIps) v.ipBatch.push_back("addr add " + ip.to_string() + "/32 dev lo");
+      std::string nat = "*nat\n:POSTROUTING ACCEPT [0:0]\n";
+      auto snat = [&](const std::string& source, const cluster::SnatPortBlock& b, const std::string& to_ips) {
+        const std::string ports = ":" + std::to_string(b.first) + "-" + std::to_string(b.last);
+        for (const char* proto : {"tcp", "udp"})
+          nat += "-A POSTROUTING -s " + source + out + " -p " + proto + " -j SNAT --to-source " + to_ips + ports + "\n";
+        nat += "-A POSTROUTING -s " + source + out + " -p icmp -j SNAT --to-source " + to_ips + "\n";
+      };
+      if (egress.kind == cluster::Egress::Kind::LoadBalancer) {
+        // A node's first block (a second one, when its ports straddle two IPs, is not rendered: the
+        // kernel's SNAT rule takes one range).
+        for (cluster::NodeIndex n = 0; n < c.nodes().size() && egress.blocksPerNode > 0; ++n) {
+          const auto& b = egress.blocks[n * egress.blocksPerNode];
+          if (b.ip != cluster::kNone) snat(c.nodes()[n].ip.to_string() + "/32", b, egress.publicIps[b.ip].to_string());
+        }
+      } else {
+        const std::string ips = egress.publicIps.front().to_string() +
+                                (egress.publicIps.size() > 1 ? "-" + egress.publicIps.back().to_string() : "");
+        snat(node_subnet.to_string(), egress.blocks.front(), ips);
+      }
+      v.iptables += nat + "COMMIT\n";
+    } else if (egress.kind == cluster::Egress::Kind::None) {
+      // No way out: the cluster's packets to the internet are dropped.
+      v.iptables += "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -s " + node_subnet.to_string() + out + " -j DROP\nCOMMIT\n";
+    }
   }
 
   // Nodes: eth0 with the node IP, the bridge (kubenet) or routed veths (azure), the model's table.

@@ -108,4 +108,41 @@ inline constexpr std::uint32_t kMinSystemPoolCount = 1;   // SPEC count: 1-1000 
 inline constexpr std::string_view kKubeSystemNamespace = "kube-system";
 inline constexpr int kAzureSmallestSubnetPrefix = 29;  // AZDOCS virtual-networks-faq: smallest IPv4 subnet /29
 
+// --- egress (outboundType) ---
+// LBDOCS = Azure docs load-balancer-outbound-connections; NATDOCS = nat-gateway-resource.
+// Default port allocation (an outbound rule's allocatedOutboundPorts 0, which AKS uses unless told):
+// SNAT ports per VM and per frontend IP by backend pool size (LBDOCS "Default port allocation table"),
+// at most 1,024 per VM over all frontend IPs (LBDOCS: MIN(table * frontend IPs, 1024)).
+struct DefaultSnatPorts {
+  std::uint32_t max_pool_size;
+  std::uint32_t ports;
+};
+inline constexpr DefaultSnatPorts kLbDefaultSnatPorts[] = {{50, 1024}, {100, 512}, {200, 256},
+                                                           {400, 128}, {800, 64},  {1000, 32}};
+inline constexpr std::uint32_t kLbDefaultSnatPortsMaxPerVm = 1024;  // LBDOCS: default allocation caps at 1,024
+inline constexpr std::uint32_t kSnatPortsPerFrontendIp = 64000;     // LBDOCS: "Azure gives 64,000 ... as ephemeral ports"
+inline constexpr std::uint16_t kSnatFirstPort = 1024;               // LBDOCS: the first 1,024 ports are reserved
+inline constexpr std::uint32_t kSnatPortAllocationStep = 8;         // LBDOCS outbound rules: ports are given in multiples of 8
+inline constexpr std::uint32_t kMaxAllocatedOutboundPorts = 64000;  // SPEC loadBalancerProfile.allocatedOutboundPorts: 0-64000
+inline constexpr std::uint32_t kDefaultManagedOutboundIps = 1;      // SPEC managedOutboundIPs.count default 1
+inline constexpr std::uint32_t kMaxLbManagedOutboundIps = 100;      // SPEC managedOutboundIPs.count: 1-100
+inline constexpr std::uint32_t kDefaultLbIdleTimeoutMinutes = 30;   // SPEC loadBalancerProfile.idleTimeoutInMinutes default 30
+inline constexpr std::uint32_t kNatGatewayPortsPerIp = 64512;       // NATDOCS: 64,512 SNAT ports per public IP
+inline constexpr std::uint32_t kMaxNatGatewayManagedIps = 16;       // SPEC natGatewayProfile.managedOutboundIPProfile.count: 1-16
+inline constexpr std::uint32_t kDefaultNatGatewayIdleTimeoutMinutes = 4;  // SPEC natGatewayProfile.idleTimeoutInMinutes default 4
+inline constexpr std::uint32_t kMinIdleTimeoutMinutes = 4;          // SPEC idleTimeoutInMinutes: 4-120 (both profiles)
+inline constexpr std::uint32_t kMaxIdleTimeoutMinutes = 120;
+// Where the simulator puts the cluster's outbound public IPs: TEST-NET-2 (RFC 5737), documentation
+// addresses that no scenario address can collide with (assumed: Azure assigns them from its own ranges).
+inline constexpr std::string_view kOutboundIpRange = "198.51.100.0/24";
+
+// SNAT ports each VM gets per frontend IP under default port allocation (LBDOCS table), or 0 when the
+// pool is larger than the table (1,000 VMs per backend pool, LIMITS).
+constexpr std::uint32_t lb_default_snat_ports(std::uint64_t pool_size) {
+  for (const auto& row : kLbDefaultSnatPorts) {
+    if (pool_size <= row.max_pool_size) return row.ports;
+  }
+  return 0;
+}
+
 }  // namespace cnisim::scenario::aks

@@ -13,9 +13,66 @@ namespace {
 constexpr std::string_view kClusterKeys[] = {"name", "kubernetesVersion", "networkProfile", "vnet"};
 constexpr std::string_view kNetworkProfileKeys[] = {"networkPlugin", "networkPluginMode", "networkDataplane",
                                                     "networkPolicy", "podCidr",           "serviceCidr",
-                                                    "dnsServiceIP",  "outboundType",      "kubeProxyConfig"};
+                                                    "dnsServiceIP",  "outboundType",      "kubeProxyConfig",
+                                                    "loadBalancerProfile", "natGatewayProfile"};
+constexpr std::string_view kLoadBalancerProfileKeys[] = {"managedOutboundIPs", "allocatedOutboundPorts",
+                                                         "idleTimeoutInMinutes"};
+constexpr std::string_view kNatGatewayProfileKeys[] = {"managedOutboundIPProfile", "idleTimeoutInMinutes"};
+constexpr std::string_view kCountKeys[] = {"count"};
 constexpr std::string_view kKubeProxyKeys[] = {"mode"};
 constexpr std::string_view kVnetKeys[] = {"name", "addressSpace", "subnetName", "nodeSubnet", "podSubnet"};
+
+// managedOutboundIPs: {count: N} (ARM's shape), N from 1 to max.
+void parse_ip_count(FieldReader& r, const Field& f, std::uint32_t max, std::uint32_t& out) {
+  auto count = r.mapping(f, kCountKeys, "the managed outbound public IPs (a mapping with count)");
+  if (!count) return;
+  if (const Field* c = count->find("count")) {
+    if (auto v = r.whole_number(*c, 1, max, "Azure's limit for this profile")) out = static_cast<std::uint32_t>(*v);
+  }
+}
+
+void parse_idle_timeout(FieldReader& r, const Field& f, std::uint32_t& out) {
+  if (auto v = r.whole_number(f, aks::kMinIdleTimeoutMinutes, aks::kMaxIdleTimeoutMinutes, "ARM allows 4 to 120 minutes"))
+    out = static_cast<std::uint32_t>(*v);
+}
+
+void parse_load_balancer_profile(FieldReader& r, const Field& field, LoadBalancerProfile& lb) {
+  auto fields = r.mapping(field, kLoadBalancerProfileKeys, "the load balancer profile (a mapping)");
+  if (!fields) return;
+  for (const Field& f : fields->entries) {
+    const std::string& key = f.key.Scalar();
+    if (key == "managedOutboundIPs") {
+      parse_ip_count(r, f, aks::kMaxLbManagedOutboundIps, lb.managedOutboundIPs);
+    } else if (key == "allocatedOutboundPorts") {
+      auto v = r.whole_number(f, 0, aks::kMaxAllocatedOutboundPorts, "ARM allows 0 to 64000");
+      if (!v) continue;
+      if (*v % aks::kSnatPortAllocationStep != 0) {
+        r.error(f.path, r.mark_of(f), "allocatedOutboundPorts " + std::to_string(*v) + " is not a multiple of 8",
+                "a multiple of 8 from 0 to 64000 (0: Azure's default allocation by backend pool size)",
+                "Azure's outbound rules hand out SNAT ports in multiples of 8; try " +
+                    std::to_string(*v / aks::kSnatPortAllocationStep * aks::kSnatPortAllocationStep +
+                                   aks::kSnatPortAllocationStep));
+        continue;
+      }
+      lb.allocatedOutboundPorts = static_cast<std::uint32_t>(*v);
+    } else if (key == "idleTimeoutInMinutes") {
+      parse_idle_timeout(r, f, lb.idleTimeoutInMinutes);
+    }
+  }
+}
+
+void parse_nat_gateway_profile(FieldReader& r, const Field& field, NatGatewayProfile& nat) {
+  auto fields = r.mapping(field, kNatGatewayProfileKeys, "the NAT gateway profile (a mapping)");
+  if (!fields) return;
+  for (const Field& f : fields->entries) {
+    const std::string& key = f.key.Scalar();
+    if (key == "managedOutboundIPProfile") {
+      parse_ip_count(r, f, aks::kMaxNatGatewayManagedIps, nat.managedOutboundIPs);
+    } else if (key == "idleTimeoutInMinutes") {
+      parse_idle_timeout(r, f, nat.idleTimeoutInMinutes);
+    }
+  }
+}
 
 void parse_network_profile(FieldReader& r, const Field& field) {
   auto fields = r.mapping(field, kNetworkProfileKeys, "the network profile (a mapping)");
@@ -39,6 +96,10 @@ void parse_network_profile(FieldReader& r, const Field& field) {
       if (auto v = r.address(f)) p.dnsServiceIP = *v;
     } else if (key == "outboundType") {
       if (auto v = r.choice<OutboundType>(f, kOutboundTypeNames)) p.outboundType = *v;
+    } else if (key == "loadBalancerProfile") {
+      parse_load_balancer_profile(r, f, p.loadBalancerProfile);
+    } else if (key == "natGatewayProfile") {
+      parse_nat_gateway_profile(r, f, p.natGatewayProfile);
     } else if (key == "kubeProxyConfig") {
       auto proxy = r.mapping(f, kKubeProxyKeys, "the kube-proxy configuration (a mapping)");
       if (!proxy) continue;

@@ -48,9 +48,10 @@ constexpr auto kConntrackKeys = [] {
   keys[kConntrackTimeoutKeys.size() + 1] = "min";
   return keys;
 }();
-constexpr std::array<std::string_view, 12> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
+constexpr std::array<std::string_view, 13> kProfileKeys{"name",      "devices", "links",            "routeLookup", "netfilter",
                                                         "conntrack", "ttl",     "maxReceiveQueues", "tcp",         "dns",
-                                                        "sockets",   "measured"};
+                                                        "sockets",   "egress",  "measured"};
+constexpr std::array<std::string_view, 1> kEgressKeys{"portHoldAfterClose"};
 constexpr std::array<std::string_view, 2> kSocketKeys{"connect", "accept"};
 constexpr std::array<std::string_view, 6> kDnsKeys{"corednsServe", "upstream", "cacheTtl", "resolverTimeout",
                                                    "resolverAttempts", "conntrackRace"};
@@ -61,9 +62,9 @@ constexpr std::array<std::string_view, 21> kTcpKeys{
     "cubicC",       "gso",           "gsoMaxBytes"};
 constexpr NamedValue<transport::CongestionKind> kCongestionControls[] = {
     {transport::CongestionKind::NewReno, "newreno"}, {transport::CongestionKind::Cubic, "cubic"}};
-constexpr std::array<std::string_view, 11> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
+constexpr std::array<std::string_view, 12> kCostsKeys{"profile",   "devices",   "links", "routeLookup",      "netfilter",
                                                       "conntrack", "ttl",       "maxReceiveQueues", "tcp", "dns",
-                                                      "sockets"};
+                                                      "sockets",   "egress"};
 
 std::array<sim::Time*, kConntrackTimeoutKeys.size()> conntrack_timeouts(ConntrackSettings& c) {
   return {&c.tcp_syn_sent,  &c.tcp_syn_recv,  &c.tcp_established, &c.tcp_fin_wait,     &c.tcp_close_wait,
@@ -264,6 +265,14 @@ class ProfileReader {
     }
   }
 
+  void egress(const Field& f, EgressOverrides& e) {
+    auto fields = r_.mapping(f, kEgressKeys, "the egress mapping");
+    if (!fields) return;
+    for (const auto& c : fields->entries) {
+      if (const auto v = read_duration(r_, c)) e.port_hold_after_close = *v;
+    }
+  }
+
   // The sections a profile and a `costs` override share.
   void section(const Field& f, CostOverrides& p) {
     const std::string& k = f.key.Scalar();
@@ -289,6 +298,8 @@ class ProfileReader {
       dns(f, p.dns);
     } else if (k == "sockets") {
       sockets(f, p.sockets);
+    } else if (k == "egress") {
+      egress(f, p.egress);
     }
   }
 
@@ -475,7 +486,7 @@ bool TcpOverrides::empty() const {
 bool CostOverrides::empty() const {
   bool any = false;
   each_leaf(*this, [&](const std::string&, bool given) { any = any || given; });
-  return !any && tcp.empty() && dns.empty() && sockets.empty();
+  return !any && tcp.empty() && dns.empty() && sockets.empty() && egress.empty();
 }
 
 namespace {
@@ -540,6 +551,7 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.dns.conntrack_race = o.dns.conntrack_race.value_or(p.dns.conntrack_race);
   p.sockets.connect = o.sockets.connect.value_or(p.sockets.connect);
   p.sockets.accept = o.sockets.accept.value_or(p.sockets.accept);
+  p.egress.port_hold_after_close = o.egress.port_hold_after_close.value_or(p.egress.port_hold_after_close);
 }
 
 std::string profile_path(const std::string& name_or_path, const std::string& relative_to) {
@@ -708,6 +720,10 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   note("sockets.connect");
   out << YAML::Key << "accept" << YAML::Value << format_duration(p.sockets.accept);
   note("sockets.accept");
+  out << YAML::EndMap;
+  // What the egress devices do with a closed connection's SNAT port: the default unless set.
+  out << YAML::Key << "egress" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "portHoldAfterClose" << YAML::Value << format_duration(p.egress.port_hold_after_close);
   out << YAML::EndMap;
   out << YAML::Key << "measured" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& m : p.measured) out << m;

@@ -97,6 +97,16 @@ struct SocketSettings {
   sim::Time accept = sim::us(20);
 };
 
+// What the egress devices (the load balancer's outbound rule, a NAT gateway) do with a SNAT port after
+// its connection closes. Their idle timeouts are the scenario's (networkProfile's loadBalancerProfile
+// and natGatewayProfile); the profile's or the scenario's `egress:` block sets this.
+struct EgressSettings {
+  // assumed: Azure documents that a closed connection's SNAT port is held before reuse (NAT gateway:
+  // "port reuse timers") without a figure this project could verify; 65 s is the TCP FIN timer as
+  // commonly quoted for NAT gateway, used for the load balancer too. Only port reuse within a run sees it.
+  sim::Time port_hold_after_close = sim::seconds(65);
+};
+
 struct CostProfile {
   std::string name;
   std::string source;  // the profile file
@@ -121,6 +131,7 @@ struct CostProfile {
   transport::TcpConfig tcp;
   DnsSettings dns;
   SocketSettings sockets;
+  EgressSettings egress;
   // The numbers measured on a real kernel (`cnisim calibrate` lists them under `measured:`), as leaf
   // paths such as "devices.bridge.fixed"; every other number is assumed or published, and is what
   // `compare --sensitivity` varies.
@@ -168,6 +179,12 @@ struct SocketOverrides {
   bool empty() const { return !(connect || accept); }
 };
 
+// The `egress:` block.
+struct EgressOverrides {
+  std::optional<sim::Time> port_hold_after_close;
+  bool empty() const { return !port_hold_after_close; }
+};
+
 struct CostOverrides {
   std::array<DeviceCostOverride, kDeviceKindCount> devices{};
   std::array<LinkCostOverride, kLinkKindCount> links{};
@@ -189,6 +206,7 @@ struct CostOverrides {
   TcpOverrides tcp;
   DnsOverrides dns;
   SocketOverrides sockets;
+  EgressOverrides egress;
 
   bool empty() const;
 };

@@ -23,9 +23,11 @@ enum class DeviceKind : std::uint8_t {
   Nic,           // the node's eth0 (Azure NIC)
   VnetRouter,    // Azure's SDN: the VNet's routing, including the route table
   ExternalVm,    // a VM elsewhere in the VNet
-  InternetHost,  // a host on the internet (keep last, or move the count below to the new last)
+  InternetHost,  // a host on the internet
+  LoadBalancer,  // the cluster load balancer's outbound rule: SNAT to its frontend IPs (outboundType loadBalancer)
+  NatGateway,    // a NAT gateway on the node subnet (keep last, or move the count below to the new last)
 };
-inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::InternetHost) + 1;
+inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::NatGateway) + 1;
 
 struct DeviceKindInfo {
   DeviceKind kind;
@@ -54,6 +56,11 @@ inline constexpr std::array<DeviceKindInfo, kDeviceKindCount> kDeviceKinds{{
     {DeviceKind::ExternalVm, "vm", "externalVm", "a VM in the VNet", "house", "#f0e6a8", "VM in the VNet", false},
     {DeviceKind::InternetHost, "internet-host", "internetHost", "a host on the internet", "house", "#f3d6b0",
      "internet host", false},
+    {DeviceKind::LoadBalancer, "load-balancer", "loadBalancerOutbound",
+     "Azure Load Balancer outbound rule (SNAT to its frontend IP)", "trapezium", "#b8d8e8", "load balancer (outbound SNAT)",
+     false},
+    {DeviceKind::NatGateway, "nat-gateway", "natGateway", "Azure NAT gateway (SNAT to its public IP)", "trapezium",
+     "#b8e0d0", "NAT gateway", false},
 }};
 
 constexpr const DeviceKindInfo& info(DeviceKind kind) { return kDeviceKinds[static_cast<std::size_t>(kind)]; }
@@ -66,9 +73,10 @@ enum class LinkKind : std::uint8_t {
   HostRouted,    // host-side veth <-> node stack (routed: Azure CNI transparent, overlay, eBPF)
   NodeNic,       // node stack <-> eth0
   NicToVnet,     // eth0 <-> Azure VNet (accelerated networking or not: the data path decides)
-  VnetExternal,  // Azure VNet <-> an external endpoint (keep last, or move the count below)
+  VnetExternal,  // Azure VNet <-> an external endpoint (or the egress device <-> the internet)
+  VnetEgress,    // Azure VNet <-> the load balancer's outbound rule or the NAT gateway (keep last)
 };
-inline constexpr std::size_t kLinkKindCount = static_cast<std::size_t>(LinkKind::VnetExternal) + 1;
+inline constexpr std::size_t kLinkKindCount = static_cast<std::size_t>(LinkKind::VnetEgress) + 1;
 
 struct LinkKindInfo {
   LinkKind kind;
@@ -86,6 +94,7 @@ inline constexpr std::array<LinkKindInfo, kLinkKindCount> kLinkKinds{{
     {LinkKind::NodeNic, "node-nic", "nodeNic", ""},
     {LinkKind::NicToVnet, "nic-vnet", "nicToVnet", "VNet"},
     {LinkKind::VnetExternal, "vnet-external", "vnetExternal", "VNet"},
+    {LinkKind::VnetEgress, "vnet-egress", "vnetEgress", "egress"},
 }};
 
 constexpr const LinkKindInfo& info(LinkKind kind) { return kLinkKinds[static_cast<std::size_t>(kind)]; }

@@ -39,6 +39,15 @@ void default_network_profile(ScenarioSpec& spec) {
   default_to(spec, p + "serviceCidr", np.serviceCidr, net::Cidr::parse(aks::kDefaultServiceCidr));
   default_to(spec, p + "dnsServiceIP", np.dnsServiceIP, net::Ipv4::parse(aks::kDefaultDnsServiceIP));
   default_to(spec, p + "outboundType", np.outboundType, OutboundType::LoadBalancer);
+  default_to(spec, p + "loadBalancerProfile.managedOutboundIPs.count", np.loadBalancerProfile.managedOutboundIPs,
+             aks::kDefaultManagedOutboundIps);
+  default_to(spec, p + "loadBalancerProfile.allocatedOutboundPorts", np.loadBalancerProfile.allocatedOutboundPorts, 0u);
+  default_to(spec, p + "loadBalancerProfile.idleTimeoutInMinutes", np.loadBalancerProfile.idleTimeoutInMinutes,
+             aks::kDefaultLbIdleTimeoutMinutes);
+  default_to(spec, p + "natGatewayProfile.managedOutboundIPProfile.count", np.natGatewayProfile.managedOutboundIPs,
+             aks::kDefaultManagedOutboundIps);
+  default_to(spec, p + "natGatewayProfile.idleTimeoutInMinutes", np.natGatewayProfile.idleTimeoutInMinutes,
+             aks::kDefaultNatGatewayIdleTimeoutMinutes);
   default_to(spec, p + "kubeProxyConfig.mode", np.kubeProxyMode, KubeProxyMode::Iptables);
 }
 

@@ -35,6 +35,18 @@ enum class KubeProxyMode { Iptables, Ipvs, Nftables };    // kubeProxyConfig.mod
 enum class PluginKind { Kubenet, AzureNodeSubnet, AzureOverlay, Cilium, None };
 
 
+// outboundType loadBalancer: the cluster's load balancer's outbound rule (ARM loadBalancerProfile).
+struct LoadBalancerProfile {
+  std::uint32_t managedOutboundIPs = 1;      // managedOutboundIPs.count: frontend public IPs
+  std::uint32_t allocatedOutboundPorts = 0;  // SNAT ports per VM; 0 = Azure's default allocation by pool size
+  std::uint32_t idleTimeoutInMinutes = 30;   // an idle flow's SNAT port is freed after this
+};
+// outboundType managedNATGateway / userAssignedNATGateway (ARM natGatewayProfile).
+struct NatGatewayProfile {
+  std::uint32_t managedOutboundIPs = 1;     // managedOutboundIPProfile.count
+  std::uint32_t idleTimeoutInMinutes = 4;
+};
+
 struct NetworkProfile {
   NetworkPlugin networkPlugin = NetworkPlugin::Kubenet;
   NetworkPluginMode networkPluginMode = NetworkPluginMode::Default;
@@ -44,6 +56,8 @@ struct NetworkProfile {
   net::Cidr serviceCidr;
   net::Ipv4 dnsServiceIP;
   OutboundType outboundType = OutboundType::LoadBalancer;
+  LoadBalancerProfile loadBalancerProfile;
+  NatGatewayProfile natGatewayProfile;
   KubeProxyMode kubeProxyMode = KubeProxyMode::Iptables;
 };
 

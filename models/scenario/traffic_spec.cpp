@@ -13,11 +13,11 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kTrafficKeys{"ping", "chatty", "bulk"};
 constexpr std::array<std::string_view, 5> kPingKeys{"from", "to", "count", "interval", "size"};
-constexpr std::array<std::string_view, 22> kChattyKeys{
+constexpr std::array<std::string_view, 23> kChattyKeys{
     "name",       "clients",     "servers", "service",   "port",       "requestSize", "responseSize",
     "chainDepth", "concurrency", "rate",    "thinkTime", "serverTime", "transport",   "connection",
     "noDelay",    "chains",      "duration", "stopAfter", "resolve",   "hostname",    "ndots",
-    "searches"};
+    "searches",   "to"};
 // Kubernetes caps a pod's ndots at 15 and its search list at 32 domains (validation of dnsConfig,
 // pkg/apis/core/validation: MaxDNSSearchPaths since 1.28).
 constexpr std::uint64_t kMaxNdots = 15;
@@ -165,6 +165,8 @@ void parse_traffic(FieldReader& r, const Field& field) {
           c.servers = r.string_map(f, "pod labels").value_or(c.servers);
         else if (key == "service")
           c.service = r.text(f, "a Service name").value_or("");
+        else if (key == "to")
+          c.to = r.text(f, "a host outside the cluster: vm/NAME or an IP address").value_or("");
         else if (key == "port")
           c.port = static_cast<std::uint16_t>(number(1, 65535, c.port));
         else if (key == "requestSize")
@@ -201,9 +203,9 @@ void parse_traffic(FieldReader& r, const Field& field) {
           c.duration = read_positive_duration(r, f);
       }, [](const ChattySpec& c, auto given, auto require) {
         require(!c.clients.empty() || given("clients"), "clients (pod labels)", "e.g. clients: {app: client}");
-        require(given("servers") != given("service"), "servers (pod labels) or service",
+        require(int{given("servers")} + int{given("service")} + int{given("to")} == 1, "servers (pod labels), service or to",
                 "give exactly one: servers: {app: server} calls pods directly, service: NAME goes through the "
-                "Service");
+                "Service, to: vm/internet-host (or an IP address) calls a host outside the cluster");
         require(given("chains") || given("stopAfter") || given("duration"), "chains or duration (when to stop)",
                 "e.g. chains: 10000 or duration: 10ms");
       });

@@ -43,7 +43,8 @@ struct ChattySpec {
   std::map<std::string, std::string> clients;  // pod labels
   std::map<std::string, std::string> servers;  // pod labels (a random one per call) ...
   std::string service;                         // ... or a Service: NAME or NAMESPACE/NAME (its first port)
-  std::uint16_t port = 80;                     // server port when calling pods directly
+  std::string to;                              // ... or a host outside the cluster: vm/NAME or an IP address
+  std::uint16_t port = 80;                     // server port when calling pods directly or `to`
   std::uint32_t request_size = 200;            // application bytes (TCP segments them; UDP: one datagram)
   std::uint32_t response_size = 1000;
   std::uint32_t chain_depth = 1;

@@ -102,8 +102,52 @@ void check_pool_os(RuleContext& c) {
 
 }  // namespace
 
+// A profile for one egress kind given with another outboundType would be accepted and ignored; and the
+// load balancer's SNAT ports must go round every VM, surge nodes included (AKS refuses the cluster
+// otherwise: allocatedOutboundPorts x VMs <= 64,000 x frontend IPs).
+void check_egress(RuleContext& c) {
+  const ScenarioSpec& spec = c.spec();
+  const NetworkProfile& np = spec.cluster.networkProfile;
+  const std::string type = kProfile + "outboundType";
+  const std::string type_name(name_of<OutboundType>(np.outboundType, kOutboundTypeNames));
+  const bool nat = np.outboundType == OutboundType::ManagedNATGateway ||
+                   np.outboundType == OutboundType::UserAssignedNATGateway;
+  if (spec.given(kProfile + "loadBalancerProfile") && np.outboundType != OutboundType::LoadBalancer &&
+      c.usable({type, kProfile + "loadBalancerProfile"})) {
+    c.report(kProfile + "loadBalancerProfile",
+             "a loadBalancerProfile describes egress through the load balancer, but outboundType is " + type_name,
+             "loadBalancerProfile only with outboundType: loadBalancer",
+             "remove loadBalancerProfile, or set outboundType: loadBalancer");
+  }
+  if (spec.given(kProfile + "natGatewayProfile") && !nat && c.usable({type, kProfile + "natGatewayProfile"})) {
+    c.report(kProfile + "natGatewayProfile",
+             "a natGatewayProfile describes egress through a NAT gateway, but outboundType is " + type_name,
+             "natGatewayProfile only with outboundType: managedNATGateway or userAssignedNATGateway",
+             "remove natGatewayProfile, or set outboundType: managedNATGateway");
+  }
+  if (np.outboundType != OutboundType::LoadBalancer) return;
+  const LoadBalancerProfile& lb = np.loadBalancerProfile;
+  const std::string ports = kProfile + "loadBalancerProfile.allocatedOutboundPorts";
+  const std::string ips = kProfile + "loadBalancerProfile.managedOutboundIPs.count";
+  if (lb.allocatedOutboundPorts == 0 || !c.usable({ports, ips})) return;
+  std::uint64_t vms = 0;
+  for (const auto& pool : spec.nodePools) vms += std::uint64_t{pool.count} + pool.maxSurge;
+  const std::uint64_t budget = std::uint64_t{aks::kSnatPortsPerFrontendIp} * lb.managedOutboundIPs;
+  if (vms * lb.allocatedOutboundPorts > budget) {
+    const std::uint64_t fit = budget / vms / aks::kSnatPortAllocationStep * aks::kSnatPortAllocationStep;
+    c.report(ports,
+             std::to_string(lb.allocatedOutboundPorts) + " SNAT ports for each of " + std::to_string(vms) +
+                 " VMs (nodes and surge nodes) need " + std::to_string(vms * lb.allocatedOutboundPorts) +
+                 ", but " + std::to_string(lb.managedOutboundIPs) + " outbound IP(s) give " + std::to_string(budget),
+             "allocatedOutboundPorts x VMs <= 64,000 x managedOutboundIPs.count",
+             fit > 0 ? "lower it to " + std::to_string(fit) + ", or add outbound IPs"
+                     : "add outbound IPs (managedOutboundIPs.count), or use a NAT gateway");
+  }
+}
+
 void check_plugin_choice(RuleContext& c) {
   check_combinations(c);
+  check_egress(c);
   check_pool_os(c);
 }
 

@@ -3,6 +3,7 @@
 // settings that are accepted but not modelled (warnings).
 #include <algorithm>
 
+#include "models/scenario/aks_facts.hpp"
 #include "models/scenario/labels.hpp"
 #include "models/scenario/spec_enum_names.hpp"
 #include "models/scenario/validation.hpp"
@@ -102,7 +103,7 @@ void check_traffic(RuleContext& c) {
     }
     if (s.resolve && s.service.empty() && spec.given(path + ".resolve")) {
       c.report(path + ".resolve", "resolve looks up the name of the Service called, and this traffic calls pods by "
-               "their labels (servers:)", "resolve with service: NAME", "call the Service (service: NAME), or leave resolve out");
+               "their labels (servers:) or a host outside the cluster (to:)", "resolve with service: NAME", "call the Service (service: NAME), or leave resolve out");
     }
     if (!s.resolve) {
       for (const char* key : {"hostname", "ndots", "searches"}) {
@@ -130,11 +131,21 @@ std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
                           "charged its cost",
                           "leave it out to compare plugins alone; results are as if networkPolicy were none"));
   }
-  if (spec.given(p + "outboundType")) {
+  if (spec.given(p + "outboundType") && spec.cluster.networkProfile.outboundType == OutboundType::UserDefinedRouting) {
     out.push_back(warning(spec, p + "outboundType",
-                             "egress through the load balancer, a NAT gateway or a user-defined route is not "
-                             "modelled: traffic leaving the VNet is SNATed to its node and leaves directly",
-                             "results for pod-to-pod and pod-to-Service traffic do not depend on it"));
+                             "egress through a user-defined route (a virtual appliance) is not modelled yet: traffic "
+                             "leaving the VNet is SNATed to its node and leaves directly",
+                             "results for pod-to-pod and pod-to-Service traffic do not depend on it; loadBalancer, "
+                             "managedNATGateway, userAssignedNATGateway and none are modelled"));
+  }
+  if (spec.cluster.networkProfile.outboundType == OutboundType::LoadBalancer &&
+      spec.cluster.networkProfile.loadBalancerProfile.allocatedOutboundPorts == 0 &&
+      aks::lb_default_snat_ports(spec.node_count()) == 0) {
+    out.push_back(warning(spec, p + "outboundType",
+                          "Azure's default SNAT port allocation is defined for backend pools of up to 1,000 VMs, and "
+                          "this cluster has " + std::to_string(spec.node_count()) +
+                              ": its nodes get no SNAT ports, so connections to the internet fail",
+                          "set loadBalancerProfile.allocatedOutboundPorts, or use outboundType: managedNATGateway"));
   }
   for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
     const std::string path = "nodePools[" + std::to_string(i) + "].vmSize";

@@ -166,6 +166,19 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
         g.service_ip = svc->ip;
         g.service_port = svc->port;
       }
+    } else if (!s.to.empty()) {
+      // A host outside the cluster (the internet host answers for any internet address): called at its
+      // address and the generator's port, like a Service's address (whoever owns it answers).
+      if (const auto to = errors.resolve(c, s.to, path + ".to")) {
+        const auto owner = c.owner_of(to->ip);
+        if (to->port != 0 || (owner && owner->kind != cluster::Cluster::AddressOwner::Kind::External)) {
+          errors.add(path + ".to", "'" + s.to + "' is inside the cluster", "vm/NAME or an address outside the cluster",
+                     "call pods with servers: {labels} and Services with service: NAME");
+        } else {
+          g.service_ip = to->ip;
+          g.service_port = s.port;
+        }
+      }
     } else {
       g.servers = pods_with(c, s.servers);
       if (g.servers.empty()) no_pod(path + ".servers", s.servers);
@@ -909,7 +922,8 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason reason) {
     // (the drop is reported from inside a send).
     using dataplane::DropReason;
     if (reason == DropReason::QueueFull || reason == DropReason::ConntrackFull ||
-        reason == DropReason::NatPortsExhausted || reason == DropReason::TtlExpired)
+        reason == DropReason::NatPortsExhausted || reason == DropReason::SnatPortsExhausted ||
+        reason == DropReason::TtlExpired)
       return;
     sim_.schedule_in(sim::Time::zero(), [this, conn = p.tag, generation = p.tag_generation] {
       const Conn& c = conns_[conn];

@@ -180,8 +180,11 @@ TEST_CASE("the kubenet topology links each pod namespace through its veth pair a
   const auto& g = c.topology();
   std::size_t pod_net = 0;
   for (PodIndex p = 0; p < c.pods().size(); ++p) pod_net += c.host_network(p) ? 0 : 1;
-  CHECK(boost::num_vertices(g) == 3 + 3 * 3 + 3 * pod_net);  // router, VM, internet; per node stack, NIC, cbr0
-  CHECK(boost::num_edges(g) == 2 + 3 * 3 + 3 * pod_net);
+  // router, VM, internet, the load balancer's outbound rule; per node stack, NIC, cbr0
+  CHECK(boost::num_vertices(g) == 4 + 3 * 3 + 3 * pod_net);
+  CHECK(boost::num_edges(g) == 4 + 3 * 3 + 3 * pod_net);  // VNet-VM, VNet-internet, VNet-LB, LB-internet
+  CHECK(boost::edge(c.vnet_router(), c.egress().device, g).second);
+  CHECK(c.devices()[c.egress().device].kind == DeviceKind::LoadBalancer);
   PodIndex p = 0;
   while (c.host_network(p)) ++p;
   const auto& pod = c.pods()[p];

@@ -22,6 +22,7 @@ const ScenarioCase kCases[] = {
     {"service-heavy", "--plugins kubenet --kube-proxy iptables,nftables --duration 10ms"},
     {"kubenet-400", "--duration 2ms"},
     {"dns-lookups", "--duration 5ms"},
+    {"egress-snat", "--plugins kubenet --outbound-type loadBalancer,managedNATGateway"},
 };
 
 }  // namespace

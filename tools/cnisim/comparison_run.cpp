@@ -1,5 +1,7 @@
 #include "tools/cnisim/comparison_run.hpp"
 
+#include "models/scenario/spec_enum_names.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -136,11 +138,32 @@ std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& tex
   return out;
 }
 
+std::vector<scenario::OutboundType> parse_outbound_list(const std::string& text) {
+  std::vector<scenario::OutboundType> out;
+  std::string names;
+  for (const auto& n : scenario::kOutboundTypeNames) names.append(names.empty() ? "" : ", ").append(n.name);
+  for (const auto& name : split_list(text, "--outbound-type", "--outbound-type loadBalancer,managedNATGateway")) {
+    std::optional<scenario::OutboundType> type;
+    for (const auto& n : scenario::kOutboundTypeNames) {
+      if (n.name == name) type = n.value;
+    }
+    if (!type) throw UsageError("unknown outbound type '" + name + "' in --outbound-type: expected " + names +
+                                " (e.g. --outbound-type loadBalancer,managedNATGateway)");
+    if (std::find(out.begin(), out.end(), *type) != out.end())
+      throw UsageError("outbound type '" + name + "' is listed twice in --outbound-type");
+    out.push_back(*type);
+  }
+  return out;
+}
+
 void add_report_options(po::options_description& options) {
   options.add_options()("output,o", po::value<std::string>()->default_value("table")->value_name("FORMAT"),
                         "table | json | csv (schema: docs/output-format.md)")(
       "kube-proxy", po::value<std::string>()->value_name("MODES"),
       "kube-proxy mode(s): iptables, ipvs, nftables; a comma-separated list runs each (default: the scenario's)")(
+      "outbound-type", po::value<std::string>()->value_name("TYPES"),
+      "egress to the internet: loadBalancer, managedNATGateway, userAssignedNATGateway, userDefinedRouting, none; a "
+      "comma-separated list runs each (default: the scenario's networkProfile.outboundType)")(
       "seed", po::value<std::string>()->value_name("N"),
       "random seed, a whole number from 0 to 2^64-1 (default: the scenario's run.seed)")(
       "duration", po::value<std::string>()->value_name("DURATION"),
@@ -179,6 +202,7 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
     throw UsageError("unknown output format '" + format + "': expected table, json or csv (e.g. -o json)");
   }
   if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
+  if (vm.count("outbound-type")) o.outbound = parse_outbound_list(vm["outbound-type"].as<std::string>());
   read_run_bounds(vm, o.seed, o.duration, o.max_events);
   o.host_figures = vm.count("host-figures") > 0;
   o.typical_paths = format == "json" || vm.count("html") > 0;
@@ -197,6 +221,8 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
   }
   const auto plugins = o.plugins.empty() ? std::vector<scenario::PluginKind>{base.plugin()} : o.plugins;
   const auto modes = o.kube_proxy.empty() ? std::vector<scenario::KubeProxyMode>{base.cluster.networkProfile.kubeProxyMode} : o.kube_proxy;
+  const auto outbounds = o.outbound.empty() ? std::vector<scenario::OutboundType>{base.cluster.networkProfile.outboundType}
+                                            : o.outbound;
   // Cilium replaces kube-proxy: its modes do not apply, so cilium runs once rather than as identical variants.
   if (!o.kube_proxy.empty() && plugins == std::vector<scenario::PluginKind>{scenario::PluginKind::Cilium}) {
     throw UsageError("--kube-proxy does not apply under cilium, which replaces kube-proxy with eBPF; compare "
@@ -208,12 +234,17 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
     const bool replaces_kube_proxy = plugin == scenario::PluginKind::Cilium;
     for (auto mode : modes) {
       if (replaces_kube_proxy && mode != modes.front()) continue;
-      VariantSpec v{base, std::string(scenario::to_string(plugin))};
-      if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
-      if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
-      v.spec.cluster.networkProfile.kubeProxyMode = mode;
-      if (o.duration) v.spec.run.duration = *o.duration;
-      variants.push_back(std::move(v));
+      for (auto outbound : outbounds) {
+        VariantSpec v{base, std::string(scenario::to_string(plugin))};
+        if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
+        if (outbounds.size() > 1)
+          v.label.append("/").append(scenario::name_of<scenario::OutboundType>(outbound, scenario::kOutboundTypeNames));
+        if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
+        v.spec.cluster.networkProfile.kubeProxyMode = mode;
+        v.spec.cluster.networkProfile.outboundType = outbound;
+        if (o.duration) v.spec.run.duration = *o.duration;
+        variants.push_back(std::move(v));
+      }
     }
   }
 

@@ -20,6 +20,7 @@ struct ComparisonOptions {
   std::string command;                               // "run" | "compare"
   std::vector<cluster::PluginKind> plugins;          // empty: the scenario's own
   std::vector<cluster::KubeProxyMode> kube_proxy;    // empty: the scenario's own
+  std::vector<scenario::OutboundType> outbound;      // empty: the scenario's own
   std::optional<std::uint64_t> seed;                 // overrides run.seed
   std::optional<sim::Time> duration;                 // overrides run.duration (e.g. a shorter golden run)
   std::size_t jobs = 1;
@@ -64,5 +65,7 @@ int write_reports(const ComparisonRun& run, const po::variables_map& vm, int int
 // "kubenet,azure" -> plugins; "iptables,nftables" -> modes. Throw UsageError naming what is accepted.
 std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text);
 std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& text);
+// "loadBalancer,managedNATGateway" -> outbound types (ARM's names).
+std::vector<scenario::OutboundType> parse_outbound_list(const std::string& text);
 
 }  // namespace cnisim::cli

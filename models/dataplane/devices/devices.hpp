@@ -2,6 +2,7 @@
 // Every device kind's state and serve step, one file each; the queueing core (network.hpp) owns one of
 // each and dispatches a packet to its device's kind with one switch.
 #include "models/dataplane/devices/bridge.hpp"
+#include "models/dataplane/devices/egress_gateway.hpp"
 #include "models/dataplane/devices/external_host.hpp"
 #include "models/dataplane/devices/nic.hpp"
 #include "models/dataplane/devices/node_stack.hpp"
@@ -18,7 +19,8 @@ struct Devices {
         bridges(cluster, wiring),
         stacks(cluster, profile, wiring, seed),
         nics(cluster, wiring),
-        vnet(cluster, wiring) {}
+        vnet(cluster, wiring),
+        egress(cluster, profile, wiring) {}
   PodNamespaces pods;
   Veths veths;
   Bridges bridges;
@@ -26,6 +28,7 @@ struct Devices {
   Nics nics;
   VnetRouter vnet;
   ExternalHosts externals;
+  EgressGateway egress;
 };
 
 }  // namespace cnisim::dataplane::devices

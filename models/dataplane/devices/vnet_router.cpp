@@ -7,7 +7,12 @@ using cluster::kNone;
 
 VnetRouter::VnetRouter(const cluster::Cluster& cluster, const Wiring& wiring) {
   for (const auto& node : cluster.nodes()) nic_link_.push_back(wiring.between(cluster.vnet_router(), node.nic));
-  for (const auto& ext : cluster.externals()) external_link_.push_back(wiring.between(cluster.vnet_router(), ext.device));
+  for (std::uint32_t e = 0; e < cluster.externals().size(); ++e) {
+    const auto& ext = cluster.externals()[e];
+    external_link_.push_back(wiring.between(cluster.vnet_router(), ext.device));
+    if (cluster.devices()[ext.device].kind == scenario::DeviceKind::InternetHost) internet_host_ = e;
+  }
+  if (cluster.egress().device != kNone) egress_link_ = wiring.between(cluster.vnet_router(), cluster.egress().device);
 }
 
 std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
@@ -37,18 +42,37 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
       ServeContext::drop(p, DropReason::NoRoute);
       return cost;
   }
-  if (const auto owner = c.owner_of(target)) {
-    using Kind = cluster::Cluster::AddressOwner::Kind;
-    const bool internet = route.next_hop.type == net::NextHopType::Internet;
-    if (owner->kind == Kind::External) {
-      const auto& ext = c.externals()[owner->index];
-      const bool is_internet_host = c.devices()[ext.device].kind == scenario::DeviceKind::InternetHost;
-      if (internet == is_internet_host) next = ext.device, link = external_link_[owner->index];
-    } else if (!internet) {
+  using Kind = cluster::Cluster::AddressOwner::Kind;
+  const bool internet = route.next_hop.type == net::NextHopType::Internet;
+  const auto owner = c.owner_of(target);
+  if (owner && owner->kind != Kind::External) {
+    if (!internet) {
       const auto n = owner->kind == Kind::Node ? owner->index : c.pods()[owner->index].node;
       next = c.nodes()[n].nic;
       link = nic_link_[n];
     }
+  } else if (owner && !internet) {
+    // A VM in the VNet is reached by its VNet route, not by the internet's.
+    const auto& ext = c.externals()[owner->index];
+    if (c.devices()[ext.device].kind != scenario::DeviceKind::InternetHost) next = ext.device, link = external_link_[owner->index];
+  } else if (internet) {
+    // The internet (the internet host stands for all of it). What leaves the cluster's nodes goes out
+    // the way outboundType says; another VM in the VNet has its own way out.
+    const auto source = c.owner_of(p.tuple.src);
+    const bool from_cluster = source && source->kind != Kind::External;
+    const auto& egress = c.egress();
+    if (from_cluster && egress.kind == cluster::Egress::Kind::None) {
+      if (cx.trace) cx.note(facts::EgressPath{kNone});
+      ServeContext::drop(p, DropReason::NoOutbound);
+      return cost;
+    }
+    if (from_cluster && egress.device != kNone) {
+      if (cx.trace) cx.note(facts::AzureRoute{r.route, target, egress.device});
+      cx.forward_on(p, egress_link_, egress.device);
+      return cost;
+    }
+    next = c.externals()[internet_host_].device;
+    link = external_link_[internet_host_];
   }
   if (cx.trace) cx.note(facts::AzureRoute{r.route, target, next});
   if (next == kNone) {
