@@ -50,7 +50,10 @@ struct PositionHandler {
     for (std::size_t i = 1; i < stack.size(); ++i) {
       const auto& parent = stack[i - 1];
       if (parent.array) {
-        p += "[" + std::to_string(parent.index - 1) + "]";
+        // Appended piece by piece: GCC 12's -Wrestrict misfires on "[" + std::string inlined here.
+        p += '[';
+        p += std::to_string(parent.index - 1);
+        p += ']';
       } else {
         if (!p.empty()) p += ".";
         p += parent.key;
@@ -62,7 +65,12 @@ struct PositionHandler {
     if (stack.empty()) return {};
     auto p = path();
     const auto& top = stack.back();
-    if (top.array) return p + "[" + std::to_string(top.index - 1) + "]";
+    if (top.array) {
+      p += '[';
+      p += std::to_string(top.index - 1);
+      p += ']';
+      return p;
+    }
     return p.empty() ? top.key : p + "." + top.key;
   }
   void value_begins() {
@@ -286,15 +294,60 @@ class Reader {
       kp_used.insert("enabled");
       account(kp->get_object(), join(parent, "kubeProxyConfig"), kp_used, {{"ipvsConfig", "IPVS timeouts and scheduler"}}, {});
     }
+    read_egress(o, parent, used);
     account(o, parent, used,
-            {{"loadBalancerProfile", "egress through the load balancer: issue 13"},
-             {"natGatewayProfile", "egress through a NAT gateway: issue 13"},
-             {"loadBalancerSku", "the load balancer is not on the simulated path yet: issue 13"},
-             {"networkMode", "bridge mode of Azure CNI (legacy); transparent is modelled"},
+            {             {"networkMode", "bridge mode of Azure CNI (legacy); transparent is modelled"},
              {"advancedNetworking", "Advanced Container Networking Services"},
              {"staticEgressGatewayProfile", "egress gateways: issue 13"},
              {"dockerBridgeCidr", "the docker bridge is unused on containerd nodes"}},
             {});
+  }
+
+  // The egress profiles: the numbers the data path uses (docs/egress.md); the rest named in the notes.
+  void read_egress(const json::object& o, const std::string& parent, std::set<std::string>& used) {
+    auto& r = out_.request;
+    // The Standard SKU is what the egress model follows (the Basic SKU was retired on 2025-09-30).
+    if (auto sku = text(o, parent, "loadBalancerSku", used); sku && !boost::algorithm::iequals(*sku, "standard")) {
+      r.notes.push_back(join(parent, "loadBalancerSku") + ": " + *sku +
+                        " is not modelled: egress follows the Standard load balancer (Basic was retired in 2025)");
+    }
+    // One profile's numbers, each with where it came from: "KEY" a number, "KEY.count" a {count: N}.
+    auto take_profile = [&](const char* name, std::vector<std::pair<std::string, std::optional<std::uint32_t>*>> keys,
+                            const std::map<std::string, std::string>& not_modelled, const std::set<std::string>& not_network) {
+      const auto* profile = o.if_contains(name);
+      if (!profile || !profile->is_object()) return;
+      used.insert(name);
+      const auto path = join(parent, name);
+      const auto scenario = "cluster.networkProfile." + std::string(name);
+      std::set<std::string> profile_used{"effectiveOutboundIPs"};  // the IPs' resource ids: the count says how many
+      for (auto& [key, into] : keys) {
+        const auto dot = key.find('.');
+        const auto& obj = profile->get_object();
+        if (dot == std::string::npos) {
+          *into = number(obj, path, key.c_str(), profile_used);
+        } else {
+          const std::string outer = key.substr(0, dot);
+          profile_used.insert(outer);
+          const auto* inner = obj.if_contains(outer);
+          if (!inner || !inner->is_object()) continue;
+          std::set<std::string> inner_used;
+          *into = number(inner->get_object(), join(path, outer), "count", inner_used);
+          account(inner->get_object(), join(path, outer), inner_used, {}, {"countIPv6"});
+        }
+        if (*into) origin(join(scenario, key), join(path, key));
+      }
+      account(profile->get_object(), path, profile_used, not_modelled, not_network);
+    };
+    take_profile("loadBalancerProfile",
+                 {{"managedOutboundIPs.count", &r.lbOutboundIps},
+                  {"allocatedOutboundPorts", &r.lbAllocatedPorts},
+                  {"idleTimeoutInMinutes", &r.lbIdleTimeout}},
+                 {{"outboundIPs", "your own public IPs: give their number as managedOutboundIPs.count"},
+                  {"outboundIPPrefixes", "public IP prefixes: give their number of IPs as managedOutboundIPs.count"}},
+                 {"backendPoolType", "enableMultipleStandardLoadBalancers", "clusterServiceLoadBalancerHealthProbeMode"});
+    take_profile("natGatewayProfile",
+                 {{"managedOutboundIPProfile.count", &r.natOutboundIps}, {"idleTimeoutInMinutes", &r.natIdleTimeout}}, {},
+                 {});
   }
 
   void read_pool(const json::object& o, const std::string& path, std::size_t index) {

@@ -95,7 +95,9 @@ std::string emit(const StarterRequest& r, const std::vector<std::string>& bulk_p
   out << YAML::Key << "name" << YAML::Value << r.name;
   if (r.kubernetesVersion) out << YAML::Key << "kubernetesVersion" << YAML::Value << YAML::DoubleQuoted << *r.kubernetesVersion;
   const bool any_network = r.networkPlugin || r.networkPluginMode || r.networkDataplane || r.networkPolicy ||
-                           r.outboundType || r.podCidr || r.serviceCidr || r.dnsServiceIP || r.kubeProxyMode;
+                           r.outboundType || r.podCidr || r.serviceCidr || r.dnsServiceIP || r.kubeProxyMode ||
+                           r.lbOutboundIps || r.lbAllocatedPorts || r.lbIdleTimeout || r.natOutboundIps ||
+                           r.natIdleTimeout;
   if (any_network) {
     out << YAML::Key << "networkProfile" << YAML::Value << YAML::BeginMap;
     optional_key(out, "networkPlugin", r.networkPlugin);
@@ -106,6 +108,23 @@ std::string emit(const StarterRequest& r, const std::vector<std::string>& bulk_p
     optional_key(out, "serviceCidr", r.serviceCidr);
     optional_key(out, "dnsServiceIP", r.dnsServiceIP);
     optional_key(out, "outboundType", r.outboundType);
+    auto count = [&](const char* key, const std::optional<std::uint32_t>& n) {
+      if (n) out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "count" << YAML::Value << *n
+                 << YAML::EndMap;
+    };
+    if (r.lbOutboundIps || r.lbAllocatedPorts || r.lbIdleTimeout) {
+      out << YAML::Key << "loadBalancerProfile" << YAML::Value << YAML::BeginMap;
+      count("managedOutboundIPs", r.lbOutboundIps);
+      optional_key(out, "allocatedOutboundPorts", r.lbAllocatedPorts);
+      optional_key(out, "idleTimeoutInMinutes", r.lbIdleTimeout);
+      out << YAML::EndMap;
+    }
+    if (r.natOutboundIps || r.natIdleTimeout) {
+      out << YAML::Key << "natGatewayProfile" << YAML::Value << YAML::BeginMap;
+      count("managedOutboundIPProfile", r.natOutboundIps);
+      optional_key(out, "idleTimeoutInMinutes", r.natIdleTimeout);
+      out << YAML::EndMap;
+    }
     if (r.kubeProxyMode) {
       out << YAML::Key << "kubeProxyConfig" << YAML::Value << YAML::BeginMap << YAML::Key << "mode" << YAML::Value
           << *r.kubeProxyMode << YAML::EndMap;

@@ -31,6 +31,9 @@ struct StarterRequest {
   std::optional<std::string> networkPlugin, networkPluginMode, networkDataplane, networkPolicy, outboundType;
   std::optional<std::string> podCidr, serviceCidr, dnsServiceIP;
   std::optional<std::string> kubeProxyMode;
+  // loadBalancerProfile: managedOutboundIPs.count, allocatedOutboundPorts, idleTimeoutInMinutes;
+  // natGatewayProfile: managedOutboundIPProfile.count, idleTimeoutInMinutes.
+  std::optional<std::uint32_t> lbOutboundIps, lbAllocatedPorts, lbIdleTimeout, natOutboundIps, natIdleTimeout;
   std::vector<StarterPool> pools;  // empty: AKS's default pool
   StarterTraffic traffic = StarterTraffic::Chatty;
   std::string source;              // "az aks create --network-plugin kubenet ..." or "az aks show (FILE)"

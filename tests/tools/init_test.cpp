@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "tests/tools/run_cnisim.hpp"
@@ -95,7 +96,7 @@ TEST_CASE("init from az aks show carries the network profile and the agent pools
   CHECK_THAT(kubenet.out, Catch::Contains("maxSurge: 10%"));
   CHECK_THAT(kubenet.out, Catch::Contains("kubernetesVersion: \"1.29.7\""));
   // Every field is accounted for; a switched-off setting loses nothing and is not listed.
-  CHECK_THAT(kubenet.err, Catch::Contains("networkProfile.loadBalancerSku: not modelled yet"));
+  CHECK_THAT(kubenet.err, !Catch::Contains("loadBalancerSku"));  // standard: what the egress model follows
   CHECK_THAT(kubenet.err, Catch::Contains("not about the data path, left out: azurePortalFqdn"));
   CHECK_THAT(kubenet.err, !Catch::Contains("enableAutoScaling"));
 
@@ -111,6 +112,8 @@ TEST_CASE("init from az aks show carries the network profile and the agent pools
   CHECK_THAT(overlay.err, Catch::Contains("agentPoolProfiles[0].vnetSubnetId: your own subnet"));
   CHECK_THAT(overlay.err, Catch::Contains("agentPoolProfiles[1].enableAutoScaling: not modelled yet"));
   CHECK_THAT(overlay.out, !Catch::Contains("traffic:"));
+  CHECK_THAT(overlay.out, Catch::Contains("loadBalancerProfile:\n      managedOutboundIPs: {count: 2}"));
+  CHECK_THAT(overlay.err, !Catch::Contains("loadBalancerProfile"));
   // The written file is a scenario of 7 nodes in two pools.
   const auto file = temp_path("overlay.yaml");
   std::remove(file.c_str());
@@ -137,4 +140,20 @@ TEST_CASE("a value of az aks show that the scenario refuses is reported at its l
   const auto mixed = run_cnisim("init --from-az " + kAz + "kubenet-basic.json --network-plugin azure");
   CHECK(mixed.exitCode == 2);
   CHECK_THAT(mixed.err, Catch::Contains("--network-plugin with --from-az"));
+}
+
+TEST_CASE("init from az aks show carries a NAT gateway's public IPs and idle timeout over") {
+  const auto json = temp_path("nat.json");
+  std::ofstream(json) << R"({"name": "nat", "kubernetesVersion": "1.30.5",
+    "agentPoolProfiles": [{"name": "nodepool1", "count": 3, "mode": "System", "osType": "Linux"}],
+    "networkProfile": {"networkPlugin": "kubenet", "outboundType": "managedNATGateway", "loadBalancerSku": "standard",
+      "natGatewayProfile": {"managedOutboundIPProfile": {"count": 2}, "idleTimeoutInMinutes": 10,
+                            "effectiveOutboundIPs": [{"id": "/subscriptions/x/ip1"}, {"id": "/subscriptions/x/ip2"}]}}})";
+  const auto run = run_cnisim("init --from-az " + json + " --traffic none");
+  INFO(run.err);
+  REQUIRE(run.exitCode == 0);
+  CHECK_THAT(run.out, Catch::Contains("outboundType: managedNATGateway"));
+  CHECK_THAT(run.out, Catch::Contains("natGatewayProfile:\n      managedOutboundIPProfile: {count: 2}\n      idleTimeoutInMinutes: 10"));
+  CHECK_THAT(run.err, !Catch::Contains("natGatewayProfile"));
+  std::remove(json.c_str());
 }
