@@ -101,7 +101,10 @@ net::Ipv4 vnet_vm_address(const ClusterState& state) {
   const auto& vnet = state.spec.cluster.vnet;
   const auto& profile = state.spec.cluster.networkProfile;
   auto in_use = [&](const net::Cidr& c) {
-    return c.overlaps(vnet.nodeSubnet) || (vnet.podSubnet && c.overlaps(*vnet.podSubnet)) ||
+    const bool appliance = std::any_of(vnet.routes.begin(), vnet.routes.end(), [&](const UserRoute& r) {
+      return r.nextHopType == net::NextHopType::VirtualAppliance && c.contains(r.nextHopIpAddress);
+    });
+    return appliance || c.overlaps(vnet.nodeSubnet) || (vnet.podSubnet && c.overlaps(*vnet.podSubnet)) ||
            c.overlaps(profile.podCidr) || c.overlaps(profile.serviceCidr);
   };
   constexpr int kVmSubnetPrefix = 24;
@@ -203,6 +206,24 @@ void add_devices(ClusterState& state, const Plugin& plugin) {
     state.externals[e].device = state.add_device(kind, kNone, e);
     state.add_link(state.vnetRouter, state.externals[e].device, LinkKind::VnetExternal);
   }
+  // The virtual appliances the node subnet's routes name (a firewall), each once, after the VM and
+  // the internet host.
+  for (const auto& route : state.spec.cluster.vnet.routes) {
+    if (route.nextHopType != net::NextHopType::VirtualAppliance) continue;
+    const bool known = std::any_of(state.appliances.begin(), state.appliances.end(), [&](const Appliance& a) {
+      return state.externals[a.external].ip == route.nextHopIpAddress;
+    });
+    if (known) continue;
+    const auto k = static_cast<std::uint32_t>(state.appliances.size());
+    const auto e = static_cast<std::uint32_t>(state.externals.size());
+    state.externals.push_back({k == 0 ? "virtual-appliance" : "virtual-appliance-" + std::to_string(k + 1),
+                               route.nextHopIpAddress, kNone});
+    state.externals[e].device = state.add_device(DeviceKind::VirtualAppliance, kNone, e);
+    state.add_link(state.vnetRouter, state.externals[e].device, LinkKind::VnetExternal);
+    const std::uint32_t ports = aks::kFirewallSnatPortsPerIpPerInstance * aks::kFirewallMinInstances;
+    state.appliances.push_back({e, net::Cidr::parse(aks::kOutboundIpRange).nth(aks::kFirewallFirstPublicHost + k),
+                                aks::kSnatFirstPort, static_cast<std::uint16_t>(aks::kSnatFirstPort + ports - 1)});
+  }
   state.egress = make_egress(state.spec, state.nodes.size());
   if (state.egress.kind == Egress::Kind::LoadBalancer || state.egress.kind == Egress::Kind::NatGateway) {
     state.egress.device = state.add_device(
@@ -255,7 +276,25 @@ void add_azure_system_routes(const ClusterState& state, net::RouteTable& azure) 
 void add_route_tables(ClusterState& state, const Plugin& plugin, net::RouteTableKind kind) {
   state.azureRoutes = net::make_route_table(kind);
   add_azure_system_routes(state, *state.azureRoutes);
+  // The node subnet's own route table (a bring-your-own VNet's), to which kubenet adds its UDRs.
+  for (const auto& user : state.spec.cluster.vnet.routes) {
+    net::Route r;
+    r.prefix = user.addressPrefix;
+    r.next_hop = net::NextHop{user.nextHopType, user.nextHopType == net::NextHopType::VirtualAppliance ? user.nextHopIpAddress
+                                                                                                       : net::Ipv4{},
+                              {}};
+    r.source = net::RouteSource::User;
+    r.name = user.name;
+    state.azureRoutes->insert(r);
+  }
   plugin.add_cloud_routes(state, *state.azureRoutes);
+  // A route table is associated with subnets (AZDOCS virtual-networks-udr-overview): the cluster's
+  // UDRs apply to traffic leaving the node subnet, not to the VM's subnet, which has none.
+  state.otherSubnetRoutes = net::make_route_table(kind);
+  for (const auto id : state.azureRoutes->ids()) {
+    const net::Route& r = state.azureRoutes->route(id);
+    if (r.source != net::RouteSource::User) state.otherSubnetRoutes->insert(r);
+  }
   state.nodeRoutes.reserve(state.nodes.size());
   state.podRoutes.reserve(state.nodes.size());
   for (NodeIndex n = 0; n < state.nodes.size(); ++n) {

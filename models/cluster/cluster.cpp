@@ -61,7 +61,8 @@ std::string Cluster::device_name(DeviceId id) const {
     case DeviceKind::Nic: return s_.nodes[d.node].name + ":eth0";
     case DeviceKind::VnetRouter: return "azure-vnet:" + s_.spec.cluster.vnet.name;
     case DeviceKind::ExternalVm:
-    case DeviceKind::InternetHost: return s_.externals[d.pod].name;
+    case DeviceKind::InternetHost:
+    case DeviceKind::VirtualAppliance: return s_.externals[d.pod].name;
     case DeviceKind::LoadBalancer: return "kubernetes:outbound";  // AKS's load balancer "kubernetes", its outbound rule
     case DeviceKind::NatGateway: return "nat-gateway";
   }

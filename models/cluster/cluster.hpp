@@ -55,21 +55,23 @@ struct Service {
 
 // Endpoints outside the cluster that traffic can be sent to.
 struct ExternalEndpoint {
-  std::string name;  // "vm-in-vnet", "internet-host"
+  std::string name;  // "vm-in-vnet", "internet-host", "virtual-appliance"
   net::Ipv4 ip;
   DeviceId device = kNone;
 };
 
 // How cluster traffic leaves the VNet for the internet (networkProfile.outboundType): through the
 // cluster load balancer's outbound rule or a NAT gateway (a device between the VNet and the internet
-// that SNATs to public IPs), directly from the node's address (userDefinedRouting, not modelled yet),
-// or not at all (outboundType none).
+// that SNATs to public IPs), by the node subnet's route table (userDefinedRouting: its default route
+// names a virtual appliance, see Appliance), or not at all (outboundType none).
 struct SnatPortBlock {
   std::uint32_t ip = 0;     // index in Egress::publicIps
   std::uint16_t first = 0;  // ports first..last of that IP
   std::uint16_t last = 0;
 };
 struct Egress {
+  // Direct: userDefinedRouting, where the node subnet's route table decides (its 0.0.0.0/0 route names a
+  // virtual appliance); what still meets an Internet route leaves from the node's address.
   enum class Kind : std::uint8_t { LoadBalancer, NatGateway, Direct, None } kind = Kind::LoadBalancer;
   DeviceId device = kNone;           // the outbound rule's or NAT gateway's device; kNone for Direct and None
   std::vector<net::Ipv4> publicIps;  // frontend / NAT gateway public IPs
@@ -82,6 +84,15 @@ struct Egress {
   bool defaultAllocation = false;    // load balancer: ports from Azure's table by backend pool size
 };
 
+// A virtual appliance a route of the node subnet's table names (a firewall, for userDefinedRouting):
+// an external endpoint at its private IP that forwards what it gets, SNATing what goes to the
+// internet to its public IP.
+struct Appliance {
+  std::uint32_t external = 0;  // index in externals() (its name, private IP and device)
+  net::Ipv4 publicIp;
+  std::uint16_t firstPort = 0, lastPort = 0;  // its SNAT ports
+};
+
 // Everything a Cluster holds. Filled by the builder and the plugin's steps, then frozen in a Cluster.
 struct ClusterState {
   ScenarioSpec spec;
@@ -91,11 +102,15 @@ struct ClusterState {
   std::vector<Service> services;
   std::vector<ExternalEndpoint> externals;
   Egress egress;
+  std::vector<Appliance> appliances;
   std::vector<Device> devices;
   // Behind a pointer because adjacency_list has no move constructor: moving the state must not copy it.
   std::unique_ptr<TopologyGraph> topology = std::make_unique<TopologyGraph>();
   DeviceId vnetRouter = kNone;
   std::unique_ptr<net::RouteTable> azureRoutes;               // UDRs + the VNet's system routes
+  // The routes of the VNet's other subnets (the VM's): the same without the UDRs, which belong to the
+  // route table associated with the node subnet only.
+  std::unique_ptr<net::RouteTable> otherSubnetRoutes;
   std::vector<std::unique_ptr<net::RouteTable>> nodeRoutes;   // kernel table per node
   std::vector<std::unique_ptr<net::RouteTable>> podRoutes;    // per node: the table in each of its pods
   MasqueradePolicy masquerade;
@@ -130,6 +145,14 @@ class Cluster {
   const std::vector<Service>& services() const { return s_.services; }
   const std::vector<ExternalEndpoint>& externals() const { return s_.externals; }
   const Egress& egress() const { return s_.egress; }
+  const std::vector<Appliance>& appliances() const { return s_.appliances; }
+  // The appliance whose public IP this is (nullptr: none).
+  const Appliance* appliance_with_public_ip(net::Ipv4 ip) const {
+    for (const auto& a : s_.appliances) {
+      if (a.publicIp == ip) return &a;
+    }
+    return nullptr;
+  }
   std::span<const PodIndex> pods_on(NodeIndex node) const { return s_.pods_on(node); }
 
   // A pod's identity, derived from its workload (names as Kubernetes makes them, deterministic).
@@ -147,6 +170,8 @@ class Cluster {
 
   // Route tables.
   const net::RouteTable& azure_route_table() const { return *s_.azureRoutes; }
+  // What Azure routes a packet from another subnet of the VNet by (the VM's): no user-defined routes.
+  const net::RouteTable& other_subnet_route_table() const { return *s_.otherSubnetRoutes; }
   const net::RouteTable& node_route_table(NodeIndex node) const { return *s_.nodeRoutes[node]; }
   // The routing table inside a pod's namespace (hostNetwork pods: their node's table).
   const net::RouteTable& pod_route_table(PodIndex pod) const;

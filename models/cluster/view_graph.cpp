@@ -52,7 +52,8 @@ std::string short_label(const Cluster& c, DeviceId id) {
     case DeviceKind::Nic: return "eth0";
     case DeviceKind::VnetRouter: return "VNet\\n" + c.spec().cluster.vnet.name;
     case DeviceKind::ExternalVm:
-    case DeviceKind::InternetHost: return c.externals()[d.pod].name + "\\n" + c.externals()[d.pod].ip.to_string();
+    case DeviceKind::InternetHost:
+    case DeviceKind::VirtualAppliance: return c.externals()[d.pod].name + "\\n" + c.externals()[d.pod].ip.to_string();
     case DeviceKind::LoadBalancer:
     case DeviceKind::NatGateway: {
       std::string label = d.kind == DeviceKind::LoadBalancer ? "load balancer\\noutbound SNAT" : "NAT gateway";

@@ -46,7 +46,12 @@ std::string view_routes(const Cluster& c) {
                     ", subnet " + c.spec().cluster.vnet.subnetName + "), plugin " +
                     std::string(to_string(c.plugin_kind())) + ":\n";
   out += "  " + std::to_string(user_routes) + " user-defined routes of " + std::to_string(aks::kMaxRoutesPerRouteTable) +
-         " allowed per route table (Azure limit)\n\n";
+         " allowed per route table (Azure limit)\n";
+  if (user_routes > 0) {
+    out += "  associated with the node subnet only: traffic from the VNet's other subnets (vm-in-vnet) is routed "
+           "without the user-defined routes\n";
+  }
+  out += "\n";
   TableWriter t;
   t.row({"NAME", "ADDRESS PREFIX", "NEXT HOP TYPE", "NEXT HOP IP", "SOURCE"});
   for (std::uint32_t id : azure.ids()) {

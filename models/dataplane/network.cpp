@@ -13,11 +13,12 @@ using scenario::DeviceKind;
 using cluster::kNone;
 
 namespace {
-// Served as an infinite server, without a queue: the world outside the cluster (many machines), and
-// Azure's egress SNAT, which runs distributed over its hosts rather than in one box.
+// Served as an infinite server, without a queue: the world outside the cluster (many machines),
+// Azure's egress SNAT, which runs distributed over its hosts rather than in one box, and a virtual
+// appliance (Azure Firewall scales out; its queueing is not modelled).
 bool is_infinite_server(DeviceKind k) {
   return k == DeviceKind::ExternalVm || k == DeviceKind::InternetHost || k == DeviceKind::LoadBalancer ||
-         k == DeviceKind::NatGateway;
+         k == DeviceKind::NatGateway || k == DeviceKind::VirtualAppliance;
 }
 std::size_t index(DeviceKind k) { return static_cast<std::size_t>(k); }
 }  // namespace
@@ -87,6 +88,9 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
     case DeviceKind::LoadBalancer:
     case DeviceKind::NatGateway:
       cost += devs.egress.serve(cx, p);
+      break;
+    case DeviceKind::VirtualAppliance:
+      cost += devs.appliances.serve(cx, device, d, p);
       break;
   }
   if (TraceHop* t = cx.trace) [[unlikely]] {

@@ -131,21 +131,27 @@ struct Describe {
   }
   std::string operator()(const facts::TtlExpired&) const { return "TTL would reach 0: dropped (ICMP time exceeded)"; }
   std::string operator()(const facts::AzureRoute& f) const {
-    const net::Route& route = c.azure_route_table().route(f.route);
+    const net::Route& route = (f.other_subnet ? c.other_subnet_route_table() : c.azure_route_table()).route(f.route);
+    const std::string table = f.other_subnet ? "the VNet's routes for traffic from outside the node subnet (no UDRs: "
+                                               "the cluster's route table is the node subnet's)"
+                                             : "the Azure route table";
     const auto type = route.next_hop.type;
     if (type == net::NextHopType::None || type == net::NextHopType::Device) {
-      return "Azure route table: " + route_text(route) + ": Azure drops the packet";
+      return (f.other_subnet ? table + ": " : "Azure route table: ") + route_text(route) + ": Azure drops the packet";
     }
     std::string text = route.prefix.to_string() + " -> " +
                        (type == net::NextHopType::VirtualAppliance
                             ? "next hop " + route.next_hop.ip.to_string() + " (VirtualAppliance)"
                             : std::string(net::to_string(type))) +
-                       " in the Azure route table (" + std::string(net::to_string(route.source)) +
+                       " in " + table + " (" + std::string(net::to_string(route.source)) +
                        (route.name.empty() ? "" : " route " + route.name) + ")";
     if (f.next == cluster::kNone) return text + ": nobody there owns " + f.target.to_string() + ", so Azure drops the packet";
     if (f.next == c.egress().device) {
       return text + ": from the cluster to the internet, out through " + c.device_name(f.next) + " (outboundType " +
              (c.devices()[f.next].kind == scenario::DeviceKind::LoadBalancer ? "loadBalancer" : "NAT gateway") + ")";
+    }
+    if (type == net::NextHopType::Internet && c.devices()[f.next].kind == scenario::DeviceKind::VirtualAppliance) {
+      return text + ": to " + owner_words(c, f.next) + ", whose public IP " + f.target.to_string() + " it is";
     }
     if (type == net::NextHopType::Internet) return text + ": to the internet (" + owner_words(c, f.next) + ")";
     if (type == net::NextHopType::VirtualAppliance) return text + ": the packet goes to " + owner_words(c, f.next) + ", which forwards it";
@@ -155,7 +161,7 @@ struct Describe {
     return "to the internet, but the cluster's outboundType is none: no way out, Azure drops the packet";
   }
   std::string operator()(const facts::EgressSnat& f) const {
-    const bool lb = c.egress().kind == cluster::Egress::Kind::LoadBalancer;
+    const bool lb = f.per_node;
     if (f.unknown) return "no SNAT flow holds " + f.before.to_string() + ": an unsolicited packet, dropped";
     if (f.direction == net::Direction::Reply) {
       return "SNAT: a reply to " + f.before.to_string() + " goes back to " + f.after.to_string();

@@ -99,6 +99,7 @@ struct AzureRoute {
   std::uint32_t route = 0;
   net::Ipv4 target;
   cluster::DeviceId next = cluster::kNone;
+  bool other_subnet = false;  // looked up in Cluster::other_subnet_route_table() (route ids are that table's)
 };
 
 // An internet-bound packet from the cluster at the VNet, which has no way out (outboundType none):
@@ -118,6 +119,7 @@ struct EgressSnat {
   std::uint32_t in_use = 0;
   bool exhausted = false;
   bool unknown = false;  // a packet from the internet to a public IP and port no flow holds: dropped
+  bool per_node = false; // first..last is the node's own block (the load balancer's preallocation)
 };
 
 }  // namespace facts

@@ -118,7 +118,9 @@ std::vector<ProbePair> choose_pairs(const cluster::Cluster& c) {
   if (other) pairs.push_back({"pod to pod, across nodes", from, pod(*other), {}, label(from, pod(*other))});
   for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
     const HostRef ext{HostRef::Kind::External, e};
-    const bool vm = c.devices()[c.externals()[e].device].kind == scenario::DeviceKind::ExternalVm;
+    const auto kind = c.devices()[c.externals()[e].device].kind;
+    if (kind == scenario::DeviceKind::VirtualAppliance) continue;  // on the way, not an end
+    const bool vm = kind == scenario::DeviceKind::ExternalVm;
     pairs.push_back({vm ? "pod to VM" : "pod to internet host", from, ext, {}, label(from, ext)});
     if (vm) pairs.push_back({"VM to pod", ext, from, {}, label(ext, from)});
   }
@@ -187,7 +189,13 @@ Facts observe_pair(const Emulation& e, const ProbePair& pair) {
     ::setsockopt(server.native_handle(), IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
     udp::socket client(io, udp::v4(), socket_in_netns(client_path, AF_INET, SOCK_DGRAM));
     const udp::endpoint target(to_asio(address_of(c, to)), kProbePort);
-    client.send_to(asio::buffer("cnisim probe", 12), target);
+    boost::system::error_code sent;
+    client.send_to(asio::buffer("cnisim probe", 12), target, 0, sent);
+    if (sent) {
+      // The sender's own routes refuse it (a blackhole: its subnet has no route there).
+      f.note = "the sender could not send it: " + sent.message();
+      return f;
+    }
     if (!wait_readable(server.native_handle(), kWaitMs)) {
       f.note = "no datagram arrived within " + std::to_string(kWaitMs) + " ms";
       return f;

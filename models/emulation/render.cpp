@@ -19,6 +19,8 @@ using net::NextHopType;
 // veth names in the vnet namespace: n<node>, x<external>.
 std::string vnet_port_of_node(cluster::NodeIndex n) { return "n" + std::to_string(n); }
 std::string vnet_port_of_external(std::uint32_t e) { return "x" + std::to_string(e); }
+// The vnet namespace's routing table for packets from outside the node subnet (Cluster::other_subnet_route_table).
+constexpr int kOtherSubnetTable = 100;
 
 // The host-side veth of a pod, as the plugin names it (the part of device_name after "node:").
 std::string host_veth(const Cluster& c, cluster::PodIndex p) {
@@ -236,8 +238,9 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       const auto node = c.pods()[owner->index].node;
       return {vnet_port_of_node(node), c.nodes()[node].ip.to_string()};
     };
-    // The Azure table: per prefix, the route Azure selects (User > BGP > System, see preferred_over).
-    const auto& azure = c.azure_route_table();
+    // An Azure table as Linux routes (in routing table `table`, empty: main): per prefix, the route
+    // Azure selects (User > BGP > System, see preferred_over).
+    auto render_table = [&](const net::RouteTable& azure, const std::string& table) {
     std::map<Cidr, std::uint32_t> best;
     for (auto id : azure.ids()) {
       const auto& r = azure.route(id);
@@ -254,13 +257,13 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
         const auto [port, via] = port_of_owner(r.next_hop.ip, false);
         if (!port.empty() && via.empty()) {
           v.ipBatch.push_back("route add " + r.prefix.to_string() + " via " + r.next_hop.ip.to_string() + " dev " + port +
-                              " onlink");
+                              " onlink" + table);
           continue;
         }
       }
       // VnetLocal / Internet: delivered to the owner of the destination (the /32s below); an address
       // nobody owns is dropped, as are None routes and appliances nobody owns.
-      v.ipBatch.push_back("route add blackhole " + r.prefix.to_string());
+      v.ipBatch.push_back("route add blackhole " + r.prefix.to_string() + table);
     }
     // The owners Azure knows, for the addresses whose selected route is VnetLocal or Internet.
     auto owner_route = [&](Ipv4 ip) {
@@ -273,33 +276,75 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       const auto [port, via] = port_of_owner(ip, type == NextHopType::Internet);
       if (port.empty()) return;
       v.ipBatch.push_back("route replace " + ip.to_string() + "/32" + (via.empty() ? "" : " via " + via) + " dev " + port +
-                          (via.empty() ? "" : " onlink"));
+                          (via.empty() ? "" : " onlink") + table);
     };
     for (const auto& node : c.nodes()) owner_route(node.ip);
     for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
       if (!c.host_network(p)) owner_route(c.pods()[p].ip);
     }
     for (const auto& ext : c.externals()) owner_route(ext.ip);
+    };
+    // The node subnet's table (with the cluster's UDRs) is the main table; what comes from outside the
+    // node subnet (the VM, the internet host, an appliance) is routed as the other subnets' table says,
+    // without them. Policy routing (an `ip rule` per external port) does that in general, but custom
+    // rules slow every forward of the namespace (the kernel leaves its single-table fast path and
+    // validates sources in full), and so does any iptables table but mangle's, which the timing
+    // agreement would see. So policy routing is used only for a route table the scenario gives
+    // (cluster.vnet.routes); the plugin's own UDRs (kubenet's, to the nodes' pod CIDRs, which the
+    // VNet's other subnets cannot reach: Azure's None and Internet routes) become blackhole routes in
+    // the external hosts' namespaces (on Azure too a subnet's routes are applied at the sending host).
+    render_table(c.azure_route_table(), "");
+    if (!c.spec().cluster.vnet.routes.empty()) {
+      render_table(c.other_subnet_route_table(), " table " + std::to_string(kOtherSubnetTable));
+      for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
+        v.ipBatch.push_back("rule add iif " + vnet_port_of_external(e) + " lookup " + std::to_string(kOtherSubnetTable));
+      }
+    } else {
+      const auto& main = c.azure_route_table();
+      const auto& other = c.other_subnet_route_table();
+      for (auto id : main.ids()) {
+        const auto& r = main.route(id);
+        if (r.source != net::RouteSource::User) continue;
+        const auto found = other.lookup(r.prefix.network());
+        const auto type = found.found() ? other.route(found.route).next_hop.type : NextHopType::None;
+        // None drops; Internet delivers only to the internet host, whose address is no pod CIDR's.
+        if (type != NextHopType::None && type != NextHopType::Internet) {
+          throw std::logic_error("a plugin UDR for " + r.prefix.to_string() + " that the VNet's other subnets route " +
+                                 std::string(net::to_string(type)) + ": no blackhole renders that");
+        }
+        for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
+          plan.namespaces[plan.externalNs[e]].ipBatch.push_back("route add blackhole " + r.prefix.to_string());
+        }
+      }
+    }
+    // A virtual appliance's public IP is reached through it (the internet's replies to its SNAT).
+    for (const auto& a : c.appliances()) {
+      for (const std::string& table : {std::string(), " table " + std::to_string(kOtherSubnetTable)}) {
+        v.ipBatch.push_back("route replace " + a.publicIp.to_string() + "/32 dev " + vnet_port_of_external(a.external) + table);
+      }
+    }
     v.iptables = "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j TTL --ttl-inc 1\nCOMMIT\n";
-    // The cluster's way to the internet: the load balancer's outbound rule (each node's SNAT port block)
-    // or a NAT gateway (every port of its public IPs), as SNAT on the way to the internet host. The
-    // kernel reuses a port for different destinations, as Azure does.
+  }
+
+  // The cluster's way to the internet: the load balancer's outbound rule (each node's SNAT port block)
+  // or a NAT gateway (every port of its public IPs), as SNAT where the cluster's packets arrive at the
+  // internet host (nat INPUT), so that the VNet namespace forwards without connection tracking; the
+  // kernel reuses a port for different destinations, as Azure does, and translates the replies back
+  // as they leave. outboundType none: the cluster's packets are dropped there.
+  {
     const auto& egress = c.egress();
     std::uint32_t internet = 0;
     for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
       if (c.devices()[c.externals()[e].device].kind == scenario::DeviceKind::InternetHost) internet = e;
     }
-    const std::string out = " -o " + vnet_port_of_external(internet);
+    auto& ns = plan.namespaces[plan.externalNs[internet]];
     if (egress.kind == cluster::Egress::Kind::LoadBalancer || egress.kind == cluster::Egress::Kind::NatGateway) {
-      // The public IPs are the VNet namespace's own (on lo), so that it answers the internet host's ARP
-      // for them; a reply is translated back (conntrack, before routing) and forwarded to its node.
-      for (const auto& ip : egress.publicIps) v.ipBatch.push_back("addr add " + ip.to_string() + "/32 dev lo");
-      std::string nat = "*nat\n:POSTROUTING ACCEPT [0:0]\n";
+      std::string nat = "*nat\n:INPUT ACCEPT [0:0]\n";
       auto snat = [&](const std::string& source, const cluster::SnatPortBlock& b, const std::string& to_ips) {
         const std::string ports = ":" + std::to_string(b.first) + "-" + std::to_string(b.last);
         for (const char* proto : {"tcp", "udp"})
-          nat += "-A POSTROUTING -s " + source + out + " -p " + proto + " -j SNAT --to-source " + to_ips + ports + "\n";
-        nat += "-A POSTROUTING -s " + source + out + " -p icmp -j SNAT --to-source " + to_ips + "\n";
+          nat += "-A INPUT -s " + source + " -p " + proto + " -j SNAT --to-source " + to_ips + ports + "\n";
+        nat += "-A INPUT -s " + source + " -p icmp -j SNAT --to-source " + to_ips + "\n";
       };
       if (egress.kind == cluster::Egress::Kind::LoadBalancer) {
         // A node's first block (a second one, when its ports straddle two IPs, is not rendered: the
@@ -313,10 +358,9 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
                                 (egress.publicIps.size() > 1 ? "-" + egress.publicIps.back().to_string() : "");
         snat(node_subnet.to_string(), egress.blocks.front(), ips);
       }
-      v.iptables += nat + "COMMIT\n";
+      ns.iptables = nat + "COMMIT\n";
     } else if (egress.kind == cluster::Egress::Kind::None) {
-      // No way out: the cluster's packets to the internet are dropped.
-      v.iptables += "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -s " + node_subnet.to_string() + out + " -j DROP\nCOMMIT\n";
+      ns.iptables = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s " + node_subnet.to_string() + " -j DROP\nCOMMIT\n";
     }
   }
 
@@ -373,7 +417,27 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
     ns.ipBatch.push_back("addr add " + c.externals()[e].ip.to_string() + "/32 dev eth0");
     ns.ipBatch.push_back("link set eth0 up");
     ns.ipBatch.push_back("route add default dev eth0");
-    base_sysctls(ns, false);
+    const auto* appliance = [&]() -> const cluster::Appliance* {
+      for (const auto& a : c.appliances()) {
+        if (a.external == e) return &a;
+      }
+      return nullptr;
+    }();
+    base_sysctls(ns, appliance != nullptr);
+    if (appliance) {
+      // A router: it forwards back into the VNet what it gets, SNATing what leaves the VNet's address
+      // space to its public IP (its own, on lo, so that it answers the VNet's ARP for it).
+      ns.ipBatch.push_back("addr add " + appliance->publicIp.to_string() + "/32 dev lo");
+      std::string nat = "*nat\n:POSTROUTING ACCEPT [0:0]\n";
+      for (const auto& space : c.spec().cluster.vnet.addressSpace) {
+        nat += "-A POSTROUTING -o eth0 -d " + space.to_string() + " -j RETURN\n";
+      }
+      const std::string to = appliance->publicIp.to_string();
+      const std::string ports = ":" + std::to_string(appliance->firstPort) + "-" + std::to_string(appliance->lastPort);
+      for (const char* proto : {"tcp", "udp"}) nat += "-A POSTROUTING -o eth0 -p " + std::string(proto) + " -j SNAT --to-source " + to + ports + "\n";
+      nat += "-A POSTROUTING -o eth0 -p icmp -j SNAT --to-source " + to + "\n";
+      ns.iptables = nat + "COMMIT\n";
+    }
   }
 
   plan.notEmulated = {

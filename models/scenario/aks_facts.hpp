@@ -136,6 +136,13 @@ inline constexpr std::uint32_t kMaxIdleTimeoutMinutes = 120;
 // addresses that no scenario address can collide with (assumed: Azure assigns them from its own ranges).
 inline constexpr std::string_view kOutboundIpRange = "198.51.100.0/24";
 
+// A virtual appliance (userDefinedRouting's next hop) stands for Azure Firewall: 2,496 SNAT ports per
+// public IP per backend instance, at least two instances (AZFWDOCS firewall-known-issues / SNAT
+// private IP ranges: "2,496 ports per public IP address per backend virtual machine scale set instance").
+inline constexpr std::uint32_t kFirewallSnatPortsPerIpPerInstance = 2496;
+inline constexpr std::uint32_t kFirewallMinInstances = 2;
+inline constexpr std::uint32_t kFirewallFirstPublicHost = 101;  // its public IP: 198.51.100.101, .102, ...
+
 // SNAT ports each VM gets per frontend IP under default port allocation (LBDOCS table), or 0 when the
 // pool is larger than the table (1,000 VMs per backend pool, LIMITS).
 constexpr std::uint32_t lb_default_snat_ports(std::uint64_t pool_size) {

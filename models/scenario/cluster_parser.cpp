@@ -20,7 +20,51 @@ constexpr std::string_view kLoadBalancerProfileKeys[] = {"managedOutboundIPs", "
 constexpr std::string_view kNatGatewayProfileKeys[] = {"managedOutboundIPProfile", "idleTimeoutInMinutes"};
 constexpr std::string_view kCountKeys[] = {"count"};
 constexpr std::string_view kKubeProxyKeys[] = {"mode"};
-constexpr std::string_view kVnetKeys[] = {"name", "addressSpace", "subnetName", "nodeSubnet", "podSubnet"};
+constexpr std::string_view kVnetKeys[] = {"name", "addressSpace", "subnetName", "nodeSubnet", "podSubnet", "routes"};
+constexpr std::string_view kRouteKeys[] = {"name", "addressPrefix", "nextHopType", "nextHopIpAddress"};
+
+// vnet.routes: the node subnet's route table, ARM's route fields.
+void parse_routes(FieldReader& r, const Field& f, std::vector<UserRoute>& out) {
+  auto items = r.list(f, "routes (a list of {name, addressPrefix, nextHopType, nextHopIpAddress})");
+  if (!items) return;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const std::string path = item_path(f.path, i);
+    auto fields = r.mapping((*items)[i], path, r.mark_of((*items)[i]), kRouteKeys, "a route (a mapping)");
+    if (!fields) continue;
+    UserRoute route;
+    route.name = "route-" + std::to_string(i);
+    bool type_read = false;
+    for (const Field& k : fields->entries) {
+      const std::string& key = k.key.Scalar();
+      if (key == "name") {
+        if (auto v = r.text(k, "the route's name")) route.name = *v;
+      } else if (key == "addressPrefix") {
+        if (auto v = r.cidr(k)) route.addressPrefix = *v;
+      } else if (key == "nextHopType") {
+        if (auto v = r.choice<net::NextHopType>(k, kUserRouteNextHopNames)) route.nextHopType = *v, type_read = true;
+      } else if (key == "nextHopIpAddress") {
+        if (auto v = r.address(k)) route.nextHopIpAddress = *v;
+      }
+    }
+    for (std::string_view required : {"addressPrefix", "nextHopType"}) {
+      if (fields->find(required) == nullptr) {
+        r.error(path + "." + std::string(required), r.mark_of((*items)[i]), "a route needs " + std::string(required),
+                required == "addressPrefix" ? "addressPrefix: a CIDR such as 0.0.0.0/0"
+                                            : "nextHopType: VirtualAppliance, VnetLocal, Internet or None",
+                "e.g. {name: to-firewall, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}");
+      }
+    }
+    const bool appliance = route.nextHopType == net::NextHopType::VirtualAppliance;
+    if (appliance != (fields->find("nextHopIpAddress") != nullptr) && type_read) {
+      r.error(path + ".nextHopIpAddress", r.mark_of((*items)[i]),
+              appliance ? "a VirtualAppliance route needs nextHopIpAddress"
+                        : "nextHopIpAddress is only for nextHopType VirtualAppliance",
+              appliance ? "nextHopIpAddress: the appliance's address in the VNet" : "no nextHopIpAddress",
+              appliance ? "the address of your firewall or network virtual appliance, e.g. 10.0.1.4" : "remove it");
+    }
+    out.push_back(route);
+  }
+}
 
 // managedOutboundIPs: {count: N} (ARM's shape), N from 1 to max.
 void parse_ip_count(FieldReader& r, const Field& f, std::uint32_t max, std::uint32_t& out) {
@@ -124,6 +168,8 @@ void parse_vnet(FieldReader& r, const Field& field) {
       if (auto c = r.cidr(f)) v.nodeSubnet = *c;
     } else if (key == "podSubnet") {
       if (auto c = r.cidr(f)) v.podSubnet = *c;
+    } else if (key == "routes") {
+      parse_routes(r, f, v.routes);
     } else if (key == "addressSpace") {
       // ARM's addressSpace.addressPrefixes is a list; a single CIDR is accepted as a list of one.
       if (f.value.IsScalar()) {

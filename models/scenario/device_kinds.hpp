@@ -25,9 +25,10 @@ enum class DeviceKind : std::uint8_t {
   ExternalVm,    // a VM elsewhere in the VNet
   InternetHost,  // a host on the internet
   LoadBalancer,  // the cluster load balancer's outbound rule: SNAT to its frontend IPs (outboundType loadBalancer)
-  NatGateway,    // a NAT gateway on the node subnet (keep last, or move the count below to the new last)
+  NatGateway,    // a NAT gateway on the node subnet
+  VirtualAppliance,  // a firewall / NVA a user route names (keep last, or move the count below to the new last)
 };
-inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::NatGateway) + 1;
+inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::VirtualAppliance) + 1;
 
 struct DeviceKindInfo {
   DeviceKind kind;
@@ -61,6 +62,9 @@ inline constexpr std::array<DeviceKindInfo, kDeviceKindCount> kDeviceKinds{{
      false},
     {DeviceKind::NatGateway, "nat-gateway", "natGateway", "Azure NAT gateway (SNAT to its public IP)", "trapezium",
      "#b8e0d0", "NAT gateway", false},
+    {DeviceKind::VirtualAppliance, "virtual-appliance", "virtualAppliance",
+     "a virtual appliance (a firewall: forwards, SNATs the internet's to its public IP)", "octagon", "#f0c8a0",
+     "virtual appliance (firewall)", false},
 }};
 
 constexpr const DeviceKindInfo& info(DeviceKind kind) { return kDeviceKinds[static_cast<std::size_t>(kind)]; }

@@ -11,6 +11,7 @@
 
 #include "models/net/cidr.hpp"
 #include "models/net/ipv4.hpp"
+#include "models/net/route.hpp"
 #include "models/scenario/diagnostics.hpp"
 #include "models/scenario/traffic_spec.hpp"
 
@@ -61,12 +62,22 @@ struct NetworkProfile {
   KubeProxyMode kubeProxyMode = KubeProxyMode::Iptables;
 };
 
+// A route of the node subnet's own route table (ARM Microsoft.Network/routeTables routes): what a
+// bring-your-own VNet gives, e.g. 0.0.0.0/0 to a firewall for outboundType userDefinedRouting.
+struct UserRoute {
+  std::string name;
+  net::Cidr addressPrefix;
+  net::NextHopType nextHopType = net::NextHopType::VirtualAppliance;  // VirtualAppliance, VnetLocal, Internet, None
+  net::Ipv4 nextHopIpAddress;  // VirtualAppliance only
+};
+
 struct VnetSpec {
   std::string name;
   std::vector<net::Cidr> addressSpace;
   std::string subnetName;
   net::Cidr nodeSubnet;
   std::optional<net::Cidr> podSubnet;  // Azure CNI "pod subnet" variant; absent = node subnet mode
+  std::vector<UserRoute> routes;       // the node subnet's route table (kubenet adds its UDRs to it)
 };
 
 struct ClusterSpec {

@@ -24,6 +24,13 @@ inline constexpr NamedValue<NetworkPolicy> kNetworkPolicyNames[] = {{NetworkPoli
                                                                     {NetworkPolicy::Calico, "calico"},
                                                                     {NetworkPolicy::Azure, "azure"},
                                                                     {NetworkPolicy::Cilium, "cilium"}};
+// ARM route nextHopType values that a route of the node subnet's table can take (VirtualNetworkGateway:
+// no gateway is modelled).
+inline constexpr NamedValue<net::NextHopType> kUserRouteNextHopNames[] = {
+    {net::NextHopType::VirtualAppliance, "VirtualAppliance"},
+    {net::NextHopType::VnetLocal, "VnetLocal"},
+    {net::NextHopType::Internet, "Internet"},
+    {net::NextHopType::None, "None"}};
 inline constexpr NamedValue<OutboundType> kOutboundTypeNames[] = {
     {OutboundType::LoadBalancer, "loadBalancer"},
     {OutboundType::UserDefinedRouting, "userDefinedRouting"},

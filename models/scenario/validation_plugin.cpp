@@ -1,4 +1,6 @@
 // Which plugin, mode, dataplane and policy go together, and which node OS each supports.
+#include <algorithm>
+
 #include "models/scenario/aks_facts.hpp"
 #include "models/scenario/spec_enum_names.hpp"
 #include "models/scenario/validation_rules.hpp"
@@ -124,6 +126,41 @@ void check_egress(RuleContext& c) {
              "a natGatewayProfile describes egress through a NAT gateway, but outboundType is " + type_name,
              "natGatewayProfile only with outboundType: managedNATGateway or userAssignedNATGateway",
              "remove natGatewayProfile, or set outboundType: managedNATGateway");
+  }
+  // AKSDOCS egress-udr: outboundType userDefinedRouting sends the cluster's egress by the subnet's route
+  // table (no load balancer outbound rule, no public IP): it needs a default route there.
+  const auto& routes = spec.cluster.vnet.routes;
+  const bool default_route = std::any_of(routes.begin(), routes.end(), [](const UserRoute& r) {
+    return r.addressPrefix.length() == 0;
+  });
+  if (np.outboundType == OutboundType::UserDefinedRouting && !default_route &&
+      c.usable({type, "cluster.vnet.routes"})) {
+    c.report(type, "outboundType userDefinedRouting needs a route for 0.0.0.0/0 in the node subnet's route table",
+             "cluster.vnet.routes with addressPrefix 0.0.0.0/0 (usually nextHopType VirtualAppliance, your firewall)",
+             "add to cluster.vnet.routes: {name: to-firewall, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, "
+             "nextHopIpAddress: 10.1.1.4}, or use outboundType loadBalancer");
+  }
+  // A virtual appliance lives in the VNet, in a subnet of its own (not the cluster's).
+  const auto& vnet = spec.cluster.vnet;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const auto& r = routes[i];
+    const std::string route = "cluster.vnet.routes[" + std::to_string(i) + "]";
+    const std::string path = route + ".nextHopIpAddress";
+    if (r.nextHopType != net::NextHopType::VirtualAppliance ||
+        !c.usable({path, route + ".nextHopType", "cluster.vnet.addressSpace"}))
+      continue;
+    const bool in_vnet = std::any_of(vnet.addressSpace.begin(), vnet.addressSpace.end(),
+                                     [&](const net::Cidr& space) { return space.contains(r.nextHopIpAddress); });
+    const bool in_cluster_subnet =
+        vnet.nodeSubnet.contains(r.nextHopIpAddress) || (vnet.podSubnet && vnet.podSubnet->contains(r.nextHopIpAddress));
+    if (!in_vnet || in_cluster_subnet) {
+      c.report(path,
+               "the virtual appliance " + r.nextHopIpAddress.to_string() +
+                   (in_vnet ? " is in the cluster's own subnet" : " is outside the VNet's address space"),
+               "an address in the VNet, outside the node and pod subnets (the appliance's own subnet, such as "
+               "AzureFirewallSubnet)",
+               "give the firewall's private IP, e.g. an address of a /26 of the address space that no cluster range uses");
+    }
   }
   if (np.outboundType != OutboundType::LoadBalancer) return;
   const LoadBalancerProfile& lb = np.loadBalancerProfile;

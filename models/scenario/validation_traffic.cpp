@@ -131,13 +131,6 @@ std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
                           "charged its cost",
                           "leave it out to compare plugins alone; results are as if networkPolicy were none"));
   }
-  if (spec.given(p + "outboundType") && spec.cluster.networkProfile.outboundType == OutboundType::UserDefinedRouting) {
-    out.push_back(warning(spec, p + "outboundType",
-                             "egress through a user-defined route (a virtual appliance) is not modelled yet: traffic "
-                             "leaving the VNet is SNATed to its node and leaves directly",
-                             "results for pod-to-pod and pod-to-Service traffic do not depend on it; loadBalancer, "
-                             "managedNATGateway, userAssignedNATGateway and none are modelled"));
-  }
   if (spec.cluster.networkProfile.outboundType == OutboundType::LoadBalancer &&
       spec.cluster.networkProfile.loadBalancerProfile.allocatedOutboundPorts == 0 &&
       aks::lb_default_snat_ports(spec.node_count()) == 0) {

@@ -212,3 +212,96 @@ TEST_CASE("a port comes back after the flow's idle timeout, and a reset connecti
   CHECK(drops_of(b, DropReason::SnatPortsExhausted) == 2);
   CHECK(arrivals_at(b, internet(b)) == 1024 + 3);
 }
+
+TEST_CASE("the cluster's UDRs belong to the node subnet: a VM in another subnet does not reach kubenet's pods, azure's it does") {
+  for (auto plugin : {PluginKind::Kubenet, PluginKind::AzureNodeSubnet}) {
+    CAPTURE(cluster::to_string(plugin));
+    Bench b(plugin);
+    const auto server = b.host("server");
+    const auto id = b.network.send(vm(b), b.tcp(vm(b), b.network.address_of(server), 80), 100, kOneWay, 0, true);
+    // From the node subnet, the same address is routed (kubenet: its UDR to the server's node).
+    const auto client = b.host("client");
+    b.network.send(client, b.tcp(client, b.network.address_of(server), 80), 100, kOneWay, 1);
+    b.sim.run();
+    const bool kubenet = plugin == PluginKind::Kubenet;
+    CHECK(arrivals_at(b, server) == (kubenet ? 1u : 2u));
+    CHECK(drops_of(b, DropReason::NoRoute) == (kubenet ? 1u : 0u));
+    if (kubenet) {
+      // The VM's subnet's table: Azure's 10.0.0.0/8 system route, next hop None.
+      const auto& hop = b.network.trace().back();
+      CHECK(hop.packet == id);
+      const auto facts = hop.all<dataplane::facts::AzureRoute>();
+      REQUIRE(facts.size() == 1);
+      CHECK(facts[0].other_subnet);
+      CHECK(b.cluster.other_subnet_route_table().route(facts[0].route).next_hop.type == net::NextHopType::None);
+    }
+  }
+}
+
+namespace {
+
+// userDefinedRouting: the node subnet's route table sends everything else to a firewall at 10.226.0.4.
+scenario::ScenarioSpec udr_spec(PluginKind plugin) {
+  auto spec = spec_with(OutboundType::UserDefinedRouting, 2, plugin);
+  spec.cluster.vnet.routes.push_back(
+      {"to-firewall", net::Cidr::parse("0.0.0.0/0"), net::NextHopType::VirtualAppliance, net::Ipv4::parse("10.226.0.4")});
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("under userDefinedRouting a pod's packet to the internet goes through the firewall, SNATed to its public IP, and back") {
+  for (auto plugin : {PluginKind::Kubenet, PluginKind::AzureNodeSubnet, PluginKind::AzureOverlay}) {
+    CAPTURE(cluster::to_string(plugin));
+    Bench b(plugin, std::nullopt, udr_spec(plugin));
+    REQUIRE(b.cluster.appliances().size() == 1);
+    REQUIRE(b.cluster.egress().device == cluster::kNone);
+    const auto& firewall = b.cluster.appliances().front();
+    const auto client = b.host("client");
+    const auto net = internet(b);
+    const auto id = b.network.send(client, b.tcp(client, b.network.address_of(net), 443), 100, kEcho, 0, true);
+    b.sim.run();
+    REQUIRE(b.recorder.arrivals.size() == 2);
+    const auto& there = b.recorder.arrivals[0];
+    CHECK(there.at == net);
+    CHECK(there.packet.tuple.src == firewall.publicIp);
+    CHECK(there.packet.tuple.src_port >= firewall.firstPort);
+    CHECK(there.packet.tuple.src_port <= firewall.lastPort);
+    CHECK(there.packet.ttl == 62);  // the node and the firewall route it; Azure's SDN does not count
+    CHECK(b.recorder.arrivals[1].at == client);
+    CHECK(b.recorder.arrivals[1].packet.tuple.src == b.network.address_of(net));
+    const auto path = b.path(id);
+    CHECK(std::count(path.begin(), path.end(), scenario::DeviceKind::VirtualAppliance) == 1);
+    CHECK(std::count(path.begin(), path.end(), scenario::DeviceKind::VnetRouter) == 2);
+  }
+}
+
+TEST_CASE("a firewall's SNAT ports are Azure Firewall's, shared by every node, per destination") {
+  Bench b(PluginKind::Kubenet, std::nullopt, udr_spec(PluginKind::Kubenet));
+  const auto& firewall = b.cluster.appliances().front();
+  const std::uint32_t ports = firewall.lastPort - firewall.firstPort + 1u;
+  CHECK(ports == scenario::aks::kFirewallSnatPortsPerIpPerInstance * scenario::aks::kFirewallMinInstances);
+  const auto net = b.network.address_of(internet(b));
+  for (std::uint32_t i = 0; i <= ports; ++i) {
+    segment(b, HostRef{HostRef::Kind::Node, i % 2}, net, 443, static_cast<std::uint16_t>(20000 + i / 2), kSyn);
+  }
+  b.sim.run();
+  CHECK(arrivals_at(b, internet(b)) == ports);
+  CHECK(drops_of(b, DropReason::SnatPortsExhausted) == 1);
+}
+
+TEST_CASE("traffic inside the VNet that a user route sends to the firewall comes back to its destination unchanged") {
+  // Pod to VM through the firewall: a route for the VM's /24 next to the default one.
+  auto spec = udr_spec(PluginKind::AzureNodeSubnet);
+  spec.cluster.vnet.routes.push_back(
+      {"vms-via-firewall", net::Cidr::parse("10.225.0.0/24"), net::NextHopType::VirtualAppliance, net::Ipv4::parse("10.226.0.4")});
+  Bench b(PluginKind::AzureNodeSubnet, std::nullopt, spec);
+  const auto client = b.host("client");
+  const auto id = b.network.send(client, b.tcp(client, b.network.address_of(vm(b)), 22), 100, kEcho, 0, true);
+  b.sim.run();
+  REQUIRE(b.recorder.arrivals.size() == 2);
+  CHECK(b.recorder.arrivals[0].at == vm(b));
+  CHECK(b.recorder.arrivals[0].packet.tuple.src == b.network.address_of(client));  // azure: the pod's own address
+  const auto path = b.path(id);
+  CHECK(std::count(path.begin(), path.end(), scenario::DeviceKind::VirtualAppliance) == 1);
+}

@@ -21,7 +21,8 @@ std::vector<net::NextHopType> azure_next_hops(const Bench& b, dataplane::PacketI
   for (const auto& hop : b.network.trace()) {
     if (hop.packet != id) continue;
     for (const auto& f : hop.all<dataplane::facts::AzureRoute>()) {
-      types.push_back(b.cluster.azure_route_table().route(f.route).next_hop.type);
+      const auto& table = f.other_subnet ? b.cluster.other_subnet_route_table() : b.cluster.azure_route_table();
+      types.push_back(table.route(f.route).next_hop.type);
     }
   }
   return types;

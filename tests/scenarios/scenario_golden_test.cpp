@@ -23,6 +23,7 @@ const ScenarioCase kCases[] = {
     {"kubenet-400", "--duration 2ms"},
     {"dns-lookups", "--duration 5ms"},
     {"egress-snat", "--plugins kubenet --outbound-type loadBalancer,managedNATGateway"},
+    {"egress-firewall", "--plugins kubenet,azure"},
 };
 
 }  // namespace

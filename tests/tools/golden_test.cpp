@@ -62,6 +62,10 @@ const GoldenCase kCases[] = {
     {"azure-trace-call-pod", "trace --call pod/nginx-c7vhv85b8x-bw7zs pod/nginx-c7vhv85b8x-p6zzt -f scenarios/seed-walkthrough-azure.yaml"},
     {"azure-trace-svc", "trace pod/nginx-c7vhv85b8x-bw7zs svc/kube-system/kube-dns -f scenarios/seed-walkthrough-azure.yaml"},
     {"overlay-trace-vm", "trace pod/nginx-c7vhv85b8x-bw7zs vm/vm-in-vnet --plugin overlay"},
+    // The VM's subnet has no UDRs (the cluster's route table is the node subnet's); any internet address
+    // leaves through the egress device.
+    {"kubenet-trace-vm-to-pod", "trace vm/vm-in-vnet pod/nginx-c7vhv85b8x-bw7zs"},
+    {"egress-trace-internet-address", "trace pod/checkout-bqxwgb4x5j-6rdpk 8.8.8.8 -f scenarios/egress-snat.yaml"},
 };
 
 }  // namespace

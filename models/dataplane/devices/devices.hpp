@@ -8,6 +8,7 @@
 #include "models/dataplane/devices/node_stack.hpp"
 #include "models/dataplane/devices/pod_namespace.hpp"
 #include "models/dataplane/devices/veth.hpp"
+#include "models/dataplane/devices/virtual_appliance.hpp"
 #include "models/dataplane/devices/vnet_router.hpp"
 
 namespace cnisim::dataplane::devices {
@@ -20,7 +21,8 @@ struct Devices {
         stacks(cluster, profile, wiring, seed),
         nics(cluster, wiring),
         vnet(cluster, wiring),
-        egress(cluster, profile, wiring) {}
+        egress(cluster, profile, wiring),
+        appliances(cluster, profile, wiring) {}
   PodNamespaces pods;
   Veths veths;
   Bridges bridges;
@@ -29,6 +31,7 @@ struct Devices {
   VnetRouter vnet;
   ExternalHosts externals;
   EgressGateway egress;
+  VirtualAppliances appliances;
 };
 
 }  // namespace cnisim::dataplane::devices

@@ -79,13 +79,14 @@ std::int64_t EgressGateway::outbound(const ServeContext& cx, Packet& p) {
     return egress_->kind == cluster::Egress::Kind::LoadBalancer ? first + i : (first + i) % count;
   };
   const net::Endpoint before{p.tuple.src, p.tuple.src_port};
+  const bool per_node = egress_->kind == cluster::Egress::Kind::LoadBalancer;
   auto done = [&](const net::Tracked& t, std::uint32_t block, bool created) {
     p.tuple = t.tuple;
     if (cx.trace) [[unlikely]] {
       const auto& b = egress_->blocks[block];
       const net::Endpoint destination{p.tuple.dst, p.tuple.dst_port};
       cx.note(facts::EgressSnat{net::Direction::Original, created, before, {p.tuple.src, p.tuple.src_port}, b.first,
-                                b.last, ports_in_use(block, p.tuple.protocol, destination), false, false});
+                                b.last, ports_in_use(block, p.tuple.protocol, destination), false, false, per_node});
     }
     cx.forward_on(p, to_internet_);
     return std::int64_t{0};
@@ -109,7 +110,7 @@ std::int64_t EgressGateway::outbound(const ServeContext& cx, Packet& p) {
   }
   if (cx.trace) [[unlikely]] {
     const auto& b = count > 0 ? egress_->blocks[block_at(0)] : cluster::SnatPortBlock{};
-    cx.note(facts::EgressSnat{net::Direction::Original, false, before, {}, b.first, b.last, 0, true, false});
+    cx.note(facts::EgressSnat{net::Direction::Original, false, before, {}, b.first, b.last, 0, true, false, per_node});
   }
   ServeContext::drop(p, DropReason::SnatPortsExhausted);
   return 0;

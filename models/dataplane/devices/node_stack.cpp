@@ -7,6 +7,24 @@
 
 namespace cnisim::dataplane::devices {
 
+net::ConntrackConfig conntrack_config(const scenario::ConntrackSettings& s) {
+  net::ConntrackConfig config;
+  config.tcp_syn_sent_ps = s.tcp_syn_sent.ps();
+  config.tcp_syn_recv_ps = s.tcp_syn_recv.ps();
+  config.tcp_established_ps = s.tcp_established.ps();
+  config.tcp_fin_wait_ps = s.tcp_fin_wait.ps();
+  config.tcp_close_wait_ps = s.tcp_close_wait.ps();
+  config.tcp_last_ack_ps = s.tcp_last_ack.ps();
+  config.tcp_time_wait_ps = s.tcp_time_wait.ps();
+  config.tcp_close_ps = s.tcp_close.ps();
+  config.udp_ps = s.udp.ps();
+  config.udp_stream_ps = s.udp_stream.ps();
+  config.udp_stream_after_ps = s.udp_stream_after.ps();
+  config.icmp_ps = s.icmp.ps();
+  config.generic_ps = s.generic.ps();
+  return config;
+}
+
 using cluster::DeviceId;
 using cluster::kNone;
 
@@ -53,20 +71,7 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
 
   // kube-proxy sets nf_conntrack_max = max(maxPerCore x vCPUs, min) on each node.
   const scenario::ConntrackSettings& s = profile.conntrack;
-  net::ConntrackConfig config;
-  config.tcp_syn_sent_ps = s.tcp_syn_sent.ps();
-  config.tcp_syn_recv_ps = s.tcp_syn_recv.ps();
-  config.tcp_established_ps = s.tcp_established.ps();
-  config.tcp_fin_wait_ps = s.tcp_fin_wait.ps();
-  config.tcp_close_wait_ps = s.tcp_close_wait.ps();
-  config.tcp_last_ack_ps = s.tcp_last_ack.ps();
-  config.tcp_time_wait_ps = s.tcp_time_wait.ps();
-  config.tcp_close_ps = s.tcp_close.ps();
-  config.udp_ps = s.udp.ps();
-  config.udp_stream_ps = s.udp_stream.ps();
-  config.udp_stream_after_ps = s.udp_stream_after.ps();
-  config.icmp_ps = s.icmp.ps();
-  config.generic_ps = s.generic.ps();
+  net::ConntrackConfig config = conntrack_config(s);
   conntrack_.reserve(nodes.size());
   for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
     config.max_entries = std::max<std::size_t>(std::size_t{s.max_per_core} * node_vm_size(cluster, n).vcpus, s.min);

@@ -15,6 +15,9 @@
 
 namespace cnisim::dataplane::devices {
 
+// The profile's conntrack timeouts (nf_conntrack's sysctls) as a table's configuration, without a limit.
+net::ConntrackConfig conntrack_config(const scenario::ConntrackSettings& settings);
+
 class NodeStacks {
  public:
   NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,

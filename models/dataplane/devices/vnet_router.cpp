@@ -1,5 +1,7 @@
 #include "models/dataplane/devices/vnet_router.hpp"
 
+#include <algorithm>
+
 
 namespace cnisim::dataplane::devices {
 
@@ -13,11 +15,19 @@ VnetRouter::VnetRouter(const cluster::Cluster& cluster, const Wiring& wiring) {
     if (cluster.devices()[ext.device].kind == scenario::DeviceKind::InternetHost) internet_host_ = e;
   }
   if (cluster.egress().device != kNone) egress_link_ = wiring.between(cluster.vnet_router(), cluster.egress().device);
+  // What does not come from a node's NIC does not leave the node subnet: the VM's, the internet's.
+  for (const auto& ext : cluster.externals()) foreign_in_links_.push_back(wiring.between(ext.device, cluster.vnet_router()));
+  if (cluster.egress().device != kNone)
+    foreign_in_links_.push_back(wiring.between(cluster.egress().device, cluster.vnet_router()));
 }
 
 std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
   const cluster::Cluster& c = cx.cluster;
-  const net::RouteTable& table = c.azure_route_table();
+  // The route table of the subnet the packet leaves: the node subnet's (with the cluster's UDRs), or
+  // for a packet from elsewhere (the VM's subnet, the internet) the VNet's routes without them.
+  const bool other_subnet =
+      std::find(foreign_in_links_.begin(), foreign_in_links_.end(), p.in_link) != foreign_in_links_.end();
+  const net::RouteTable& table = other_subnet ? c.other_subnet_route_table() : c.azure_route_table();
   std::int64_t cost = 0;
   const net::LookupResult r = cx.look_up(TableKind::Azure, table, p, cost);
   if (!r.found()) {
@@ -38,7 +48,7 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
       break;
     case net::NextHopType::None:
     case net::NextHopType::Device:
-      if (cx.trace) cx.note(facts::AzureRoute{r.route, target, kNone});
+      if (cx.trace) cx.note(facts::AzureRoute{r.route, target, kNone, other_subnet});
       ServeContext::drop(p, DropReason::NoRoute);
       return cost;
   }
@@ -55,6 +65,10 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
     // A VM in the VNet is reached by its VNet route, not by the internet's.
     const auto& ext = c.externals()[owner->index];
     if (c.devices()[ext.device].kind != scenario::DeviceKind::InternetHost) next = ext.device, link = external_link_[owner->index];
+  } else if (const cluster::Appliance* a = internet ? c.appliance_with_public_ip(target) : nullptr) {
+    // A reply from the internet to a virtual appliance's public IP.
+    next = c.externals()[a->external].device;
+    link = external_link_[a->external];
   } else if (internet) {
     // The internet (the internet host stands for all of it). What leaves the cluster's nodes goes out
     // the way outboundType says; another VM in the VNet has its own way out.
@@ -67,14 +81,14 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
       return cost;
     }
     if (from_cluster && egress.device != kNone) {
-      if (cx.trace) cx.note(facts::AzureRoute{r.route, target, egress.device});
+      if (cx.trace) cx.note(facts::AzureRoute{r.route, target, egress.device, other_subnet});
       cx.forward_on(p, egress_link_, egress.device);
       return cost;
     }
     next = c.externals()[internet_host_].device;
     link = external_link_[internet_host_];
   }
-  if (cx.trace) cx.note(facts::AzureRoute{r.route, target, next});
+  if (cx.trace) cx.note(facts::AzureRoute{r.route, target, next, other_subnet});
   if (next == kNone) {
     ServeContext::drop(p, DropReason::NoRoute);
     return cost;

@@ -1,6 +1,7 @@
 #pragma once
-// Azure's VNet (its SDN): the Azure route table (system routes plus the subnet's route table, UDRs
-// such as kubenet's), then delivery to whoever owns the address the route delivers to.
+// Azure's VNet (its SDN): the Azure route table of the subnet the packet leaves (system routes plus,
+// for the node subnet, its route table's UDRs such as kubenet's), then delivery to whoever owns the
+// address the route delivers to.
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +21,7 @@ class VnetRouter {
   std::vector<std::uint32_t> external_link_;  // [external]
   std::uint32_t internet_host_ = 0;           // the external that stands for the internet
   std::uint32_t egress_link_ = cluster::kNone;  // to the egress device (outboundType loadBalancer, NAT gateway)
+  std::vector<std::uint32_t> foreign_in_links_;  // links in from outside the node subnet (a handful)
 };
 
 }  // namespace cnisim::dataplane::devices
