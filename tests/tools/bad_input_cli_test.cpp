@@ -88,6 +88,24 @@ TEST_CASE("kube-proxy modes do not make distinct cilium variants: cilium runs on
   CHECK_THAT(alone.err, Catch::Contains("--kube-proxy does not apply under cilium"));
 }
 
+TEST_CASE("--outbound-type makes a variant per egress type, and refuses what it cannot run") {
+  const auto both = run_cnisim("compare -f scenarios/egress-snat.yaml --plugins kubenet --duration 20ms "
+                               "--outbound-type loadBalancer,none -o csv");
+  INFO(both.err);
+  CHECK(both.exitCode == 1);  // no call completes without a way out, and the exit code says so
+  CHECK_THAT(both.out, Catch::Contains("kubenet/loadBalancer,kubenet,iptables,"));
+  CHECK_THAT(both.out, Catch::Contains("kubenet/none,kubenet,iptables,"));
+  const auto unknown = run_cnisim("compare -f scenarios/egress-snat.yaml --outbound-type loadbalancer");
+  CHECK(unknown.exitCode == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("unknown outbound type 'loadbalancer' in --outbound-type: expected loadBalancer,"));
+  const auto twice = run_cnisim("compare -f scenarios/egress-snat.yaml --outbound-type none,none");
+  CHECK(twice.exitCode == 2);
+  CHECK_THAT(twice.err, Catch::Contains("listed twice"));
+  const auto udr = run_cnisim("compare -f scenarios/egress-snat.yaml --outbound-type userDefinedRouting");
+  CHECK(udr.exitCode == 2);
+  CHECK_THAT(udr.err, Catch::Contains("needs a route for 0.0.0.0/0"));
+}
+
 TEST_CASE("a profile given with --profile replaces the scenario's base profile and a bad one exits 2") {
   const std::string path = "/tmp/cnisim-profile-option-test.yaml";
   {

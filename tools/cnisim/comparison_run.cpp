@@ -223,6 +223,16 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
   const auto modes = o.kube_proxy.empty() ? std::vector<scenario::KubeProxyMode>{base.cluster.networkProfile.kubeProxyMode} : o.kube_proxy;
   const auto outbounds = o.outbound.empty() ? std::vector<scenario::OutboundType>{base.cluster.networkProfile.outboundType}
                                             : o.outbound;
+  // userDefinedRouting egresses by the node subnet's route table: without its default route there is
+  // no way out to model (the scenario's own outboundType is checked as the file is loaded).
+  const auto& routes = base.cluster.vnet.routes;
+  const bool default_route =
+      std::any_of(routes.begin(), routes.end(), [](const scenario::UserRoute& r) { return r.addressPrefix.length() == 0; });
+  if (std::find(o.outbound.begin(), o.outbound.end(), scenario::OutboundType::UserDefinedRouting) != o.outbound.end() &&
+      !default_route) {
+    throw UsageError("--outbound-type userDefinedRouting needs a route for 0.0.0.0/0 in the scenario's cluster.vnet.routes "
+                     "(the node subnet's route table, usually to a firewall: docs/egress.md); this scenario has none");
+  }
   // Cilium replaces kube-proxy: its modes do not apply, so cilium runs once rather than as identical variants.
   if (!o.kube_proxy.empty() && plugins == std::vector<scenario::PluginKind>{scenario::PluginKind::Cilium}) {
     throw UsageError("--kube-proxy does not apply under cilium, which replaces kube-proxy with eBPF; compare "
