@@ -88,7 +88,7 @@ TEST_CASE("kube-proxy modes do not make distinct cilium variants: cilium runs on
   CHECK_THAT(alone.err, Catch::Contains("--kube-proxy does not apply under cilium"));
 }
 
-TEST_CASE("--outbound-type makes a variant per egress type, and refuses what it cannot run") {
+TEST_CASE("compare's --outbound-type makes a variant per egress type, and refuses what it cannot run") {
   const auto both = run_cnisim("compare -f scenarios/egress-snat.yaml --plugins kubenet --duration 20ms "
                                "--outbound-type loadBalancer,none -o csv");
   INFO(both.err);
