@@ -202,7 +202,7 @@ void add_devices(ClusterState& state, const Plugin& plugin) {
   state.externals.push_back({"vm-in-vnet", vnet_vm_address(state), kNone});
   state.externals.push_back({"internet-host", net::Ipv4::parse(kInternetHostIp), kNone});
   for (std::uint32_t e = 0; e < state.externals.size(); ++e) {
-    const auto kind = e == 0 ? DeviceKind::ExternalVm : DeviceKind::InternetHost;
+    const auto kind = e == kVnetVm ? DeviceKind::ExternalVm : DeviceKind::InternetHost;
     state.externals[e].device = state.add_device(kind, kNone, e);
     state.add_link(state.vnetRouter, state.externals[e].device, LinkKind::VnetExternal);
   }
@@ -229,7 +229,7 @@ void add_devices(ClusterState& state, const Plugin& plugin) {
     state.egress.device = state.add_device(
         state.egress.kind == Egress::Kind::LoadBalancer ? DeviceKind::LoadBalancer : DeviceKind::NatGateway);
     state.add_link(state.vnetRouter, state.egress.device, LinkKind::VnetEgress);
-    state.add_link(state.egress.device, state.externals[1].device, LinkKind::VnetExternal);
+    state.add_link(state.egress.device, state.externals[kInternetHost].device, LinkKind::VnetExternal);
   }
   for (NodeIndex n = 0; n < state.nodes.size(); ++n) {
     state.nodes[n].stack = state.add_device(DeviceKind::NodeStack, n);

@@ -59,6 +59,9 @@ struct ExternalEndpoint {
   net::Ipv4 ip;
   DeviceId device = kNone;
 };
+// Their order: the builder adds the VM in the VNet, then the internet host, then any appliances.
+inline constexpr std::uint32_t kVnetVm = 0;
+inline constexpr std::uint32_t kInternetHost = 1;
 
 // How cluster traffic leaves the VNet for the internet (networkProfile.outboundType): through the
 // cluster load balancer's outbound rule or a NAT gateway (a device between the VNet and the internet

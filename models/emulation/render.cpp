@@ -333,11 +333,7 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
   // as they leave. outboundType none: the cluster's packets are dropped there.
   {
     const auto& egress = c.egress();
-    std::uint32_t internet = 0;
-    for (std::uint32_t e = 0; e < c.externals().size(); ++e) {
-      if (c.devices()[c.externals()[e].device].kind == scenario::DeviceKind::InternetHost) internet = e;
-    }
-    auto& ns = plan.namespaces[plan.externalNs[internet]];
+    auto& ns = plan.namespaces[plan.externalNs[cluster::kInternetHost]];
     if (egress.kind == cluster::Egress::Kind::LoadBalancer || egress.kind == cluster::Egress::Kind::NatGateway) {
       std::string nat = "*nat\n:INPUT ACCEPT [0:0]\n";
       auto snat = [&](const std::string& source, const cluster::SnatPortBlock& b, const std::string& to_ips) {

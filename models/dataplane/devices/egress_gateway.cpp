@@ -8,14 +8,12 @@ using cluster::kNone;
 
 EgressGateway::EgressGateway(const cluster::Cluster& cluster, const scenario::CostProfile& profile,
                              const Wiring& wiring)
-    : egress_(&cluster.egress()), device_(cluster.egress().device) {
-  if (device_ == kNone) return;
-  to_vnet_ = wiring.between(device_, cluster.vnet_router());
-  from_vnet_ = wiring.between(cluster.vnet_router(), device_);
-  for (const auto& ext : cluster.externals()) {
-    if (cluster.devices()[ext.device].kind == scenario::DeviceKind::InternetHost)
-      to_internet_ = wiring.between(device_, ext.device);
-  }
+    : egress_(&cluster.egress()) {
+  const cluster::DeviceId device = egress_->device;
+  if (device == kNone) return;
+  to_vnet_ = wiring.between(device, cluster.vnet_router());
+  from_vnet_ = wiring.between(cluster.vnet_router(), device);
+  to_internet_ = wiring.between(device, cluster.externals()[cluster::kInternetHost].device);
   // A flow holds its port until it has been idle for the idle timeout, whatever its state; a closed
   // TCP connection's port is held for the hold time after its last packet.
   const std::int64_t idle = egress_->idleTimeoutPs;

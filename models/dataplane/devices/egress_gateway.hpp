@@ -27,7 +27,6 @@ class EgressGateway {
   std::int64_t serve(const ServeContext& cx, Packet& p);
   // Ports in use in a block towards a destination (tests and views); 0 for a block never used.
   std::uint32_t ports_in_use(std::uint32_t block, net::Protocol protocol, net::Endpoint destination) const;
-  bool present() const { return device_ != cluster::kNone; }
 
  private:
   net::ConntrackTable& table(std::uint32_t block);
@@ -37,7 +36,6 @@ class EgressGateway {
   std::uint32_t block_of(net::Ipv4 ip, std::uint16_t port) const;
 
   const cluster::Egress* egress_ = nullptr;
-  cluster::DeviceId device_ = cluster::kNone;
   std::uint32_t to_vnet_ = cluster::kNone;      // link to the VNet router
   std::uint32_t to_internet_ = cluster::kNone;  // link to the internet host
   std::uint32_t from_vnet_ = cluster::kNone;    // the link from the VNet router (in_link of outbound packets)

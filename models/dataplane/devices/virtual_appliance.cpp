@@ -59,8 +59,8 @@ std::int64_t VirtualAppliances::serve(const ServeContext& cx, cluster::DeviceId,
   // Where it goes: into the VNet's address space, forwarded as it is; elsewhere the internet, SNATed.
   const auto& spaces = c.spec().cluster.vnet.addressSpace;
   const auto owner = c.owner_of(p.tuple.dst);
-  const bool internet_host = owner && owner->kind == cluster::Cluster::AddressOwner::Kind::External &&
-                             c.devices()[c.externals()[owner->index].device].kind == scenario::DeviceKind::InternetHost;
+  const bool internet_host =
+      owner && owner->kind == cluster::Cluster::AddressOwner::Kind::External && owner->index == cluster::kInternetHost;
   const bool vnet = (owner && !internet_host) ||
                     std::any_of(spaces.begin(), spaces.end(), [&](const net::Cidr& s2) { return s2.contains(p.tuple.dst); });
   if (!vnet) {

@@ -9,16 +9,15 @@ using cluster::kNone;
 
 VnetRouter::VnetRouter(const cluster::Cluster& cluster, const Wiring& wiring) {
   for (const auto& node : cluster.nodes()) nic_link_.push_back(wiring.between(cluster.vnet_router(), node.nic));
-  for (std::uint32_t e = 0; e < cluster.externals().size(); ++e) {
-    const auto& ext = cluster.externals()[e];
-    external_link_.push_back(wiring.between(cluster.vnet_router(), ext.device));
-    if (cluster.devices()[ext.device].kind == scenario::DeviceKind::InternetHost) internet_host_ = e;
-  }
-  if (cluster.egress().device != kNone) egress_link_ = wiring.between(cluster.vnet_router(), cluster.egress().device);
   // What does not come from a node's NIC does not leave the node subnet: the VM's, the internet's.
-  for (const auto& ext : cluster.externals()) foreign_in_links_.push_back(wiring.between(ext.device, cluster.vnet_router()));
-  if (cluster.egress().device != kNone)
-    foreign_in_links_.push_back(wiring.between(cluster.egress().device, cluster.vnet_router()));
+  for (const auto& ext : cluster.externals()) {
+    external_link_.push_back(wiring.between(cluster.vnet_router(), ext.device));
+    foreign_in_links_.push_back(wiring.between(ext.device, cluster.vnet_router()));
+  }
+  if (const auto egress = cluster.egress().device; egress != kNone) {
+    egress_link_ = wiring.between(cluster.vnet_router(), egress);
+    foreign_in_links_.push_back(wiring.between(egress, cluster.vnet_router()));
+  }
 }
 
 std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
@@ -85,8 +84,8 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
       cx.forward_on(p, egress_link_, egress.device);
       return cost;
     }
-    next = c.externals()[internet_host_].device;
-    link = external_link_[internet_host_];
+    next = c.externals()[cluster::kInternetHost].device;
+    link = external_link_[cluster::kInternetHost];
   }
   if (cx.trace) cx.note(facts::AzureRoute{r.route, target, next, other_subnet});
   if (next == kNone) {

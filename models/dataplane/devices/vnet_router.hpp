@@ -19,7 +19,6 @@ class VnetRouter {
   // neighbour per node: a search per packet would grow with the cluster).
   std::vector<std::uint32_t> nic_link_;       // [node]
   std::vector<std::uint32_t> external_link_;  // [external]
-  std::uint32_t internet_host_ = 0;           // the external that stands for the internet
   std::uint32_t egress_link_ = cluster::kNone;  // to the egress device (outboundType loadBalancer, NAT gateway)
   std::vector<std::uint32_t> foreign_in_links_;  // links in from outside the node subnet (a handful)
 };
