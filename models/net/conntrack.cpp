@@ -309,8 +309,9 @@ Tracked ConntrackTable::create(const FiveTuple& first_packet, const NatAction& a
   return t;
 }
 
-Tracked ConntrackTable::track(const FiveTuple& packet, const NatAction& action_if_new, std::int64_t now_ps) {
-  if (auto t = lookup(packet, now_ps)) return *t;
+Tracked ConntrackTable::track(const FiveTuple& packet, const NatAction& action_if_new, std::int64_t now_ps,
+                               std::uint8_t tcp_flags) {
+  if (auto t = lookup(packet, now_ps, tcp_flags)) return *t;
   return create(packet, action_if_new, now_ps);
 }
 

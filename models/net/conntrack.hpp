@@ -155,8 +155,9 @@ class ConntrackTable {
   // port and ConntrackFullError if the table is full (nothing is created in either case),
   // ConntrackError if the packet already belongs to a connection.
   Tracked create(const FiveTuple& first_packet, const NatAction& action, std::int64_t now_ps = 0);
-  // lookup(), else create() with the action: the whole per-packet step.
-  Tracked track(const FiveTuple& packet, const NatAction& action_if_new, std::int64_t now_ps = 0);
+  // lookup(), else create() with the action: the whole per-packet step (Tracked::created tells which).
+  Tracked track(const FiveTuple& packet, const NatAction& action_if_new, std::int64_t now_ps = 0,
+                std::uint8_t tcp_flags = 0);
   // The endpoints closed the connection at now_ps: a TCP entry goes to TIME_WAIT and expires after its
   // timeout; other protocols have no close and keep their timeout. False if `generation` of `id` is
   // no longer tracked (it expired or was dropped).

@@ -64,26 +64,22 @@ std::int64_t VirtualAppliances::serve(const ServeContext& cx, cluster::DeviceId,
   const bool vnet = (owner && !internet_host) ||
                     std::any_of(spaces.begin(), spaces.end(), [&](const net::Cidr& s2) { return s2.contains(p.tuple.dst); });
   if (!vnet) {
-    std::optional<net::Tracked> t = s.snat->lookup(p.tuple, cx.now_ps, p.tcp_flags);
-    bool created = false;
-    if (!t) {
-      try {
-        net::NatAction action;
-        action.snat = appliance.publicIp;
-        t = s.snat->create(p.tuple, action, cx.now_ps);
-        created = true;
-      } catch (const net::PortExhaustedError&) {
-        if (cx.trace) [[unlikely]]
-          cx.note(facts::EgressSnat{net::Direction::Original, false, before, {}, appliance.firstPort, appliance.lastPort, 0,
-                                    true, false});
-        ServeContext::drop(p, DropReason::SnatPortsExhausted);
-        return 0;
-      }
+    net::Tracked t;
+    try {
+      net::NatAction action;
+      action.snat = appliance.publicIp;
+      t = s.snat->track(p.tuple, action, cx.now_ps, p.tcp_flags);
+    } catch (const net::PortExhaustedError&) {
+      if (cx.trace) [[unlikely]]
+        cx.note(facts::EgressSnat{net::Direction::Original, false, before, {}, appliance.firstPort, appliance.lastPort, 0,
+                                  true, false});
+      ServeContext::drop(p, DropReason::SnatPortsExhausted);
+      return 0;
     }
-    p.tuple = t->tuple;
+    p.tuple = t.tuple;
     if (cx.trace) [[unlikely]] {
       const net::Endpoint destination{p.tuple.dst, p.tuple.dst_port};
-      cx.note(facts::EgressSnat{net::Direction::Original, created, before, {p.tuple.src, p.tuple.src_port},
+      cx.note(facts::EgressSnat{net::Direction::Original, t.created, before, {p.tuple.src, p.tuple.src_port},
                                 appliance.firstPort, appliance.lastPort,
                                 s.snat->snat_ports_in_use(appliance.publicIp, p.tuple.protocol, destination), false, false});
     }
