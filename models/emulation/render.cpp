@@ -22,6 +22,18 @@ std::string vnet_port_of_external(std::uint32_t e) { return "x" + std::to_string
 // The vnet namespace's routing table for packets from outside the node subnet (Cluster::other_subnet_route_table).
 constexpr int kOtherSubnetTable = 100;
 
+// iptables-restore lines that SNAT, in `chain`, the packets `match` selects to `to` (an address or a
+// range): TCP and UDP to ports first..last, ICMP by its identifier.
+std::string snat_rules(const std::string& chain, const std::string& match, const std::string& to, std::uint16_t first,
+                       std::uint16_t last) {
+  const std::string ports = ":" + std::to_string(first) + "-" + std::to_string(last);
+  std::string rules;
+  for (const char* proto : {"tcp", "udp"}) {
+    rules += "-A " + chain + " " + match + " -p " + proto + " -j SNAT --to-source " + to + ports + "\n";
+  }
+  return rules + "-A " + chain + " " + match + " -p icmp -j SNAT --to-source " + to + "\n";
+}
+
 // The host-side veth of a pod, as the plugin names it (the part of device_name after "node:").
 std::string host_veth(const Cluster& c, cluster::PodIndex p) {
   const std::string full = c.device_name(c.pods()[p].vethHost);
@@ -241,48 +253,48 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
     // An Azure table as Linux routes (in routing table `table`, empty: main): per prefix, the route
     // Azure selects (User > BGP > System, see preferred_over).
     auto render_table = [&](const net::RouteTable& azure, const std::string& table) {
-    std::map<Cidr, std::uint32_t> best;
-    for (auto id : azure.ids()) {
-      const auto& r = azure.route(id);
-      auto [it, fresh] = best.try_emplace(r.prefix, id);
-      if (!fresh && net::preferred_over(r, id, azure.route(it->second), it->second)) it->second = id;
-    }
-    for (auto id : azure.ids()) {
-      const auto& r = azure.route(id);
-      if (best[r.prefix] != id) continue;
-      // A VirtualAppliance route, or a VnetLocal one naming a next hop (overlay: Azure's routing domain
-      // knows each node's pod CIDR): via that address's NIC.
-      if (r.next_hop.type == NextHopType::VirtualAppliance ||
-          (r.next_hop.type == NextHopType::VnetLocal && r.next_hop.ip.value)) {
-        const auto [port, via] = port_of_owner(r.next_hop.ip, false);
-        if (!port.empty() && via.empty()) {
-          v.ipBatch.push_back("route add " + r.prefix.to_string() + " via " + r.next_hop.ip.to_string() + " dev " + port +
-                              " onlink" + table);
-          continue;
-        }
+      std::map<Cidr, std::uint32_t> best;
+      for (auto id : azure.ids()) {
+        const auto& r = azure.route(id);
+        auto [it, fresh] = best.try_emplace(r.prefix, id);
+        if (!fresh && net::preferred_over(r, id, azure.route(it->second), it->second)) it->second = id;
       }
-      // VnetLocal / Internet: delivered to the owner of the destination (the /32s below); an address
-      // nobody owns is dropped, as are None routes and appliances nobody owns.
-      v.ipBatch.push_back("route add blackhole " + r.prefix.to_string() + table);
-    }
-    // The owners Azure knows, for the addresses whose selected route is VnetLocal or Internet.
-    auto owner_route = [&](Ipv4 ip) {
-      const auto found = azure.lookup(ip);
-      if (!found.found()) return;
-      const auto& hop = azure.route(found.route).next_hop;
-      const auto type = hop.type;
-      if (type != NextHopType::VnetLocal && type != NextHopType::Internet) return;
-      if (type == NextHopType::VnetLocal && hop.ip.value) return;  // delivered by its prefix's route above
-      const auto [port, via] = port_of_owner(ip, type == NextHopType::Internet);
-      if (port.empty()) return;
-      v.ipBatch.push_back("route replace " + ip.to_string() + "/32" + (via.empty() ? "" : " via " + via) + " dev " + port +
-                          (via.empty() ? "" : " onlink") + table);
-    };
-    for (const auto& node : c.nodes()) owner_route(node.ip);
-    for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
-      if (!c.host_network(p)) owner_route(c.pods()[p].ip);
-    }
-    for (const auto& ext : c.externals()) owner_route(ext.ip);
+      for (auto id : azure.ids()) {
+        const auto& r = azure.route(id);
+        if (best[r.prefix] != id) continue;
+        // A VirtualAppliance route, or a VnetLocal one naming a next hop (overlay: Azure's routing domain
+        // knows each node's pod CIDR): via that address's NIC.
+        if (r.next_hop.type == NextHopType::VirtualAppliance ||
+            (r.next_hop.type == NextHopType::VnetLocal && r.next_hop.ip.value)) {
+          const auto [port, via] = port_of_owner(r.next_hop.ip, false);
+          if (!port.empty() && via.empty()) {
+            v.ipBatch.push_back("route add " + r.prefix.to_string() + " via " + r.next_hop.ip.to_string() + " dev " + port +
+                                " onlink" + table);
+            continue;
+          }
+        }
+        // VnetLocal / Internet: delivered to the owner of the destination (the /32s below); an address
+        // nobody owns is dropped, as are None routes and appliances nobody owns.
+        v.ipBatch.push_back("route add blackhole " + r.prefix.to_string() + table);
+      }
+      // The owners Azure knows, for the addresses whose selected route is VnetLocal or Internet.
+      auto owner_route = [&](Ipv4 ip) {
+        const auto found = azure.lookup(ip);
+        if (!found.found()) return;
+        const auto& hop = azure.route(found.route).next_hop;
+        const auto type = hop.type;
+        if (type != NextHopType::VnetLocal && type != NextHopType::Internet) return;
+        if (type == NextHopType::VnetLocal && hop.ip.value) return;  // delivered by its prefix's route above
+        const auto [port, via] = port_of_owner(ip, type == NextHopType::Internet);
+        if (port.empty()) return;
+        v.ipBatch.push_back("route replace " + ip.to_string() + "/32" + (via.empty() ? "" : " via " + via) + " dev " + port +
+                            (via.empty() ? "" : " onlink") + table);
+      };
+      for (const auto& node : c.nodes()) owner_route(node.ip);
+      for (cluster::PodIndex p = 0; p < c.pods().size(); ++p) {
+        if (!c.host_network(p)) owner_route(c.pods()[p].ip);
+      }
+      for (const auto& ext : c.externals()) owner_route(ext.ip);
     };
     // The node subnet's table (with the cluster's UDRs) is the main table; what comes from outside the
     // node subnet (the VM, the internet host, an appliance) is routed as the other subnets' table says,
@@ -337,10 +349,7 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
     if (egress.kind == cluster::Egress::Kind::LoadBalancer || egress.kind == cluster::Egress::Kind::NatGateway) {
       std::string nat = "*nat\n:INPUT ACCEPT [0:0]\n";
       auto snat = [&](const std::string& source, const cluster::SnatPortBlock& b, const std::string& to_ips) {
-        const std::string ports = ":" + std::to_string(b.first) + "-" + std::to_string(b.last);
-        for (const char* proto : {"tcp", "udp"})
-          nat += "-A INPUT -s " + source + " -p " + proto + " -j SNAT --to-source " + to_ips + ports + "\n";
-        nat += "-A INPUT -s " + source + " -p icmp -j SNAT --to-source " + to_ips + "\n";
+        nat += snat_rules("INPUT", "-s " + source, to_ips, b.first, b.last);
       };
       if (egress.kind == cluster::Egress::Kind::LoadBalancer) {
         // A node's first block (a second one, when its ports straddle two IPs, is not rendered: the
@@ -428,10 +437,8 @@ EmulationPlan render(const Cluster& c, const std::string& prefix) {
       for (const auto& space : c.spec().cluster.vnet.addressSpace) {
         nat += "-A POSTROUTING -o eth0 -d " + space.to_string() + " -j RETURN\n";
       }
-      const std::string to = appliance->publicIp.to_string();
-      const std::string ports = ":" + std::to_string(appliance->firstPort) + "-" + std::to_string(appliance->lastPort);
-      for (const char* proto : {"tcp", "udp"}) nat += "-A POSTROUTING -o eth0 -p " + std::string(proto) + " -j SNAT --to-source " + to + ports + "\n";
-      nat += "-A POSTROUTING -o eth0 -p icmp -j SNAT --to-source " + to + "\n";
+      nat += snat_rules("POSTROUTING", "-o eth0", appliance->publicIp.to_string(), appliance->firstPort,
+                        appliance->lastPort);
       ns.iptables = nat + "COMMIT\n";
     }
   }
