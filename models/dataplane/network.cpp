@@ -5,6 +5,8 @@
 #include "models/dataplane/network.hpp"
 
 #include <algorithm>
+
+#include "models/scenario/spec_enum_names.hpp"
 #include "sim/check.hpp"
 
 namespace cnisim::dataplane {
@@ -33,6 +35,9 @@ Network::Network(const cluster::Cluster& cluster, const CostProfile& profile, si
       lookups_(cluster, profile_, options.seed, options.measure_host),
       devices_(cluster, profile_, wiring_, options.seed),
       serve_context_{cluster, profile_, wiring_, lookups_, counters_} {
+  counters_.policy.engine = std::string(
+      scenario::name_of<scenario::NetworkPolicy>(cluster.spec().cluster.networkProfile.networkPolicy,
+                                                 scenario::kNetworkPolicyNames));
   build_links();
   build_receive_queues();
 }
@@ -70,7 +75,7 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
       cost += devs.veths.serve(cx, d, p);
       break;
     case DeviceKind::Bridge:
-      cost += devs.bridges.serve(cx, d, p, devs.stacks.conntrack(d.node));
+      cost += devs.bridges.serve(cx, d, p, devs.stacks.conntrack(d.node), devs.policies);
       break;
     case DeviceKind::NodeStack:
       cost += devs.stacks.serve(cx, d, p);
@@ -387,6 +392,12 @@ void Network::add_to(Results& r) const {
   r.nat.dnat += c.nat.dnat;
   r.nat.reverse += c.nat.reverse;
   r.nat.conntrack_created += c.nat.conntrack_created;
+  r.policy.engine = c.policy.engine;
+  r.policy.connections_checked += c.policy.connections_checked;
+  r.policy.denied += c.policy.denied;
+  r.policy.rules_walked += c.policy.rules_walked;
+  r.policy.set_lookups += c.policy.set_lookups;
+  r.policy.map_lookups += c.policy.map_lookups;
   devices_.stacks.add_to(r);
   for (std::size_t d = 0; d < kDropReasonCount; ++d) r.drops[d] += c.drops[d];
   auto add = [](HopTime& to, const HopTime& from) {

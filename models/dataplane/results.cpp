@@ -26,6 +26,8 @@ std::string_view to_string(DropReason reason) {
       return "snatPortsExhausted";
     case DropReason::NoOutbound:
       return "noOutbound";
+    case DropReason::PolicyDenied:
+      return "policyDenied";
     case DropReason::kCount:
       break;
   }
@@ -214,6 +216,15 @@ json::value to_json(const Results& r, bool include_host) {
   nat["conntrackEntries"] = r.nat.conntrack_entries;
   nat["conntrackPeakPerNode"] = r.nat.conntrack_peak_per_node;
   o["nat"] = std::move(nat);
+
+  json::object policy;
+  policy["engine"] = r.policy.engine;
+  policy["connectionsChecked"] = r.policy.connections_checked;
+  policy["denied"] = r.policy.denied;
+  policy["rulesWalked"] = r.policy.rules_walked;
+  policy["ipsetLookups"] = r.policy.set_lookups;
+  policy["mapLookups"] = r.policy.map_lookups;
+  o["networkPolicy"] = std::move(policy);
 
   json::object drops;
   for (std::size_t d = 0; d < kDropReasonCount; ++d)

@@ -31,6 +31,7 @@ enum class DropReason : std::uint8_t {
   NotForUs,           // delivered to a host that does not own the destination and does not forward
   SnatPortsExhausted, // the load balancer's or NAT gateway's SNAT ports towards the destination are all taken
   NoOutbound,         // outboundType none: the cluster has no way to the internet
+  PolicyDenied,       // a NetworkPolicy isolating the source (egress) or destination (ingress) pod allows it not
   kCount
 };
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);
@@ -131,6 +132,17 @@ struct DnsSummary {
   LatencySummary latency;            // per completed lookup
 };
 
+// Network policy enforcement (cluster.networkProfile.networkPolicy): new connections checked at a
+// node, those denied, and the engine's work over every packet (rules walked, ipset and eBPF lookups).
+struct PolicyCounts {
+  std::string engine = "none";          // none | calico | azure | cilium
+  std::uint64_t connections_checked = 0;  // a new connection's first packet at a node that enforces an end
+  std::uint64_t denied = 0;
+  std::uint64_t rules_walked = 0;       // iptables rules of the policy engine (kube-proxy's are iptablesRulesWalked)
+  std::uint64_t set_lookups = 0;
+  std::uint64_t map_lookups = 0;
+};
+
 struct Results {
   // What ran.
   std::string scenario;           // the scenario file
@@ -166,6 +178,7 @@ struct Results {
   std::array<std::uint64_t, kTableKindCount> lookups{};
   std::uint64_t iptables_rules_walked = 0;
   NatCounts nat;
+  PolicyCounts policy;
   std::array<std::uint64_t, kDropReasonCount> drops{};
 
   // Per hop, by device kind (index = scenario::DeviceKind) and link kind (index = scenario::LinkKind).

@@ -66,6 +66,20 @@ std::string table_words(TableKind table) {
   return "Azure route table";
 }
 
+std::string policy_engine_words(scenario::NetworkPolicy engine) {
+  switch (engine) {
+    case scenario::NetworkPolicy::Calico:
+      return "Calico network policy (iptables)";
+    case scenario::NetworkPolicy::Azure:
+      return "Azure Network Policy Manager (iptables, ipsets)";
+    case scenario::NetworkPolicy::Cilium:
+      return "Cilium network policy (eBPF)";
+    case scenario::NetworkPolicy::None:
+      break;
+  }
+  return "network policy";
+}
+
 struct Describe {
   const cluster::Cluster& c;
 
@@ -159,6 +173,41 @@ struct Describe {
   }
   std::string operator()(const facts::EgressPath&) const {
     return "to the internet, but the cluster's outboundType is none: no way out, Azure drops the packet";
+  }
+  std::string operator()(const facts::PolicyChecked& f) const {
+    const auto& policies = c.spec().networkPolicies;
+    const std::string engine = policy_engine_words(c.spec().cluster.networkProfile.networkPolicy);
+    std::string text = engine + ": ";
+    for (std::size_t i = 0; i < f.verdicts.size(); ++i) {
+      const auto& v = f.verdicts[i];
+      const bool in = v.direction == cluster::PolicyDirection::Ingress;
+      text += (i ? "; " : "") + std::string(in ? "ingress to " : "egress from ") + c.pod_namespace(v.pod) + "/" +
+              c.pod_name(v.pod) + " ";
+      if (!v.isolated) {
+        text += "allowed (no policy selects it for " + std::string(cluster::to_string(v.direction)) + ")";
+      } else if (v.fromOwnNode) {
+        text += "allowed (from the pod's own node)";
+      } else if (v.allowed) {
+        text += "allowed by " + policies[v.policy].namespace_ + "/" + policies[v.policy].name + " " +
+                std::string(cluster::to_string(v.direction)) + " rule " + std::to_string(v.rule + 1);
+      } else {
+        std::string names;
+        for (std::uint32_t p : v.selecting) {
+          names += (names.empty() ? "" : ", ") + policies[p].namespace_ + "/" + policies[p].name;
+        }
+        text += "DENIED: isolated by " + names + ", and no rule of " + (v.selecting.size() > 1 ? "them" : "it") +
+                " allows this peer and port";
+      }
+    }
+    if (f.verdicts.empty()) text += "no pod of this connection is enforced here";
+    std::string work;
+    auto add = [&](std::uint32_t n, const char* what) {
+      if (n) work += (work.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+    };
+    add(f.work.rules, "iptables rules walked");
+    add(f.work.setLookups, "ipset lookups");
+    add(f.work.mapLookups, "eBPF map lookups");
+    return text + " (" + (work.empty() ? "no work" : work) + ")";
   }
   std::string operator()(const facts::EgressSnat& f) const {
     const bool lb = f.per_node;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/cluster/device.hpp"
+#include "models/cluster/network_policy.hpp"
 #include "models/dataplane/packet.hpp"
 #include "models/net/conntrack.hpp"
 #include "models/net/five_tuple.hpp"
@@ -122,13 +123,20 @@ struct EgressSnat {
   bool per_node = false; // first..last is the node's own block (the load balancer's preallocation)
 };
 
+// The network policy engine's check of a new connection at this node: its verdict for each end it
+// enforces here, and the work it did (rules walked, ipset and eBPF map lookups).
+struct PolicyChecked {
+  std::vector<cluster::PolicyVerdict> verdicts;
+  cluster::PolicyWork work;
+};
+
 }  // namespace facts
 
 using TraceFact = std::variant<facts::RouteMatched, facts::NoRoute, facts::OwnAddress, facts::ToBridgeAddress,
                                facts::FdbLookup, facts::ConntrackTranslated, facts::NoEndpoints, facts::ServiceDnat,
                                facts::Hairpin, facts::MasqueradeRule, facts::Masqueraded, facts::ConntrackCreated,
                                facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute, facts::EgressPath,
-                               facts::EgressSnat>;
+                               facts::EgressSnat, facts::PolicyChecked>;
 
 // One hop of a traced packet (only recorded for packets sent with traced = true).
 struct TraceHop {

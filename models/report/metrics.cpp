@@ -78,6 +78,17 @@ std::vector<Metric> build(bool host) {
   m.push_back({"nat.dnatPerPacket", path, "DNAT (Service)", "per packet", [](const Results& r) { return per_packet(r, static_cast<double>(r.nat.dnat)); }, false});
   m.push_back({"nat.reversePerPacket", path, "reverse NAT (replies)", "per packet", [](const Results& r) { return per_packet(r, static_cast<double>(r.nat.reverse)); }, false});
 
+  const std::string policy = "Network policy";
+  m.push_back({"networkPolicy.connectionsChecked", policy, "new connections checked (per node)", "count",
+               [](const Results& r) { return static_cast<double>(r.policy.connections_checked); }, true});
+  m.push_back({"networkPolicy.denied", policy, "denied", "count", [](const Results& r) { return static_cast<double>(r.policy.denied); }, true});
+  m.push_back({"networkPolicy.rulesPerPacket", policy, "its iptables rules walked", "per packet",
+               [](const Results& r) { return per_packet(r, static_cast<double>(r.policy.rules_walked)); }, true});
+  m.push_back({"networkPolicy.ipsetLookupsPerPacket", policy, "ipset lookups", "per packet",
+               [](const Results& r) { return per_packet(r, static_cast<double>(r.policy.set_lookups)); }, true});
+  m.push_back({"networkPolicy.mapLookupsPerPacket", policy, "eBPF map lookups", "per packet",
+               [](const Results& r) { return per_packet(r, static_cast<double>(r.policy.map_lookups)); }, true});
+
   const std::string drops = "Drops";
   m.push_back({"drops.total", drops, "total", "count", [](const Results& r) { return static_cast<double>(r.packets_dropped); }, false});
   for (std::size_t d = 0; d < dataplane::kDropReasonCount; ++d) {

@@ -35,6 +35,11 @@ std::vector<std::string> run_notes(const dataplane::Results& r) {
   std::vector<std::string> notes;
   if (auto n = partial_note(r)) notes.push_back(*n);
   if (auto n = failed_calls_note(r)) notes.push_back(*n);
+  if (r.policy.engine != "none" && !r.policy.engine.empty()) {
+    notes.push_back("network policy enforced by " + std::string(r.policy.engine == "calico"  ? "Calico (iptables)"
+                                                                : r.policy.engine == "azure" ? "Azure NPM (iptables, ipsets)"
+                                                                                             : "Cilium (eBPF)"));
+  }
   return notes;
 }
 

@@ -13,6 +13,35 @@ bool selects(const Labels& selector, const Labels& labels) {
   });
 }
 
+bool matches(const LabelSelector& selector, const Labels& labels) {
+  for (const auto& [key, value] : selector.matchLabels) {
+    const auto it = labels.find(key);
+    if (it == labels.end() || it->second != value) return false;
+  }
+  for (const auto& req : selector.matchExpressions) {
+    const auto it = labels.find(req.key);
+    const bool has = it != labels.end();
+    const bool listed = has && std::find(req.values.begin(), req.values.end(), it->second) != req.values.end();
+    bool ok = false;
+    switch (req.op) {
+      case LabelRequirement::Operator::In:
+        ok = listed;
+        break;
+      case LabelRequirement::Operator::NotIn:
+        ok = !listed;  // a pod without the key is not in the set, so NotIn holds (Kubernetes' rule)
+        break;
+      case LabelRequirement::Operator::Exists:
+        ok = has;
+        break;
+      case LabelRequirement::Operator::DoesNotExist:
+        ok = !has;
+        break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::string labels_text(const Labels& labels) {
   std::string s;
   for (const auto& [k, v] : labels) s.append(s.empty() ? "" : ",").append(k).append("=").append(v);

@@ -67,7 +67,6 @@ ScenarioSpec load_scenario_file(const std::string& path) {
 
 void apply_plugin(ScenarioSpec& spec, PluginKind kind) {
   NetworkProfile& np = spec.cluster.networkProfile;
-  const bool was_cilium = spec.plugin() == PluginKind::Cilium;
   const PluginFields& fields = plugin_fields(kind);
   np.networkPlugin = fields.plugin;
   np.networkPluginMode = fields.mode;
@@ -76,10 +75,20 @@ void apply_plugin(ScenarioSpec& spec, PluginKind kind) {
   for (const char* field : {"networkPlugin", "networkPluginMode", "networkDataplane"}) {
     spec.marks[std::string("cluster.networkProfile.") + field] = SourceMark{spec.sourceFile, 0, 0};
   }
-  if (was_cilium && kind != PluginKind::Cilium && np.networkPolicy == NetworkPolicy::Cilium) {
-    np.networkPolicy = NetworkPolicy::None;
-    spec.marks["cluster.networkProfile.networkPolicy"] = SourceMark{spec.sourceFile, 0, 0};
+  // The policy engine goes with the dataplane: under the cilium dataplane Cilium enforces (AKS sets
+  // networkPolicy cilium with it); away from it, Calico (which AKS supports with every other plugin; Azure
+  // NPM is refused under kubenet); Cilium's engine with no policies to enforce becomes none.
+  const NetworkPolicy before = np.networkPolicy;
+  if (np.networkPolicy != NetworkPolicy::None) {
+    if (kind == PluginKind::Cilium) {
+      np.networkPolicy = NetworkPolicy::Cilium;
+    } else if (np.networkPolicy == NetworkPolicy::Cilium) {
+      np.networkPolicy = spec.networkPolicies.empty() ? NetworkPolicy::None : NetworkPolicy::Calico;
+    } else if (np.networkPolicy == NetworkPolicy::Azure && kind == PluginKind::Kubenet) {
+      np.networkPolicy = NetworkPolicy::Calico;
+    }
   }
+  if (np.networkPolicy != before) spec.marks["cluster.networkProfile.networkPolicy"] = SourceMark{spec.sourceFile, 0, 0};
   apply_plugin_defaults(spec);
   add_system_workloads(spec);
   DiagnosticSink sink;

@@ -17,7 +17,8 @@ ScenarioSpec load_scenario_string(std::string_view yaml, std::string name);
 // Runs the same cluster under another plugin: rewrites networkPlugin, networkPluginMode and
 // networkDataplane (kubenet | azure = node subnet | overlay | cilium = Azure CNI overlay with the
 // cilium dataplane | none), re-resolves what depends on the plugin and the file did not set (each
-// pool's maxPods, the system workloads; a cilium network policy is dropped when leaving cilium), and
+// pool's maxPods, the system workloads; the policy engine: cilium under the cilium dataplane, calico
+// for policies elsewhere, none for cilium's without policies), and
 // validates again: throws ScenarioError if the cluster does not fit the new plugin (e.g. kubenet
 // with a Windows pool).
 void apply_plugin(ScenarioSpec& spec, PluginKind kind);

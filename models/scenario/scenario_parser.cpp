@@ -9,8 +9,8 @@ namespace cnisim::scenario {
 
 namespace {
 
-constexpr std::string_view kTopKeys[] = {"cluster", "nodePools", "workloads", "services",
-                                         "traffic", "costs",     "run"};
+constexpr std::string_view kTopKeys[] = {"cluster",         "nodePools", "workloads", "services", "namespaces",
+                                         "networkPolicies", "traffic",   "costs",     "run"};
 
 template <class ParseItem>
 void parse_list(FieldReader& r, const Field& f, std::string_view what, ParseItem parse_item) {
@@ -81,6 +81,10 @@ void parse_scenario(const YAML::Node& root, FieldReader& r) {
       parse_list(r, f, "workloads (Deployments and DaemonSets)", parse_workload);
     } else if (key == "services") {
       parse_list(r, f, "ClusterIP services", parse_service);
+    } else if (key == "namespaces") {
+      parse_list(r, f, "namespaces ({name, labels})", parse_namespace);
+    } else if (key == "networkPolicies") {
+      parse_list(r, f, "NetworkPolicies", parse_network_policy);
     } else if (key == "traffic") {
       parse_traffic(r, f);
     } else if (key == "costs") {

@@ -130,6 +130,57 @@ struct ServiceSpec {
   bool system = false;
 };
 
+// A namespace's labels (what namespaceSelector matches). Every namespace also carries
+// kubernetes.io/metadata.name: NAME, as Kubernetes sets it; those without an entry have only that one.
+struct NamespaceSpec {
+  std::string name;
+  std::map<std::string, std::string> labels;
+};
+
+// A Kubernetes label selector (metav1.LabelSelector): every matchLabels pair and every expression must
+// hold. An empty selector selects everything (unlike a Service's selector).
+struct LabelRequirement {
+  enum class Operator : std::uint8_t { In, NotIn, Exists, DoesNotExist };
+  std::string key;
+  Operator op = Operator::In;
+  std::vector<std::string> values;
+};
+struct LabelSelector {
+  std::map<std::string, std::string> matchLabels;
+  std::vector<LabelRequirement> matchExpressions;
+  bool empty() const { return matchLabels.empty() && matchExpressions.empty(); }
+};
+
+// networking.k8s.io/v1 NetworkPolicy. A peer gives podSelector and/or namespaceSelector, or ipBlock;
+// a rule's empty peer list means every peer, its empty port list every port.
+struct PolicyPort {
+  std::string protocol = "TCP";
+  std::uint16_t port = 0;     // 0: every port of the protocol
+  std::uint16_t endPort = 0;  // 0: just port
+};
+struct IpBlock {
+  net::Cidr cidr;
+  std::vector<net::Cidr> except;
+};
+struct PolicyPeer {
+  std::optional<LabelSelector> podSelector;
+  std::optional<LabelSelector> namespaceSelector;
+  std::optional<IpBlock> ipBlock;
+};
+struct PolicyRule {
+  std::vector<PolicyPeer> peers;  // from (ingress) or to (egress)
+  std::vector<PolicyPort> ports;
+};
+struct NetworkPolicySpec {
+  std::string namespace_ = "default";
+  std::string name;
+  LabelSelector podSelector;
+  bool ingressType = true;   // policyTypes has Ingress (the default)
+  bool egressType = false;   // policyTypes has Egress (default: when egress rules are given)
+  std::vector<PolicyRule> ingress;
+  std::vector<PolicyRule> egress;
+};
+
 // A diagnostic at a mark (line and column at least 1; the mark's file, else fallback_file).
 Diagnostic diagnostic_at(const SourceMark& where, const std::string& fallback_file, std::string path,
                          std::string message, std::string expected, std::string hint,
@@ -141,6 +192,8 @@ struct ScenarioSpec {
   std::vector<NodePoolSpec> nodePools;
   std::vector<WorkloadSpec> workloads;
   std::vector<ServiceSpec> services;
+  std::vector<NamespaceSpec> namespaces;
+  std::vector<NetworkPolicySpec> networkPolicies;
   TrafficSpec traffic;
   CostsSpec costs;
   RunSpec run;

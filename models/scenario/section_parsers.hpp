@@ -16,6 +16,9 @@ void parse_cluster(FieldReader& r, const Field& field);                         
 void parse_pool(FieldReader& r, const YAML::Node& node, const std::string& path);      // node_pool_parser.cpp
 void parse_workload(FieldReader& r, const YAML::Node& node, const std::string& path);  // workload_parser.cpp
 void parse_service(FieldReader& r, const YAML::Node& node, const std::string& path);   // service_parser.cpp
+// network_policy_parser.cpp
+void parse_namespace(FieldReader& r, const YAML::Node& node, const std::string& path);
+void parse_network_policy(FieldReader& r, const YAML::Node& node, const std::string& path);
 // The data-path sections: traffic and run (traffic_spec.cpp), costs (cost_profile.cpp).
 void parse_traffic(FieldReader& r, const Field& field);
 void parse_run(FieldReader& r, const Field& field);

@@ -46,6 +46,7 @@ void validate_scenario(const ScenarioSpec& spec, DiagnosticSink& sink) {
   // Order matters only for which message a user reads first: choices before sizes before capacity.
   check_plugin_choice(c);
   check_names(c);
+  check_policy_engine(c);
   check_address_ranges(c);
   check_sizes(c);
   check_vm_sizes(c);

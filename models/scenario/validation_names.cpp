@@ -60,6 +60,47 @@ void check_names(RuleContext& c) {
           "a different name for each Service in a namespace", "rename one of them");
     }
   }
+  std::map<std::string, std::size_t> namespaces;
+  for (std::size_t i = 0; i < spec.namespaces.size(); ++i) {
+    const std::string path = "namespaces[" + std::to_string(i) + "].name";
+    if (spec.namespaces[i].name.empty() || !c.usable({path})) continue;
+    auto [it, inserted] = namespaces.emplace(spec.namespaces[i].name, i);
+    if (!inserted) {
+      c.report(path, "namespace '" + spec.namespaces[i].name + "' is already listed at namespaces[" +
+                         std::to_string(it->second) + "]",
+               "each namespace once", "merge the two entries' labels");
+    }
+  }
+  std::map<std::pair<std::string, std::string>, std::size_t> policies;
+  for (std::size_t i = 0; i < spec.networkPolicies.size(); ++i) {
+    const NetworkPolicySpec& p = spec.networkPolicies[i];
+    const std::string base = "networkPolicies[" + std::to_string(i) + "]";
+    if (p.name.empty() || !c.usable({base + ".name", base + ".namespace"})) continue;
+    auto [it, inserted] = policies.emplace(std::pair{p.namespace_, p.name}, i);
+    if (!inserted) {
+      c.report(base + ".name",
+               "NetworkPolicy '" + p.namespace_ + "/" + p.name + "' is already defined by networkPolicies[" +
+                   std::to_string(it->second) + "]",
+               "a different name for each policy in a namespace", "rename one of them");
+    }
+  }
+}
+
+}  // namespace cnisim::scenario
+
+namespace cnisim::scenario {
+
+void check_policy_engine(RuleContext& c) {
+  // Policies with no engine to enforce them would be accepted and change nothing. (After the name
+  // checks, which skip a policy that already has a diagnostic.)
+  if (!c.spec().networkPolicies.empty() &&
+      c.spec().cluster.networkProfile.networkPolicy == NetworkPolicy::None &&
+      c.usable({"cluster.networkProfile.networkPolicy"})) {
+    c.report("networkPolicies[0]",
+             "the scenario has network policies, but the cluster has no network policy engine (networkPolicy: none)",
+             "cluster.networkProfile.networkPolicy: calico, azure or cilium",
+             "set the engine that enforces them (calico works with every plugin), or remove networkPolicies");
+  }
 }
 
 }  // namespace cnisim::scenario

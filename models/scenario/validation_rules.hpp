@@ -37,6 +37,7 @@ void check_address_ranges(RuleContext& c);  // validation_addresses.cpp: CIDRs, 
 void check_sizes(RuleContext& c);           // validation_sizes.cpp: node limits, maxPods, subnet, pod CIDR
 void check_scheduling(RuleContext& c);      // validation_scheduling.cpp: pods fit on the nodes
 void check_names(RuleContext& c);           // validation_names.cpp: unique and reserved names
+void check_policy_engine(RuleContext& c);   // validation_names.cpp: policies need an engine
 void check_traffic(RuleContext& c);         // validation_traffic.cpp: what traffic names exists, plugin none
 void check_vm_sizes(RuleContext& c);        // validation_vm_sizes.cpp: every vmSize is in the size table
 

@@ -123,14 +123,7 @@ void check_traffic(RuleContext& c) {
 
 std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
   std::vector<Diagnostic> out;
-  const NetworkProfile& np = spec.cluster.networkProfile;
   const std::string p = "cluster.networkProfile.";
-  if (np.networkPolicy != NetworkPolicy::None) {
-    out.push_back(warning(spec, p + "networkPolicy",
-                          "network policy enforcement is not modelled: no policy filters packets and none is "
-                          "charged its cost",
-                          "leave it out to compare plugins alone; results are as if networkPolicy were none"));
-  }
   if (spec.cluster.networkProfile.outboundType == OutboundType::LoadBalancer &&
       spec.cluster.networkProfile.loadBalancerProfile.allocatedOutboundPorts == 0 &&
       aks::lb_default_snat_ports(spec.node_count()) == 0) {

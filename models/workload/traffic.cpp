@@ -919,11 +919,12 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason reason) {
   if (p.kind == kToServer || p.kind == kToClient) {
     // A lost segment is TCP's to repair. A path that cannot carry it at all answers with an error the
     // sending kernel sees (ICMP unreachable, kube-proxy's REJECT): the connection is aborted, later
-    // (the drop is reported from inside a send).
+    // (the drop is reported from inside a send). Policy engines drop silently (Calico's and NPM's DROP,
+    // Cilium's drop): the SYN is retransmitted until its retries run out.
     using dataplane::DropReason;
     if (reason == DropReason::QueueFull || reason == DropReason::ConntrackFull ||
         reason == DropReason::NatPortsExhausted || reason == DropReason::SnatPortsExhausted ||
-        reason == DropReason::TtlExpired)
+        reason == DropReason::TtlExpired || reason == DropReason::PolicyDenied)
       return;
     sim_.schedule_in(sim::Time::zero(), [this, conn = p.tag, generation = p.tag_generation] {
       const Conn& c = conns_[conn];

@@ -24,6 +24,7 @@ const ScenarioCase kCases[] = {
     {"dns-lookups", "--duration 5ms"},
     {"egress-snat", "--plugins kubenet --outbound-type loadBalancer,managedNATGateway"},
     {"egress-firewall", "--plugins kubenet,azure"},
+    {"network-policy", "--plugins kubenet,azure,overlay,cilium"},
 };
 
 }  // namespace

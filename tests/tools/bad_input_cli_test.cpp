@@ -44,7 +44,7 @@ TEST_CASE("the strict flag turns a warning about an unmodelled setting into an e
   const std::string path = "/tmp/cnisim-strict-test.yaml";
   {
     std::string text = cnisim::testing::read_file(cnisim::testing::source_dir() + "/scenarios/dataplane-two-pods.yaml");
-    text.replace(text.find("    networkPlugin: kubenet\n"), 26, "    networkPlugin: kubenet\n    networkPolicy: calico\n");
+    text.replace(text.find("    count: 2\n"), 13, "    count: 2\n    vmSize: Standard_D2s_v3\n");
     std::FILE* f = std::fopen(path.c_str(), "w");
     REQUIRE(f);
     std::fputs(text.c_str(), f);
@@ -52,12 +52,12 @@ TEST_CASE("the strict flag turns a warning about an unmodelled setting into an e
   }
   const auto warned = run_cnisim("run -f " + path + " -o csv");
   CHECK(warned.exitCode == 0);
-  CHECK_THAT(warned.err, Catch::StartsWith(path + ":8:20: warning: cluster.networkProfile.networkPolicy: network "
-                                           "policy enforcement is not modelled"));
+  CHECK_THAT(warned.err, Catch::StartsWith(path + ":14:13: warning: nodePools[0].vmSize: Standard_D2s_v3 has no "
+                                           "Accelerated Networking"));
   const auto strict = run_cnisim("run -f " + path + " --strict");
   CHECK(strict.exitCode == 2);
   CHECK(strict.out.empty());
-  CHECK_THAT(strict.err, Catch::StartsWith(path + ":8:20: error: cluster.networkProfile.networkPolicy:"));
+  CHECK_THAT(strict.err, Catch::StartsWith(path + ":14:13: error: nodePools[0].vmSize:"));
   CHECK_THAT(strict.err, Catch::Contains("--strict makes this an error"));
   const auto quiet = run_cnisim("-q run -f " + path + " -o csv");
   CHECK(quiet.err.empty());
@@ -165,4 +165,12 @@ TEST_CASE("every scenario refused before its run exits 2 at the traffic item's l
   rusage usage{};
   REQUIRE(getrusage(RUSAGE_CHILDREN, &usage) == 0);
   CHECK(usage.ru_maxrss < 100 * 1024);
+}
+
+TEST_CASE("emulate refuses a scenario with network policies, which it does not render, at the policies' line") {
+  const auto r = run_cnisim("emulate -f scenarios/network-policy.yaml --dry-run");
+  CHECK(r.exitCode == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("scenarios/network-policy.yaml:") &&
+                        Catch::Contains("networkPolicies[0]: emulate does not render NetworkPolicies"));
 }

@@ -66,6 +66,8 @@ const GoldenCase kCases[] = {
     // leaves through the egress device.
     {"kubenet-trace-vm-to-pod", "trace vm/vm-in-vnet pod/nginx-c7vhv85b8x-bw7zs"},
     {"egress-trace-internet-address", "trace pod/checkout-bqxwgb4x5j-6rdpk 8.8.8.8 -f scenarios/egress-snat.yaml"},
+    {"network-policy-trace-denied", "trace pod/ops/scraper-bwp2vghdf6-wkcq8 svc/shop/orders -f scenarios/network-policy.yaml"},
+    {"network-policy-trace-cilium", "trace pod/ops/scraper-bwp2vghdf6-wkcq8 svc/shop/orders -f scenarios/network-policy.yaml --plugin cilium"},
 };
 
 }  // namespace

@@ -215,6 +215,14 @@ Subcommand emulate_subcommand() {
     const auto profile = workload::effective_profile(spec);
     const auto cluster = cluster::build_cluster(spec);
     if (!emulation::can_emulate(cluster.plugin_kind())) throw UsageError(emulation::cannot_emulate_message(cluster.plugin_kind()));
+    if (!spec.networkPolicies.empty()) {
+      throw scenario::ScenarioError({spec.diagnostic(
+          "networkPolicies[0]",
+          "emulate does not render NetworkPolicies into the namespaces' filter tables yet: the kernel would let "
+          "through what the model drops",
+          "a scenario without networkPolicies",
+          "remove networkPolicies to emulate this cluster; run, compare and trace model them (docs/network-policy.md)")});
+    }
     if (const auto needed = emulation::namespaces_needed(cluster); needed > emulation::kMaxNamespaces) {
       throw UsageError("this cluster would need " + std::to_string(needed) + " network namespaces; emulate creates at most " +
                        std::to_string(emulation::kMaxNamespaces) + " (emulate a smaller copy: fewer nodes or replicas)");

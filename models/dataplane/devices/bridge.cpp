@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/dataplane/devices/policy_engine.hpp"
+
 namespace cnisim::dataplane::devices {
 
 using cluster::DeviceId;
@@ -25,8 +27,8 @@ Bridges::Bridges(const cluster::Cluster& cluster, const Wiring& wiring)
   }
 }
 
-std::int64_t Bridges::serve(const ServeContext& cx, const cluster::Device& d, Packet& p,
-                            net::ConntrackTable& conntrack) const {
+std::int64_t Bridges::serve(const ServeContext& cx, const cluster::Device& d, Packet& p, net::ConntrackTable& conntrack,
+                            const cluster::NetworkPolicies& policies) const {
   const cluster::Node& node = cx.cluster.nodes()[d.node];
   const bool from_port = p.in_link != from_stack_[d.node];
   if (from_port && p.l2_next == node.podGateway) {
@@ -45,14 +47,35 @@ std::int64_t Bridges::serve(const ServeContext& cx, const cluster::Device& d, Pa
   std::int64_t cost = 0;
   if (from_port) {
     cost += cx.profile.conntrack_lookup.ps() + cx.profile.bridge_hooks.ps();
-    if (auto tracked = conntrack.lookup(p.tuple, cx.now_ps, p.tcp_flags); tracked && tracked->tuple != p.tuple) {
-      if (cx.trace) {
-        cx.note(facts::ConntrackTranslated{true, tracked->direction, p.tuple, tracked->tuple,
-                                           conntrack.connection(tracked->connection).state});
+    const net::FiveTuple arrived = p.tuple;
+    if (auto tracked = conntrack.lookup(p.tuple, cx.now_ps, p.tcp_flags)) {
+      cost += enforce_established(cx, policies, d.node, arrived, tracked->direction == net::Direction::Reply);
+      if (tracked->tuple != p.tuple) {
+        if (cx.trace) {
+          cx.note(facts::ConntrackTranslated{true, tracked->direction, p.tuple, tracked->tuple,
+                                             conntrack.connection(tracked->connection).state});
+        }
+        p.tuple = tracked->tuple;
+        cost += cx.profile.nat_rewrite.ps();
+        ++(tracked->direction == net::Direction::Reply ? cx.counters.nat.reverse : cx.counters.nat.dnat);
       }
-      p.tuple = tracked->tuple;
-      cost += cx.profile.nat_rewrite.ps();
-      ++(tracked->direction == net::Direction::Reply ? cx.counters.nat.reverse : cx.counters.nat.dnat);
+    } else {
+      // A new bridged flow: the policy engine's filter rules, then its own conntrack entry.
+      cost += enforce_new(cx, policies, d.node, p);
+      if (p.verdict == Verdict::Drop) return cost;
+      cost += cx.profile.conntrack_create.ps();
+      try {
+        const net::Tracked created = conntrack.create(p.tuple, net::NatAction{}, cx.now_ps);
+        ++cx.counters.nat.conntrack_created;
+        if (cx.trace) {
+          const auto& conn = conntrack.connection(created.connection);
+          cx.note(facts::ConntrackCreated{p.tuple, conn.state, conn.expires_ps - cx.now_ps});
+        }
+      } catch (const net::ConntrackFullError& e) {
+        if (cx.trace) cx.note(facts::TrackingFailed{DropReason::ConntrackFull, e.what()});
+        ServeContext::drop(p, DropReason::ConntrackFull);
+        return cost;
+      }
     }
   }
   if (cx.trace) cx.note(facts::FdbLookup{p.l2_next, it->port});

@@ -15,14 +15,16 @@ namespace cnisim::dataplane::devices {
 
 struct Devices {
   Devices(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring, std::uint64_t seed)
-      : pods(cluster, wiring),
+      : policies(cluster),
+        pods(cluster, wiring),
         veths(cluster, wiring),
         bridges(cluster, wiring),
-        stacks(cluster, profile, wiring, seed),
+        stacks(cluster, profile, wiring, policies, seed),
         nics(cluster, wiring),
         vnet(cluster, wiring),
         egress(cluster, profile, wiring),
         appliances(cluster, profile, wiring) {}
+  cluster::NetworkPolicies policies;  // before the devices that hold a reference to it
   PodNamespaces pods;
   Veths veths;
   Bridges bridges;

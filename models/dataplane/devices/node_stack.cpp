@@ -1,5 +1,7 @@
 #include "models/dataplane/devices/node_stack.hpp"
 
+#include "models/dataplane/devices/policy_engine.hpp"
+
 #include <algorithm>
 #include <map>
 #include <string>
@@ -47,7 +49,8 @@ std::optional<cluster::Protocol> service_protocol(net::Protocol p) {
 }  // namespace
 
 NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
-                       std::uint64_t seed) {
+                       const cluster::NetworkPolicies& policies, std::uint64_t seed)
+    : policies_(policies) {
   const auto& nodes = cluster.nodes();
   // Each route's interface name resolved to the stack's neighbour of that name ("<node>:eth0" -> "eth0"),
   // once, as the kernel keeps an ifindex. Host veths behind a bridge are its ports, not the stack's.
@@ -96,11 +99,12 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
 }
 
 std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex n, Packet& p,
-                                            std::optional<net::Endpoint>& dnat, bool& is_new) {
+                                            std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply) {
   std::int64_t cost = cx.profile.conntrack_lookup.ps();
   auto& table = conntrack_[n];
   if (const auto tracked = table.lookup(p.tuple, cx.now_ps, p.tcp_flags)) {
     is_new = false;
+    reply = tracked->direction == net::Direction::Reply;
     if (tracked->tuple != p.tuple) {
       const auto& conn = table.connection(tracked->connection);
       if (tracked->direction == net::Direction::Reply) {
@@ -192,7 +196,11 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   const net::FiveTuple original = p.tuple;
   std::optional<net::Endpoint> dnat;
   bool is_new = false;
-  std::int64_t cost = conntrack_and_dnat(cx, n, p, dnat, is_new);
+  bool reply = false;
+  std::int64_t cost = conntrack_and_dnat(cx, n, p, dnat, is_new, reply);
+  if (p.verdict == Verdict::Drop) return cost;
+  // The policy engine sees the header after DNAT, before SNAT (filter table, or the endpoints' eBPF).
+  cost += is_new ? enforce_new(cx, policies_, n, p) : enforce_established(cx, policies_, n, original, reply);
   if (p.verdict == Verdict::Drop) return cost;
   if (local) cost += cx.connection_setup(p, true);
 

@@ -1,6 +1,7 @@
 #pragma once
 // A node's root-namespace stack, in Linux's order: conntrack (replies and known flows are
-// translated), kube-proxy's Service DNAT for a new connection, local delivery or IP forwarding (TTL),
+// translated), kube-proxy's Service DNAT for a new connection, the network policy engine (a new
+// connection checked, later packets charged its per-packet work), local delivery or IP forwarding (TTL),
 // the kernel route lookup, masquerade when leaving by eth0, and conntrack creation. It holds each
 // node's conntrack table (its limit from the node's vCPUs, as kube-proxy sets it), the Service
 // endpoint pickers and each node's random stream for them.
@@ -8,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "models/cluster/network_policy.hpp"
 #include "models/dataplane/devices/serve_context.hpp"
 #include "models/net/conntrack.hpp"
 #include "models/net/endpoint_picker.hpp"
@@ -21,7 +23,7 @@ net::ConntrackConfig conntrack_config(const scenario::ConntrackSettings& setting
 class NodeStacks {
  public:
   NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
-             std::uint64_t seed);
+             const cluster::NetworkPolicies& policies, std::uint64_t seed);
   std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p);
 
   net::ConntrackTable& conntrack(cluster::NodeIndex node) { return conntrack_[node]; }
@@ -33,7 +35,7 @@ class NodeStacks {
 
  private:
   std::int64_t conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
-                                  std::optional<net::Endpoint>& dnat, bool& is_new);
+                                  std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply);
   std::int64_t create_connection(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
                                  const net::FiveTuple& original, const net::NatAction& action);
 
@@ -41,6 +43,7 @@ class NodeStacks {
     cluster::DeviceId device = cluster::kNone;  // the route's interface, like an ifindex (kNone: none here)
     std::uint32_t link = cluster::kNone;        // the stack's link to it
   };
+  const cluster::NetworkPolicies& policies_;
   std::vector<std::vector<Egress>> route_egress_;  // [node][route id], resolved once at start-up
   std::vector<std::uint32_t> from_nic_;            // [node]: the NIC's link up to the stack
   std::vector<net::ConntrackTable> conntrack_;                 // per node
