@@ -176,11 +176,13 @@ struct Builder {
     return out;
   }
 
-  json::array service_ports(const ServiceSpec& s) {
+  json::array service_ports(const ServiceSpec& s, const Service& svc) {
     json::array ports;
-    for (const auto& p : s.ports) {
+    for (std::size_t k = 0; k < s.ports.size(); ++k) {
+      const auto& p = s.ports[k];
       json::object port{{"port", p.port}, {"protocol", p.protocol}, {"targetPort", p.targetPort ? p.targetPort : p.port}};
       if (!p.name.empty()) port["name"] = p.name;
+      if (k < svc.nodePorts.size()) port["nodePort"] = svc.nodePorts[k];
       ports.push_back(std::move(port));
     }
     return ports;
@@ -193,12 +195,19 @@ struct Builder {
       const auto& s = c.service_spec(i);
       json::object spec{{"clusterIP", svc.clusterIP.to_string()},
                         {"clusterIPs", json::array{json::value(svc.clusterIP.to_string())}},
-                        {"internalTrafficPolicy", "Cluster"},
+                        {"internalTrafficPolicy", s.internalTrafficPolicy == TrafficPolicy::Local ? "Local" : "Cluster"},
                         {"ipFamilies", json::array{"IPv4"}},
                         {"ipFamilyPolicy", "SingleStack"},
-                        {"ports", service_ports(s)},
-                        {"sessionAffinity", "None"},
-                        {"type", "ClusterIP"}};
+                        {"ports", service_ports(s, svc)},
+                        {"sessionAffinity", s.affinityClientIP ? "ClientIP" : "None"},
+                        {"type", s.type == ServiceType::NodePort ? "NodePort" : "ClusterIP"}};
+      if (s.type == ServiceType::NodePort) {
+        spec["externalTrafficPolicy"] = s.externalTrafficPolicy == TrafficPolicy::Local ? "Local" : "Cluster";
+      }
+      if (s.affinityClientIP) {
+        spec["sessionAffinityConfig"] =
+            json::object{{"clientIP", json::object{{"timeoutSeconds", s.affinityTimeoutSeconds}}}};
+      }
       if (!s.selector.empty()) spec["selector"] = labels_json(s.selector);
       ApiObject o{ApiKind::Service, s.namespace_, s.name, {}, {}};
       o.json = json::object{{"apiVersion", "v1"},

@@ -43,6 +43,43 @@ void group_pods_by_node(ClusterState& state) {
   for (PodIndex p = 0; p < state.pods.size(); ++p) state.podsByNode[fill[state.pods[p].node]++] = p;
 }
 
+// NodePorts as kube-apiserver allocates them (KEP-3668, ServiceNodePortStaticSubrange, GA in 1.29): of
+// the range's 2,768 ports the lower band, min(max(16, size / 32), 128) of them, is kept for ports the
+// Services give; an allocated one starts at a random place in the upper band and takes the first free
+// port from there (wrapping), the lower band only when the upper is full. Random from the run's seed.
+void allocate_node_ports(ClusterState& state) {
+  std::set<std::uint16_t> used;
+  for (const auto& s : state.spec.services) {
+    for (const auto& port : s.ports) {
+      if (port.nodePort) used.insert(port.nodePort);
+    }
+  }
+  const std::uint32_t size = aks::kNodePortLast - aks::kNodePortFirst + 1;
+  const std::uint32_t band = std::clamp<std::uint32_t>(size / 32, 16, 128);
+  sim::RandomStream random = sim::RandomStreams(state.spec.run.seed).stream("nodePort");
+  const auto take = [&](std::uint32_t lo, std::uint32_t hi) -> std::optional<std::uint16_t> {
+    const std::uint32_t start = static_cast<std::uint32_t>(random.uniform_below(hi - lo));
+    for (std::uint32_t k = 0; k < hi - lo; ++k) {
+      const auto port = static_cast<std::uint16_t>(aks::kNodePortFirst + lo + (start + k) % (hi - lo));
+      if (used.insert(port).second) return port;
+    }
+    return std::nullopt;
+  };
+  for (auto& svc : state.services) {
+    const auto& s = state.spec.services[svc.spec];
+    if (s.type != ServiceType::NodePort) continue;
+    for (const auto& port : s.ports) {
+      std::optional<std::uint16_t> p = port.nodePort ? std::optional<std::uint16_t>(port.nodePort) : take(band, size);
+      if (!p) p = take(0, band);
+      if (!p) {
+        throw BuildError("no node port left in " + std::to_string(aks::kNodePortFirst) + "-" +
+                         std::to_string(aks::kNodePortLast) + " for Service " + s.namespace_ + "/" + s.name);
+      }
+      svc.nodePorts.push_back(*p);
+    }
+  }
+}
+
 void add_services(ClusterState& state) {
   const auto& profile = state.spec.cluster.networkProfile;
   const auto& cidr = profile.serviceCidr;
@@ -93,6 +130,7 @@ void add_services(ClusterState& state) {
     }
     state.services.push_back(std::move(svc));
   }
+  allocate_node_ports(state);
 }
 
 // The VM stands for "another resource in the VNet": the first /24 of the address space that no
@@ -311,10 +349,34 @@ void add_nat(ClusterState& state, const Plugin& plugin) {
   dnat.mode = plugin.service_proxy(state.spec);
   dnat.implementedBy = kube_proxy_description(dnat.mode);
   for (ServiceIndex s = 0; s < state.services.size(); ++s) {
-    for (const auto& port : state.spec.services[state.services[s].spec].ports) {
-      dnat.add(ServicePortRule{s, state.services[s].clusterIP, port.port,
-                                           protocol_from_string(port.protocol),
-                                           port.targetPort ? port.targetPort : port.port});
+    const auto& spec = state.spec.services[state.services[s].spec];
+    for (const auto& port : spec.ports) {
+      ServicePortRule rule;
+      rule.service = s;
+      rule.clusterIP = state.services[s].clusterIP;
+      rule.port = port.port;
+      rule.protocol = protocol_from_string(port.protocol);
+      rule.targetPort = port.targetPort ? port.targetPort : port.port;
+      rule.localOnly = spec.internalTrafficPolicy == scenario::TrafficPolicy::Local;
+      rule.affinityPs = spec.affinityClientIP ? sim::seconds(spec.affinityTimeoutSeconds).ps() : 0;
+      dnat.add(rule);
+    }
+  }
+  // KUBE-NODEPORTS, after every ClusterIP rule.
+  for (ServiceIndex s = 0; s < state.services.size(); ++s) {
+    const auto& spec = state.spec.services[state.services[s].spec];
+    for (std::size_t k = 0; k < state.services[s].nodePorts.size(); ++k) {
+      const auto& port = spec.ports[k];
+      ServicePortRule rule;
+      rule.kind = ServicePortRule::Kind::NodePort;
+      rule.service = s;
+      rule.port = state.services[s].nodePorts[k];
+      rule.protocol = protocol_from_string(port.protocol);
+      rule.targetPort = port.targetPort ? port.targetPort : port.port;
+      rule.localOnly = spec.externalTrafficPolicy == scenario::TrafficPolicy::Local;
+      rule.masquerade = !rule.localOnly;
+      rule.affinityPs = spec.affinityClientIP ? sim::seconds(spec.affinityTimeoutSeconds).ps() : 0;
+      dnat.add(rule);
     }
   }
 }

@@ -51,6 +51,7 @@ struct Service {
   std::uint32_t spec = 0;  // index in spec().services
   net::Ipv4 clusterIP;
   std::vector<PodIndex> endpoints;  // pods the selector matches, in pod order
+  std::vector<std::uint16_t> nodePorts;  // NodePort Services: per port of the spec, given or allocated
 };
 
 // Endpoints outside the cluster that traffic can be sent to.

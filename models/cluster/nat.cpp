@@ -42,9 +42,24 @@ void ServiceDnat::add(const ServicePortRule& rule) {
   if (indexed_ != rules.size()) {
     throw std::logic_error("ServiceDnat rules were appended without add(); the index would miss them");
   }
+  if (rule.kind == ServicePortRule::Kind::ClusterIP && cluster_ip_rules_ != rules.size()) {
+    throw std::logic_error("ServiceDnat: a ClusterIP rule after a NodePort rule; KUBE-NODEPORTS comes last");
+  }
   rules.push_back(rule);
+  // NodePort rules are keyed by address 0.0.0.0 (any of the node's own addresses).
   index_.insert(key(rule.clusterIP, rule.port, rule.protocol), static_cast<std::uint32_t>(rules.size() - 1));
   ++indexed_;
+  if (rule.kind == ServicePortRule::Kind::ClusterIP) ++cluster_ip_rules_;
+}
+
+ServiceDnat::Match ServiceDnat::find_node_port(std::uint16_t port, Protocol protocol) const {
+  const bool walk = mode == ServiceProxyMode::Iptables;
+  if (const std::uint32_t* i = index_.find(key(net::Ipv4{}, port, protocol))) {
+    // KUBE-SERVICES' ClusterIP rules, then the rule's place in KUBE-NODEPORTS (the jump between them is
+    // not counted, as no chain's jumps are).
+    return {&rules[*i], walk ? *i + 1u : 1u};
+  }
+  return {nullptr, walk ? rules.size() : 1};
 }
 
 ServiceDnat::Match ServiceDnat::find(net::Ipv4 dst, std::uint16_t port, Protocol protocol) const {
@@ -57,7 +72,7 @@ ServiceDnat::Match ServiceDnat::find(net::Ipv4 dst, std::uint16_t port, Protocol
   if (const std::uint32_t* i = index_.find(key(dst, port, protocol))) {
     return {&rules[*i], walk ? *i + 1u : 1u};
   }
-  return {nullptr, walk ? rules.size() : 1};
+  return {nullptr, walk ? cluster_ip_rules_ : 1};
 }
 
 }  // namespace cnisim::cluster

@@ -75,9 +75,12 @@ std::vector<std::string> cells(const ApiObject& o, const std::string& shown_name
       std::string ports;
       for (const auto& p : j.at("spec").at("ports").as_array()) {
         if (!ports.empty()) ports += ",";
-        ports += json::serialize(p.at("port")) + "/" + std::string(p.at("protocol").as_string());
+        // kubectl's printer: port:nodePort/protocol for a NodePort.
+        ports += json::serialize(p.at("port")) +
+                 (p.as_object().contains("nodePort") ? ":" + json::serialize(p.at("nodePort")) : std::string()) + "/" +
+                 std::string(p.at("protocol").as_string());
       }
-      r.insert(r.end(), {"ClusterIP", field_text(j, {"spec", "clusterIP"}), std::string(kNoneText),
+      r.insert(r.end(), {field_text(j, {"spec", "type"}), field_text(j, {"spec", "clusterIP"}), std::string(kNoneText),
                          ports.empty() ? std::string(kNoneText) : ports, age});
       if (wide) {
         std::map<std::string, std::string> selector;

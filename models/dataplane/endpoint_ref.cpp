@@ -1,5 +1,7 @@
 #include "models/dataplane/endpoint_ref.hpp"
 
+#include <charconv>
+
 #include <stdexcept>
 #include <vector>
 
@@ -9,7 +11,7 @@ namespace cnisim::dataplane {
 namespace {
 
 constexpr std::string_view kAccepted =
-    "pod/NAME, pod/NAMESPACE/NAME, svc/NAME, svc/NAMESPACE/NAME, node/NAME, vm/NAME or an IP";
+    "pod/NAME, pod/NAMESPACE/NAME, svc/NAME, svc/NAMESPACE/NAME, node/NAME, vm/NAME, an IP or IP:PORT";
 
 [[noreturn]] void fail(std::string_view text, const std::string& what, const std::string& hint) {
   throw std::invalid_argument("'" + std::string(text) + "': " + what +
@@ -54,7 +56,20 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
   ResolvedEndpoint r;
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) {
-    const auto ip = net::Ipv4::try_parse(text);
+    // ADDRESS or ADDRESS:PORT (TCP to that port: a node's nodePort, or a server outside the cluster).
+    std::string_view address = text;
+    if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+      address = text.substr(0, colon);
+      const std::string_view digits = text.substr(colon + 1);
+      unsigned port = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+      if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
+        fail(text, "the port after ':' is not a number from 1 to 65535", "write ADDRESS:PORT, e.g. 10.224.0.4:30080");
+      }
+      r.port = static_cast<std::uint16_t>(port);
+      r.protocol = net::Protocol::Tcp;
+    }
+    const auto ip = net::Ipv4::try_parse(address);
     if (!ip)
       fail(text, "not an address and no kind/ prefix", "write pod/NAME for a pod, or a dotted IPv4 address");
     r.ip = *ip;
@@ -68,6 +83,7 @@ ResolvedEndpoint resolve_endpoint(const cluster::Cluster& c, std::string_view te
     } else {
       r.description = "address " + ip->to_string();
     }
+    if (r.port) r.description += " port " + std::to_string(r.port);
     return r;
   }
   const std::string_view kind = text.substr(0, slash);

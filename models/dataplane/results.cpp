@@ -28,6 +28,8 @@ std::string_view to_string(DropReason reason) {
       return "noOutbound";
     case DropReason::PolicyDenied:
       return "policyDenied";
+    case DropReason::NoLocalEndpoint:
+      return "noLocalEndpoint";
     case DropReason::kCount:
       break;
   }

@@ -32,6 +32,7 @@ enum class DropReason : std::uint8_t {
   SnatPortsExhausted, // the load balancer's or NAT gateway's SNAT ports towards the destination are all taken
   NoOutbound,         // outboundType none: the cluster has no way to the internet
   PolicyDenied,       // a NetworkPolicy isolating the source (egress) or destination (ingress) pod allows it not
+  NoLocalEndpoint,    // a Service with a Local traffic policy has no endpoint on the node (kube-proxy drops)
   kCount
 };
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);

@@ -115,13 +115,23 @@ struct Describe {
            f.before.to_string() + " becomes " + f.after.to_string() + " (entry " + std::string(net::to_string(f.state)) + ")";
   }
   std::string operator()(const facts::NoEndpoints& f) const {
+    const auto& svc = c.service_spec(f.service);
+    if (f.local) {
+      return c.service_dnat().implementedBy + ": Service " + svc.namespace_ + "/" + svc.name +
+             " has a Local traffic policy and no endpoint on this node: dropped";
+    }
     return c.service_dnat().implementedBy + ": Service " + f.address.to_string() + " has no endpoints";
   }
   std::string operator()(const facts::ServiceDnat& f) const {
     const auto& svc = c.service_spec(f.service);
-    return c.service_dnat().implementedBy + ": " + f.service_address.to_string() + " is Service " + svc.namespace_ + "/" +
-           svc.name + " (rules walked: " + std::to_string(f.rules_walked) + "); DNAT to endpoint " + f.endpoint.to_string() +
-           " (" + c.pod_name(f.endpoint_pod) + ")";
+    std::string how = f.sticky ? "the client's endpoint from before (sessionAffinity ClientIP)"
+                    : f.local  ? "one of this node's endpoints (Local traffic policy)"
+                               : "endpoint";
+    return c.service_dnat().implementedBy + ": " + f.service_address.to_string() + " is " +
+           (f.node_port ? "the nodePort of " : "") + "Service " + svc.namespace_ + "/" + svc.name +
+           " (rules walked: " + std::to_string(f.rules_walked) + "); DNAT to " + how + " " + f.endpoint.to_string() +
+           " (" + c.pod_name(f.endpoint_pod) + ")" +
+           (f.masquerade ? "; marked for masquerade (externalTrafficPolicy Cluster: the endpoint sees the node)" : "");
   }
   std::string operator()(const facts::Hairpin& f) const {
     return "kube-proxy: hairpin (the endpoint is the caller itself): masquerade to " + f.snat.to_string() +

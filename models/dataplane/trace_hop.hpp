@@ -58,6 +58,7 @@ struct ConntrackTranslated {
 struct NoEndpoints {
   cluster::ServiceIndex service = cluster::kNone;
   net::Ipv4 address;
+  bool local = false;  // a Local traffic policy: no endpoint on this node
 };
 // A new connection to a Service: DNAT to the endpoint the picker chose.
 struct ServiceDnat {
@@ -66,6 +67,10 @@ struct ServiceDnat {
   std::size_t rules_walked = 0;
   net::Endpoint endpoint;
   cluster::PodIndex endpoint_pod = cluster::kNone;
+  bool node_port = false;   // reached at a node's address and nodePort
+  bool local = false;       // chosen among this node's endpoints (a Local traffic policy)
+  bool sticky = false;      // sessionAffinity ClientIP: the client's endpoint from before
+  bool masquerade = false;  // marked for SNAT to the node (externalTrafficPolicy Cluster)
 };
 // kube-proxy's hairpin masquerade: the endpoint is the caller itself.
 struct Hairpin {

@@ -100,6 +100,8 @@ std::string node_iptables(const Cluster& c, cluster::NodeIndex n) {
   const auto& dnat = c.service_dnat();
   for (std::size_t i = 0; i < dnat.rules.size(); ++i) {
     const auto& rule = dnat.rules[i];
+    // emulate refuses NodePorts, Local traffic policies and affinity before rendering (not rendered yet).
+    if (rule.kind != cluster::ServicePortRule::Kind::ClusterIP) continue;
     const auto& endpoints = c.services()[rule.service].endpoints;
     const std::string match = "-d " + rule.clusterIP.to_string() + "/32 -p " + protocol_flag(rule.protocol) +
                               " -m " + protocol_flag(rule.protocol) + " --dport " + std::to_string(rule.port);

@@ -35,6 +35,9 @@ inline constexpr std::uint32_t kMinMaxPods = 10;                   // LIMITS max
 inline constexpr std::uint32_t kMaxMaxPods = 250;                  // LIMITS max pods per node, maximum
 
 // --- per-node pod CIDR ---
+// kube-apiserver's default --service-node-port-range (K8S kube-apiserver reference): 30000-32767.
+inline constexpr std::uint16_t kNodePortFirst = 30000;
+inline constexpr std::uint16_t kNodePortLast = 32767;
 inline constexpr int kNodePodCidrPrefix = 24;  // AKSDOCS kubenet and overlay: a /24 per node
 
 // --- cluster and Azure limits (LIMITS) ---

@@ -119,14 +119,27 @@ struct ServicePort {
   std::string protocol = "TCP";
   std::uint16_t port = 0;
   std::uint16_t targetPort = 0;
+  std::uint16_t nodePort = 0;  // NodePort Services: 0 = allocated by the builder as kube-apiserver does
 };
+
+enum class ServiceType : std::uint8_t { ClusterIP, NodePort };
+// externalTrafficPolicy / internalTrafficPolicy: every endpoint of the cluster, or only the receiving
+// node's (no SNAT for external traffic; no endpoint here: dropped).
+enum class TrafficPolicy : std::uint8_t { Cluster, Local };
 
 struct ServiceSpec {
   std::string namespace_ = "default";
   std::string name;
+  ServiceType type = ServiceType::ClusterIP;
   std::map<std::string, std::string> selector;
   std::vector<ServicePort> ports;
   std::optional<net::Ipv4> clusterIP;  // fixed address (kube-dns takes dnsServiceIP)
+  TrafficPolicy externalTrafficPolicy = TrafficPolicy::Cluster;  // NodePort only
+  TrafficPolicy internalTrafficPolicy = TrafficPolicy::Cluster;
+  // sessionAffinity ClientIP: a client's new connections go to the endpoint its last one went to, while
+  // its last was less than affinityTimeoutSeconds ago (sessionAffinityConfig.clientIP.timeoutSeconds).
+  bool affinityClientIP = false;
+  std::uint32_t affinityTimeoutSeconds = 10800;
   bool system = false;
 };
 

@@ -9,8 +9,17 @@ namespace cnisim::scenario {
 
 namespace {
 
-constexpr std::string_view kServiceKeys[] = {"type", "namespace", "name", "selector", "ports", "clusterIP"};
-constexpr std::string_view kPortKeys[] = {"name", "protocol", "port", "targetPort"};
+constexpr std::string_view kServiceKeys[] = {"type",     "namespace",           "name",
+                                             "selector", "ports",               "clusterIP",
+                                             "externalTrafficPolicy", "internalTrafficPolicy", "sessionAffinity",
+                                             "sessionAffinityConfig"};
+constexpr std::string_view kPortKeys[] = {"name", "protocol", "port", "targetPort", "nodePort"};
+constexpr std::string_view kAffinityConfigKeys[] = {"clientIP"};
+constexpr std::string_view kClientIpKeys[] = {"timeoutSeconds"};
+constexpr NamedValue<ServiceType> kServiceTypes[] = {{ServiceType::ClusterIP, "ClusterIP"},
+                                                     {ServiceType::NodePort, "NodePort"}};
+constexpr NamedValue<TrafficPolicy> kTrafficPolicies[] = {{TrafficPolicy::Cluster, "Cluster"},
+                                                          {TrafficPolicy::Local, "Local"}};
 constexpr std::string_view kProtocols[] = {"TCP", "UDP", "SCTP"};
 
 void parse_port(FieldReader& r, const YAML::Node& node, const std::string& path, ServiceSpec& s) {
@@ -40,6 +49,11 @@ void parse_port(FieldReader& r, const YAML::Node& node, const std::string& path,
       if (auto n = r.whole_number(f, 1, 65535, "named target ports are not modelled")) {
         port.targetPort = static_cast<std::uint16_t>(*n);
       }
+    } else if (key == "nodePort") {
+      // kube-apiserver's default --service-node-port-range (K8S).
+      if (auto n = r.whole_number(f, aks::kNodePortFirst, aks::kNodePortLast, "the default service-node-port-range")) {
+        port.nodePort = static_cast<std::uint16_t>(*n);
+      }
     }
   }
   if (fields->find("port") == nullptr) {
@@ -62,10 +76,35 @@ void parse_service(FieldReader& r, const YAML::Node& node, const std::string& pa
   for (const Field& f : fields->entries) {
     const std::string& key = f.key.Scalar();
     if (key == "type") {
-      auto type = r.text(f, "ClusterIP");
-      if (type && *type != "ClusterIP") {
-        r.error(f.path, r.mark_of(f), "service type " + FieldReader::quoted(*type) + " is not modelled",
-                "ClusterIP", "only ClusterIP Services are modelled; remove 'type' or set it to ClusterIP");
+      auto type = r.text(f, "ClusterIP or NodePort");
+      if (type && (*type == "LoadBalancer" || *type == "ExternalName")) {
+        r.error(f.path, r.mark_of(f), "service type " + FieldReader::quoted(*type) + " is not modelled yet",
+                "ClusterIP or NodePort",
+                "the Azure load balancer in front of a Service is not modelled yet; type: NodePort models the nodes' side of "
+                "it (docs/services.md)");
+      } else if (auto t = r.choice<ServiceType>(f, kServiceTypes)) {
+        s.type = *t;
+      }
+    } else if (key == "externalTrafficPolicy" || key == "internalTrafficPolicy") {
+      if (auto t = r.choice<TrafficPolicy>(f, kTrafficPolicies)) {
+        (key == "externalTrafficPolicy" ? s.externalTrafficPolicy : s.internalTrafficPolicy) = *t;
+      }
+    } else if (key == "sessionAffinity") {
+      auto a = r.text(f, "None or ClientIP");
+      if (a && *a != "None" && *a != "ClientIP") {
+        r.error(f.path, r.mark_of(f), "unknown session affinity " + FieldReader::quoted(*a), "None or ClientIP",
+                "Kubernetes knows these two");
+      } else if (a) {
+        s.affinityClientIP = *a == "ClientIP";
+      }
+    } else if (key == "sessionAffinityConfig") {
+      auto config = r.mapping(f, kAffinityConfigKeys, "{clientIP: {timeoutSeconds: N}}");
+      if (!config || config->entries.empty()) continue;
+      auto client = r.mapping(config->entries.front(), kClientIpKeys, "{timeoutSeconds: N}");
+      if (!client) continue;
+      if (const Field* t = client->find("timeoutSeconds")) {
+        // Kubernetes validation: 0 < timeoutSeconds <= 86400 (one day).
+        if (auto n = r.whole_number(*t, 1, 86400)) s.affinityTimeoutSeconds = static_cast<std::uint32_t>(*n);
       }
     } else if (key == "namespace") {
       auto ns = r.text(f, "a namespace name");
@@ -108,6 +147,24 @@ void parse_service(FieldReader& r, const YAML::Node& node, const std::string& pa
                 "Kubernetes requires port names when there is more than one port");
       }
     }
+  }
+  // What the API server refuses (K8S pkg/apis/core/validation): settings of a type this Service is not.
+  if (s.type != ServiceType::NodePort) {
+    for (std::size_t i = 0; i < s.ports.size(); ++i) {
+      const std::string port_path = item_path(path + ".ports", i) + ".nodePort";
+      if (r.spec().given(port_path)) {
+        r.error(port_path, r.spec().mark(port_path), "nodePort is given, but the Service is not of type NodePort",
+                "type: NodePort", "add 'type: NodePort', or remove nodePort");
+      }
+    }
+    if (const Field* f = fields->find("externalTrafficPolicy")) {
+      r.error(f->path, r.mark_of(*f), "externalTrafficPolicy applies only to Services reached from outside",
+              "type: NodePort", "add 'type: NodePort', or remove externalTrafficPolicy");
+    }
+  }
+  if (const Field* f = fields->find("sessionAffinityConfig"); f && !s.affinityClientIP) {
+    r.error(f->path, r.mark_of(*f), "sessionAffinityConfig is given, but sessionAffinity is not ClientIP",
+            "sessionAffinity: ClientIP", "add 'sessionAffinity: ClientIP', or remove sessionAffinityConfig");
   }
   r.spec().services.push_back(s);
 }

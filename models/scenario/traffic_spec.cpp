@@ -13,11 +13,11 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kTrafficKeys{"ping", "chatty", "bulk"};
 constexpr std::array<std::string_view, 5> kPingKeys{"from", "to", "count", "interval", "size"};
-constexpr std::array<std::string_view, 23> kChattyKeys{
+constexpr std::array<std::string_view, 24> kChattyKeys{
     "name",       "clients",     "servers", "service",   "port",       "requestSize", "responseSize",
     "chainDepth", "concurrency", "rate",    "thinkTime", "serverTime", "transport",   "connection",
     "noDelay",    "chains",      "duration", "stopAfter", "resolve",   "hostname",    "ndots",
-    "searches",   "to"};
+    "searches",   "to",          "from"};
 // Kubernetes caps a pod's ndots at 15 and its search list at 32 domains (validation of dnsConfig,
 // pkg/apis/core/validation: MaxDNSSearchPaths since 1.28).
 constexpr std::uint64_t kMaxNdots = 15;
@@ -161,6 +161,8 @@ void parse_traffic(FieldReader& r, const Field& field) {
           c.name = r.text(f, "a name").value_or(c.name);
         else if (key == "clients")
           c.clients = r.string_map(f, "pod labels").value_or(c.clients);
+        else if (key == "from")
+          c.from = r.text(f, "a host outside the cluster: vm/NAME").value_or("");
         else if (key == "servers")
           c.servers = r.string_map(f, "pod labels").value_or(c.servers);
         else if (key == "service")
@@ -202,7 +204,9 @@ void parse_traffic(FieldReader& r, const Field& field) {
         else
           c.duration = read_positive_duration(r, f);
       }, [](const ChattySpec& c, auto given, auto require) {
-        require(!c.clients.empty() || given("clients"), "clients (pod labels)", "e.g. clients: {app: client}");
+        require(int{!c.clients.empty() || given("clients")} + int{given("from")} == 1, "clients (pod labels) or from",
+                "give exactly one: clients: {app: client} calls from pods, from: vm/vm-in-vnet from a host outside "
+                "the cluster");
         require(int{given("servers")} + int{given("service")} + int{given("to")} == 1, "servers (pod labels), service or to",
                 "give exactly one: servers: {app: server} calls pods directly, service: NAME goes through the "
                 "Service, to: vm/internet-host (or an IP address) calls a host outside the cluster");

@@ -40,10 +40,12 @@ enum class ConnectionMode : std::uint8_t { KeepAlive, PerCall, Pool };
 // per second. Stops starting chains after `chains` (over all clients) or `duration`.
 struct ChattySpec {
   std::string name = "chatty";
-  std::map<std::string, std::string> clients;  // pod labels
+  std::map<std::string, std::string> clients;  // pod labels ...
+  std::string from;                            // ... or a host outside the cluster: vm/NAME (one client)
   std::map<std::string, std::string> servers;  // pod labels (a random one per call) ...
   std::string service;                         // ... or a Service: NAME or NAMESPACE/NAME (its first port)
-  std::string to;                              // ... or a host outside the cluster: vm/NAME or an IP address
+  std::string to;                              // ... or a host outside the cluster: vm/NAME or an IP address,
+                                               //     or a NodePort: a node's IP:nodePort
   std::uint16_t port = 80;                     // server port when calling pods directly or `to`
   std::uint32_t request_size = 200;            // application bytes (TCP segments them; UDP: one datagram)
   std::uint32_t response_size = 1000;

@@ -60,6 +60,20 @@ void check_names(RuleContext& c) {
           "a different name for each Service in a namespace", "rename one of them");
     }
   }
+  // A nodePort belongs to one Service port (kube-apiserver's node port allocator).
+  std::map<std::uint16_t, std::string> node_ports;
+  for (std::size_t i = 0; i < spec.services.size(); ++i) {
+    for (std::size_t k = 0; k < spec.services[i].ports.size(); ++k) {
+      const std::uint16_t port = spec.services[i].ports[k].nodePort;
+      const std::string path = service_path(i) + ".ports[" + std::to_string(k) + "].nodePort";
+      if (port == 0 || !c.usable({path})) continue;
+      auto [it, inserted] = node_ports.emplace(port, path);
+      if (!inserted) {
+        c.report(path, "nodePort " + std::to_string(port) + " is already taken by " + it->second,
+                 "a different nodePort for each Service port", "leave nodePort out to have one allocated");
+      }
+    }
+  }
   std::map<std::string, std::size_t> namespaces;
   for (std::size_t i = 0; i < spec.namespaces.size(); ++i) {
     const std::string path = "namespaces[" + std::to_string(i) + "].name";

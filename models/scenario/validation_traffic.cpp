@@ -113,6 +113,16 @@ void check_traffic(RuleContext& c) {
         }
       }
     }
+    // A client outside the cluster has no resolv.conf of the cluster and no route to a ClusterIP.
+    if (!s.from.empty() && !s.service.empty() && spec.given(path + ".service")) {
+      c.report(path + ".service", "a ClusterIP is reachable only inside the cluster, and this traffic comes from " + s.from,
+               "to: a node's IP:nodePort (a NodePort Service), or a host outside the cluster",
+               "make the Service type: NodePort and call it with to: NODE_IP:NODEPORT (cnisim get nodes -o wide, get svc)");
+    }
+    if (!s.from.empty() && s.resolve && spec.given(path + ".resolve")) {
+      c.report(path + ".resolve", "resolve is modelled for pods (their resolv.conf), and this traffic comes from " + s.from,
+               "resolve with clients: {labels}", "leave resolve out for a client outside the cluster");
+    }
     if (!s.service.empty() && c.usable({path + ".service"}) && !names_service(spec, s.service)) {
       c.report(path + ".service", "no Service named '" + s.service + "'",
                "NAME or NAMESPACE/NAME of a Service in the scenario: " + service_names(spec),

@@ -159,8 +159,22 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
   for (std::size_t i = 0; i < spec.chatty.size(); ++i) {
     const auto& s = spec.chatty[i];
     const std::string path = "traffic.chatty[" + std::to_string(i) + "]";
-    Generator g{s, pods_with(c, s.clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}, {}, {}, {}};
-    if (g.clients.empty()) no_pod(path + ".clients", s.clients);
+    std::vector<HostRef> clients;
+    if (!s.from.empty()) {
+      // One client outside the cluster (the VM in the VNet, the internet host).
+      if (const auto from = errors.resolve(c, s.from, path + ".from")) {
+        if (!from->host || from->host->kind != HostRef::Kind::External || from->port != 0) {
+          errors.add(path + ".from", "'" + s.from + "' is not a host outside the cluster",
+                     "vm/NAME: vm/vm-in-vnet or vm/internet-host", "pods call with clients: {labels}");
+        } else {
+          clients.push_back(*from->host);
+        }
+      }
+    } else {
+      clients = pods_with(c, s.clients);
+      if (clients.empty()) no_pod(path + ".clients", s.clients);
+    }
+    Generator g{s, std::move(clients), {}, {}, 0, streams.stream("chatty", i), 0, {}, {}, {}, {}, {}, {}};
     if (!s.service.empty()) {
       if (const auto svc = errors.resolve(c, "svc/" + s.service, path + ".service")) {
         g.service_ip = svc->ip;
@@ -171,12 +185,19 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
       // address and the generator's port, like a Service's address (whoever owns it answers).
       if (const auto to = errors.resolve(c, s.to, path + ".to")) {
         const auto owner = c.owner_of(to->ip);
-        if (to->port != 0 || (owner && owner->kind != cluster::Cluster::AddressOwner::Kind::External)) {
-          errors.add(path + ".to", "'" + s.to + "' is inside the cluster", "vm/NAME or an address outside the cluster",
-                     "call pods with servers: {labels} and Services with service: NAME");
+        // A NodePort: a node's address at a Service's nodePort (kube-proxy there takes it).
+        const bool node_port = owner && owner->kind == cluster::Cluster::AddressOwner::Kind::Node && to->port != 0 &&
+                               std::any_of(c.services().begin(), c.services().end(), [&](const cluster::Service& v) {
+                                 return std::find(v.nodePorts.begin(), v.nodePorts.end(), to->port) != v.nodePorts.end();
+                               });
+        const bool outside = !owner || owner->kind == cluster::Cluster::AddressOwner::Kind::External;
+        if (!node_port && !outside) {
+          errors.add(path + ".to", "'" + s.to + "' is inside the cluster and no Service's nodePort",
+                     "vm/NAME or an address outside the cluster, or a node's IP:nodePort",
+                     "call pods with servers: {labels} and Services with service: NAME (or NODE_IP:NODEPORT)");
         } else {
           g.service_ip = to->ip;
-          g.service_port = s.port;
+          g.service_port = to->port ? to->port : s.port;
         }
       }
     } else {
@@ -920,11 +941,12 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason reason) {
     // A lost segment is TCP's to repair. A path that cannot carry it at all answers with an error the
     // sending kernel sees (ICMP unreachable, kube-proxy's REJECT): the connection is aborted, later
     // (the drop is reported from inside a send). Policy engines drop silently (Calico's and NPM's DROP,
-    // Cilium's drop): the SYN is retransmitted until its retries run out.
+    // Cilium's drop), as does kube-proxy a Local traffic policy's packet on a node without endpoints:
+    // the SYN is retransmitted until its retries run out.
     using dataplane::DropReason;
     if (reason == DropReason::QueueFull || reason == DropReason::ConntrackFull ||
         reason == DropReason::NatPortsExhausted || reason == DropReason::SnatPortsExhausted ||
-        reason == DropReason::TtlExpired || reason == DropReason::PolicyDenied)
+        reason == DropReason::TtlExpired || reason == DropReason::PolicyDenied || reason == DropReason::NoLocalEndpoint)
       return;
     sim_.schedule_in(sim::Time::zero(), [this, conn = p.tag, generation = p.tag_generation] {
       const Conn& c = conns_[conn];
@@ -949,7 +971,7 @@ std::vector<dataplane::KeptConnection> Traffic::kept_connections() const {
     const auto& g = generators_[i];
     if (g.spec.connection != scenario::ConnectionMode::KeepAlive) continue;
     for (std::size_t k = 0; k < g.kept_reached.size(); ++k) {
-      if (g.kept_reached[k] == kNoServer) continue;
+      if (g.kept_reached[k] == kNoServer || g.clients[k / g.spec.concurrency].kind != HostRef::Kind::Pod) continue;
       out.push_back({i, g.clients[k / g.spec.concurrency].index, static_cast<std::uint32_t>(k % g.spec.concurrency),
                      g.kept_reached[k]});
     }

@@ -25,6 +25,7 @@ const ScenarioCase kCases[] = {
     {"egress-snat", "--plugins kubenet --outbound-type loadBalancer,managedNATGateway"},
     {"egress-firewall", "--plugins kubenet,azure"},
     {"network-policy", "--plugins kubenet,azure,overlay,cilium"},
+    {"nodeport-traffic-policy", "--plugins kubenet,azure --external-traffic-policy Cluster,Local"},
 };
 
 }  // namespace

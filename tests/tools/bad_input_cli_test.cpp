@@ -174,3 +174,25 @@ TEST_CASE("emulate refuses a scenario with network policies, which it does not r
   CHECK_THAT(r.err, Catch::StartsWith("scenarios/network-policy.yaml:") &&
                         Catch::Contains("networkPolicies[0]: emulate does not render NetworkPolicies"));
 }
+
+TEST_CASE("compare's externalTrafficPolicy axis needs a NodePort Service and knows only Cluster and Local") {
+  const auto none = run_cnisim("compare -f scenarios/chatty-app.yaml --external-traffic-policy Cluster,Local");
+  CHECK(none.exitCode == 2);
+  CHECK_THAT(none.err, Catch::Contains("applies to NodePort Services, and this scenario has none"));
+  const auto bad = run_cnisim("compare -f scenarios/nodeport-traffic-policy.yaml --external-traffic-policy Cluster,Nearest");
+  CHECK(bad.exitCode == 2);
+  CHECK_THAT(bad.err, Catch::Contains("unknown traffic policy 'Nearest'"));
+  const auto twice = run_cnisim("compare -f scenarios/nodeport-traffic-policy.yaml --external-traffic-policy Local,Local");
+  CHECK(twice.exitCode == 2);
+  const auto ok = run_cnisim("compare -f scenarios/nodeport-traffic-policy.yaml --plugins azure --external-traffic-policy "
+                             "Cluster,Local --duration 2ms -o csv");
+  CHECK(ok.exitCode == 0);
+  CHECK_THAT(ok.out, Catch::Contains("azure/etp-cluster") && Catch::Contains("azure/etp-local"));
+}
+
+TEST_CASE("emulate refuses NodePort Services, which it does not render yet, at the Service's line") {
+  const auto r = run_cnisim("emulate -f scenarios/nodeport-traffic-policy.yaml --dry-run");
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.err, Catch::StartsWith("scenarios/nodeport-traffic-policy.yaml:") &&
+                        Catch::Contains("services[0]: emulate renders kube-proxy's ClusterIP rules only"));
+}

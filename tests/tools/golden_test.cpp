@@ -67,6 +67,7 @@ const GoldenCase kCases[] = {
     {"kubenet-trace-vm-to-pod", "trace vm/vm-in-vnet pod/nginx-c7vhv85b8x-bw7zs"},
     {"egress-trace-internet-address", "trace pod/checkout-bqxwgb4x5j-6rdpk 8.8.8.8 -f scenarios/egress-snat.yaml"},
     {"network-policy-trace-denied", "trace pod/ops/scraper-bwp2vghdf6-wkcq8 svc/shop/orders -f scenarios/network-policy.yaml"},
+    {"nodeport-trace-cluster", "trace vm/vm-in-vnet 10.224.0.4:30080 -f scenarios/nodeport-traffic-policy.yaml"},
     {"network-policy-trace-cilium", "trace pod/ops/scraper-bwp2vghdf6-wkcq8 svc/shop/orders -f scenarios/network-policy.yaml --plugin cilium"},
 };
 

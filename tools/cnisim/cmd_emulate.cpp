@@ -215,6 +215,18 @@ Subcommand emulate_subcommand() {
     const auto profile = workload::effective_profile(spec);
     const auto cluster = cluster::build_cluster(spec);
     if (!emulation::can_emulate(cluster.plugin_kind())) throw UsageError(emulation::cannot_emulate_message(cluster.plugin_kind()));
+    for (std::size_t i = 0; i < spec.services.size(); ++i) {
+      const auto& svc = spec.services[i];
+      const bool unrendered = svc.type == scenario::ServiceType::NodePort || svc.affinityClientIP ||
+                              svc.internalTrafficPolicy == scenario::TrafficPolicy::Local;
+      if (!unrendered) continue;
+      throw scenario::ScenarioError({spec.diagnostic(
+          "services[" + std::to_string(i) + "]",
+          "emulate renders kube-proxy's ClusterIP rules only, not yet NodePorts, Local traffic policies or session "
+          "affinity: the kernel would not do what the model does",
+          "ClusterIP Services without internalTrafficPolicy Local or sessionAffinity",
+          "emulate a copy without them; run, compare and trace model them (docs/services.md)")});
+    }
     if (!spec.networkPolicies.empty()) {
       throw scenario::ScenarioError({spec.diagnostic(
           "networkPolicies[0]",

@@ -156,6 +156,21 @@ std::vector<scenario::OutboundType> parse_outbound_list(const std::string& text)
   return out;
 }
 
+std::vector<scenario::TrafficPolicy> parse_traffic_policy_list(const std::string& text) {
+  std::vector<scenario::TrafficPolicy> out;
+  for (const auto& name : split_list(text, "--external-traffic-policy", "--external-traffic-policy Cluster,Local")) {
+    if (name != "Cluster" && name != "Local") {
+      throw UsageError("unknown traffic policy '" + name +
+                       "' in --external-traffic-policy: expected Cluster or Local (e.g. --external-traffic-policy Cluster,Local)");
+    }
+    const auto policy = name == "Local" ? scenario::TrafficPolicy::Local : scenario::TrafficPolicy::Cluster;
+    if (std::find(out.begin(), out.end(), policy) != out.end())
+      throw UsageError("traffic policy '" + name + "' is listed twice in --external-traffic-policy");
+    out.push_back(policy);
+  }
+  return out;
+}
+
 void add_report_options(po::options_description& options) {
   options.add_options()("output,o", po::value<std::string>()->default_value("table")->value_name("FORMAT"),
                         "table | json | csv (schema: docs/output-format.md)")(
@@ -164,6 +179,9 @@ void add_report_options(po::options_description& options) {
       "outbound-type", po::value<std::string>()->value_name("TYPES"),
       "egress to the internet: loadBalancer, managedNATGateway, userAssignedNATGateway, userDefinedRouting, none; a "
       "comma-separated list runs each (default: the scenario's networkProfile.outboundType)")(
+      "external-traffic-policy", po::value<std::string>()->value_name("POLICIES"),
+      "Cluster, Local: every NodePort Service's externalTrafficPolicy; a comma-separated list runs each "
+      "(default: each Service's own)")(
       "seed", po::value<std::string>()->value_name("N"),
       "random seed, a whole number from 0 to 2^64-1 (default: the scenario's run.seed)")(
       "duration", po::value<std::string>()->value_name("DURATION"),
@@ -203,6 +221,9 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
   }
   if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
   if (vm.count("outbound-type")) o.outbound = parse_outbound_list(vm["outbound-type"].as<std::string>());
+  if (vm.count("external-traffic-policy")) {
+    o.external_policy = parse_traffic_policy_list(vm["external-traffic-policy"].as<std::string>());
+  }
   read_run_bounds(vm, o.seed, o.duration, o.max_events);
   o.host_figures = vm.count("host-figures") > 0;
   o.typical_paths = format == "json" || vm.count("html") > 0;
@@ -233,6 +254,17 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
     throw UsageError("--outbound-type userDefinedRouting needs a route for 0.0.0.0/0 in the scenario's cluster.vnet.routes "
                      "(the node subnet's route table, usually to a firewall: docs/egress.md); this scenario has none");
   }
+  if (!o.external_policy.empty() &&
+      std::none_of(base.services.begin(), base.services.end(),
+                   [](const scenario::ServiceSpec& s) { return s.type == scenario::ServiceType::NodePort; })) {
+    throw UsageError("--external-traffic-policy applies to NodePort Services, and this scenario has none "
+                     "(give a Service type: NodePort; docs/services.md)");
+  }
+  // Each NodePort Service's own policy, or one value per variant.
+  const std::vector<std::optional<scenario::TrafficPolicy>> policies =
+      o.external_policy.empty() ? std::vector<std::optional<scenario::TrafficPolicy>>{std::nullopt}
+                                : std::vector<std::optional<scenario::TrafficPolicy>>(o.external_policy.begin(),
+                                                                                    o.external_policy.end());
   // Cilium replaces kube-proxy: its modes do not apply, so cilium runs once rather than as identical variants.
   if (!o.kube_proxy.empty() && plugins == std::vector<scenario::PluginKind>{scenario::PluginKind::Cilium}) {
     throw UsageError("--kube-proxy does not apply under cilium, which replaces kube-proxy with eBPF; compare "
@@ -245,15 +277,23 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
     for (auto mode : modes) {
       if (replaces_kube_proxy && mode != modes.front()) continue;
       for (auto outbound : outbounds) {
-        VariantSpec v{base, std::string(scenario::to_string(plugin))};
-        if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
-        if (outbounds.size() > 1)
-          v.label.append("/").append(scenario::name_of<scenario::OutboundType>(outbound, scenario::kOutboundTypeNames));
-        if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
-        v.spec.cluster.networkProfile.kubeProxyMode = mode;
-        v.spec.cluster.networkProfile.outboundType = outbound;
-        if (o.duration) v.spec.run.duration = *o.duration;
-        variants.push_back(std::move(v));
+        for (const auto& policy : policies) {
+          VariantSpec v{base, std::string(scenario::to_string(plugin))};
+          if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
+          if (outbounds.size() > 1)
+            v.label.append("/").append(scenario::name_of<scenario::OutboundType>(outbound, scenario::kOutboundTypeNames));
+          if (policies.size() > 1) v.label.append(*policy == scenario::TrafficPolicy::Local ? "/etp-local" : "/etp-cluster");
+          if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
+          v.spec.cluster.networkProfile.kubeProxyMode = mode;
+          v.spec.cluster.networkProfile.outboundType = outbound;
+          if (policy) {
+            for (auto& svc : v.spec.services) {
+              if (svc.type == scenario::ServiceType::NodePort) svc.externalTrafficPolicy = *policy;
+            }
+          }
+          if (o.duration) v.spec.run.duration = *o.duration;
+          variants.push_back(std::move(v));
+        }
       }
     }
   }

@@ -21,6 +21,7 @@ struct ComparisonOptions {
   std::vector<cluster::PluginKind> plugins;          // empty: the scenario's own
   std::vector<cluster::KubeProxyMode> kube_proxy;    // empty: the scenario's own
   std::vector<scenario::OutboundType> outbound;      // empty: the scenario's own
+  std::vector<scenario::TrafficPolicy> external_policy;  // empty: each NodePort Service's own
   std::optional<std::uint64_t> seed;                 // overrides run.seed
   std::optional<sim::Time> duration;                 // overrides run.duration (e.g. a shorter golden run)
   std::size_t jobs = 1;
@@ -67,5 +68,7 @@ std::vector<cluster::PluginKind> parse_plugin_list(const std::string& text);
 std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& text);
 // "loadBalancer,managedNATGateway" -> outbound types (ARM's names).
 std::vector<scenario::OutboundType> parse_outbound_list(const std::string& text);
+// "Cluster,Local" -> externalTrafficPolicy values.
+std::vector<scenario::TrafficPolicy> parse_traffic_policy_list(const std::string& text);
 
 }  // namespace cnisim::cli

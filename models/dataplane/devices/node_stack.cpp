@@ -93,13 +93,33 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
     }
     service_pickers_.emplace_back(std::move(endpoints), policy);
   }
+  // Local traffic policies: per such rule, each node's own endpoints and their picker.
+  local_base_.assign(dnat.rules.size(), cluster::kNone);
+  for (std::size_t r = 0; r < dnat.rules.size(); ++r) {
+    if (!dnat.rules[r].localOnly) continue;
+    local_base_[r] = static_cast<std::uint32_t>(local_pods_.size());
+    for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
+      std::vector<cluster::PodIndex> pods;
+      std::vector<net::Endpoint> endpoints;
+      for (cluster::PodIndex p : cluster.services()[dnat.rules[r].service].endpoints) {
+        if (cluster.pods()[p].node != n) continue;
+        pods.push_back(p);
+        endpoints.push_back(net::Endpoint{cluster.pods()[p].ip, dnat.rules[r].targetPort});
+      }
+      local_pods_.push_back(std::move(pods));
+      local_pickers_.emplace_back(std::move(endpoints), policy);
+    }
+  }
+  local_cursor_.assign(local_pods_.size(), 0);
+  affinity_.resize(nodes.size());
   const sim::RandomStreams streams(seed);
   for (std::uint32_t n = 0; n < nodes.size(); ++n) endpoint_random_.push_back(streams.stream("service-endpoint", n));
   if (policy == net::PickPolicy::RoundRobin) round_robin_.assign(nodes.size() * dnat.rules.size(), 0);
 }
 
 std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex n, Packet& p,
-                                            std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply) {
+                                            std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply,
+                                            bool& masquerade) {
   std::int64_t cost = cx.profile.conntrack_lookup.ps();
   auto& table = conntrack_[n];
   if (const auto tracked = table.lookup(p.tuple, cx.now_ps, p.tcp_flags)) {
@@ -123,32 +143,74 @@ std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::Nod
   const auto protocol = service_protocol(p.tuple.protocol);
   if (!protocol) return cost;
   const auto& services = cx.cluster.service_dnat();
-  const auto match = services.find(p.tuple.dst, p.tuple.dst_port, *protocol);
-  if (services.mode == cluster::ServiceProxyMode::Iptables) {
+  const cluster::Node& node = cx.cluster.nodes()[n];
+  auto match = services.find(p.tuple.dst, p.tuple.dst_port, *protocol);
+  if (!match.rule && p.tuple.dst == node.ip) match = services.find_node_port(p.tuple.dst_port, *protocol);
+  const bool iptables = services.mode == cluster::ServiceProxyMode::Iptables;
+  if (iptables) {
     cost += cx.profile.iptables_per_rule.ps() * static_cast<std::int64_t>(match.rulesWalked);
     cx.counters.iptables_rules_walked += match.rulesWalked;
   } else {
     cost += cx.profile.service_map_lookup.ps();
   }
   if (!match.rule) return cost;
-  const auto& endpoints = cx.cluster.services()[match.rule->service].endpoints;
-  if (endpoints.empty()) {
-    if (cx.trace) cx.note(facts::NoEndpoints{match.rule->service, p.tuple.dst});
-    ServeContext::drop(p, DropReason::NoServiceEndpoint);
+  const cluster::ServicePortRule& r = *match.rule;
+  const auto rule = static_cast<std::size_t>(match.rule - services.rules.data());
+  // Which endpoints: the Service's, or with a Local traffic policy this node's. For a NodePort with
+  // externalTrafficPolicy Local, kube-proxy's KUBE-EXT chain sends pods' traffic to every endpoint and
+  // masquerades the node's own to every endpoint; only the rest is kept on the node (no SNAT).
+  bool local = r.localOnly;
+  masquerade = r.masquerade;
+  if (r.kind == cluster::ServicePortRule::Kind::NodePort && r.localOnly) {
+    const auto owner = cx.cluster.owner_of(p.tuple.src);
+    if (owner && owner->kind == cluster::Cluster::AddressOwner::Kind::Pod && !cx.cluster.host_network(owner->index)) {
+      local = false;
+    } else if (p.tuple.src == node.ip) {
+      local = false;
+      masquerade = true;
+    }
+  }
+  const std::size_t slot = local ? local_base_[rule] + n : 0;
+  const auto& candidates = local ? local_pods_[slot] : cx.cluster.services()[r.service].endpoints;
+  if (candidates.empty()) {
+    if (cx.trace) cx.note(facts::NoEndpoints{r.service, p.tuple.dst, local});
+    ServeContext::drop(p, local ? DropReason::NoLocalEndpoint : DropReason::NoServiceEndpoint);
     return cost;
   }
-  // A new connection: DNATed once, here, to the endpoint the Service port's picker chooses; its later
-  // packets and replies follow the conntrack entry.
-  const auto rule = static_cast<std::size_t>(match.rule - services.rules.data());
-  std::uint32_t no_cursor = 0;
-  const bool round_robin = services.mode == cluster::ServiceProxyMode::Ipvs;
-  const auto pick = service_pickers_[rule].pick_index(
-      round_robin ? 0 : endpoint_random_[n].next_u64(),
-      round_robin ? round_robin_[n * services.rules.size() + rule] : no_cursor);
-  dnat = service_pickers_[rule].endpoints()[*pick];
+  const net::EndpointPicker& picker = local ? local_pickers_[slot] : service_pickers_[rule];
+  // sessionAffinity ClientIP: the endpoint this client's last connection took, while that was less than
+  // the timeout ago (iptables: one `recent --rcheck` rule per endpoint, walked before the random choice).
+  std::optional<std::size_t> pick;
+  std::uint64_t sticky_key = 0;
+  if (r.affinityPs) {
+    sticky_key = std::uint64_t{static_cast<std::uint32_t>(rule)} << 32 | p.tuple.src.value;
+    const auto it = affinity_[n].find(sticky_key);
+    if (it != affinity_[n].end() && cx.now_ps - it->second.last_ps < r.affinityPs && it->second.index < candidates.size()) {
+      pick = it->second.index;
+    }
+    if (iptables) {
+      const std::size_t checked = pick ? *pick + 1 : candidates.size();
+      cost += cx.profile.iptables_per_rule.ps() * static_cast<std::int64_t>(checked);
+      cx.counters.iptables_rules_walked += checked;
+    }
+  }
+  const bool sticky = pick.has_value();
+  if (!pick) {
+    // A new connection: DNATed once, here, to the endpoint the picker chooses; its later packets and
+    // replies follow the conntrack entry.
+    std::uint32_t no_cursor = 0;
+    const bool round_robin = services.mode == cluster::ServiceProxyMode::Ipvs;
+    std::uint32_t& cursor = !round_robin ? no_cursor
+                            : local      ? local_cursor_[slot]
+                                         : round_robin_[n * services.rules.size() + rule];
+    pick = picker.pick_index(round_robin ? 0 : endpoint_random_[n].next_u64(), cursor);
+  }
+  if (r.affinityPs) affinity_[n][sticky_key] = Sticky{*pick, cx.now_ps};
+  dnat = picker.endpoints()[*pick];
   if (cx.trace) {
-    cx.note(facts::ServiceDnat{match.rule->service, net::Endpoint{p.tuple.dst, p.tuple.dst_port}, match.rulesWalked,
-                               *dnat, endpoints[*pick]});
+    cx.note(facts::ServiceDnat{r.service, net::Endpoint{p.tuple.dst, p.tuple.dst_port}, match.rulesWalked, *dnat,
+                               candidates[*pick], r.kind == cluster::ServicePortRule::Kind::NodePort, local, sticky,
+                               masquerade});
   }
   p.tuple.dst = dnat->ip;
   p.tuple.dst_port = dnat->port;
@@ -197,7 +259,8 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   std::optional<net::Endpoint> dnat;
   bool is_new = false;
   bool reply = false;
-  std::int64_t cost = conntrack_and_dnat(cx, n, p, dnat, is_new, reply);
+  bool mark_masq = false;  // kube-proxy's KUBE-MARK-MASQ for a NodePort's external traffic
+  std::int64_t cost = conntrack_and_dnat(cx, n, p, dnat, is_new, reply, mark_masq);
   if (p.verdict == Verdict::Drop) return cost;
   // The policy engine sees the header after DNAT, before SNAT (filter table, or the endpoints' eBPF).
   cost += is_new ? enforce_new(cx, policies_, n, p) : enforce_established(cx, policies_, n, original, reply);
@@ -246,6 +309,10 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
       const bool bridged = cx.cluster.devices()[egress].kind == scenario::DeviceKind::Bridge;
       action.snat = bridged ? node.podGateway : node.ip;
       if (cx.trace) cx.note(facts::Hairpin{*action.snat, bridged});
+    } else if (mark_masq) {
+      // KUBE-POSTROUTING's MASQUERADE of marked packets: the address of the interface it leaves by.
+      const bool bridged = cx.cluster.devices()[egress].kind == scenario::DeviceKind::Bridge;
+      action.snat = bridged ? node.podGateway : node.ip;
     } else if (egress == node.nic && !from_nic && p.tuple.src != node.ip) {
       const auto& masquerade = cx.cluster.masquerade();
       const auto& rule = masquerade.match(p.tuple.dst);

@@ -7,6 +7,7 @@
 // endpoint pickers and each node's random stream for them.
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "models/cluster/network_policy.hpp"
@@ -35,7 +36,7 @@ class NodeStacks {
 
  private:
   std::int64_t conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
-                                  std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply);
+                                  std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply, bool& masquerade);
   std::int64_t create_connection(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
                                  const net::FiveTuple& original, const net::NatAction& action);
 
@@ -50,6 +51,18 @@ class NodeStacks {
   std::vector<sim::RandomStream> endpoint_random_;             // per node, for Service endpoint choice
   std::vector<net::EndpointPicker> service_pickers_;           // per Service port rule (ServiceDnat::rules)
   std::vector<std::uint32_t> round_robin_;  // IPVS only: [node * rules + rule], each node's kube-proxy
+  // Local traffic policies: rule r's endpoints on node n at [local_base_[r] + n] (kNone: not Local).
+  std::vector<std::uint32_t> local_base_;
+  std::vector<std::vector<cluster::PodIndex>> local_pods_;
+  std::vector<net::EndpointPicker> local_pickers_;
+  std::vector<std::uint32_t> local_cursor_;  // IPVS round-robin position of each local picker
+  // sessionAffinity ClientIP, per node (kube-proxy's `recent` lists): (rule << 32 | client IP) -> the
+  // endpoint's index among the rule's candidates and when the client last took it.
+  struct Sticky {
+    std::size_t index = 0;
+    std::int64_t last_ps = 0;
+  };
+  std::vector<std::unordered_map<std::uint64_t, Sticky>> affinity_;
 };
 
 }  // namespace cnisim::dataplane::devices
