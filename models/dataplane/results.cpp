@@ -183,6 +183,8 @@ json::value to_json(const Results& r, bool include_host) {
   dns["cacheHits"] = ds.cache_hits;
   dns["resent"] = ds.resent;
   dns["conntrackRaceDrops"] = ds.race_drops;
+  dns["nodeCacheHits"] = ds.node_cache_hits;
+  dns["nodeCacheMisses"] = ds.node_cache_misses;
   dns["queriesPerLookup"] = ds.lookups ? static_cast<double>(ds.queries) / static_cast<double>(ds.lookups) : 0.0;
   dns["latency"] = latency_json(ds.latency);
   o["dns"] = std::move(dns);

@@ -130,6 +130,8 @@ struct DnsSummary {
   std::uint64_t cache_hits = 0;      // queries for names outside the cluster domain answered from CoreDNS's cache
   std::uint64_t resent = 0;          // rounds sent again after the resolver's timeout
   std::uint64_t race_drops = 0;      // AAAA queries lost to the conntrack race (opt-in: dns.conntrackRace)
+  std::uint64_t node_cache_hits = 0;    // NodeLocal DNSCache: queries its cache answered
+  std::uint64_t node_cache_misses = 0;  // ... and those it forwarded (to CoreDNS, or upstream)
   LatencySummary latency;            // per completed lookup
 };
 

@@ -184,6 +184,11 @@ struct Describe {
   std::string operator()(const facts::EgressPath&) const {
     return "to the internet, but the cluster's outboundType is none: no way out, Azure drops the packet";
   }
+  std::string operator()(const facts::NodeLocalDns& f) const {
+    return f.query ? "NodeLocal DNSCache: its raw rule leaves the query untracked (no conntrack, no kube-proxy DNAT); "
+                     "its socket on this node takes it"
+                   : "NodeLocal DNSCache's answer, untracked (its raw rule): routed to the pod as it is";
+  }
   std::string operator()(const facts::PolicyChecked& f) const {
     const auto& policies = c.spec().networkPolicies;
     const std::string engine = policy_engine_words(c.spec().cluster.networkProfile.networkPolicy);

@@ -128,6 +128,12 @@ struct EgressSnat {
   bool per_node = false; // first..last is the node's own block (the load balancer's preallocation)
 };
 
+// NodeLocal DNSCache on this node: a pod's query taken by its socket here (query), or its answer sent
+// back; both untracked (its raw-table NOTRACK rules), so never DNATed.
+struct NodeLocalDns {
+  bool query = true;
+};
+
 // The network policy engine's check of a new connection at this node: its verdict for each end it
 // enforces here, and the work it did (rules walked, ipset and eBPF map lookups).
 struct PolicyChecked {
@@ -141,7 +147,7 @@ using TraceFact = std::variant<facts::RouteMatched, facts::NoRoute, facts::OwnAd
                                facts::FdbLookup, facts::ConntrackTranslated, facts::NoEndpoints, facts::ServiceDnat,
                                facts::Hairpin, facts::MasqueradeRule, facts::Masqueraded, facts::ConntrackCreated,
                                facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute, facts::EgressPath,
-                               facts::EgressSnat, facts::PolicyChecked>;
+                               facts::EgressSnat, facts::PolicyChecked, facts::NodeLocalDns>;
 
 // One hop of a traced packet (only recorded for packets sent with traced = true).
 struct TraceHop {

@@ -59,6 +59,8 @@ std::vector<Metric> build(bool host) {
   m.push_back({"dns.upstream", dns, "forwarded upstream", "count", [](const Results& r) { return static_cast<double>(r.dns.upstream); }, true});
   m.push_back({"dns.cacheHits", dns, "upstream names from CoreDNS's cache", "count", [](const Results& r) { return static_cast<double>(r.dns.cache_hits); }, true});
   m.push_back({"dns.resent", dns, "rounds sent again after the timeout", "count", [](const Results& r) { return static_cast<double>(r.dns.resent); }, true});
+  m.push_back({"dns.nodeCacheHits", dns, "answered by NodeLocal DNSCache", "count", [](const Results& r) { return static_cast<double>(r.dns.node_cache_hits); }, true});
+  m.push_back({"dns.nodeCacheMisses", dns, "forwarded by NodeLocal DNSCache", "count", [](const Results& r) { return static_cast<double>(r.dns.node_cache_misses); }, true});
   m.push_back({"dns.conntrackRaceDrops", dns, "queries lost to the conntrack race", "count", [](const Results& r) { return static_cast<double>(r.dns.race_drops); }, true});
   m.push_back({"dns.latency.p50", dns, "lookup p50", "us", [](const Results& r) { return to_us(static_cast<double>(r.dns.latency.p50_ps)); }, true});
   m.push_back({"dns.latency.p99", dns, "lookup p99", "us", [](const Results& r) { return to_us(static_cast<double>(r.dns.latency.p99_ps)); }, true});

@@ -35,6 +35,10 @@ inline constexpr std::uint32_t kMinMaxPods = 10;                   // LIMITS max
 inline constexpr std::uint32_t kMaxMaxPods = 250;                  // LIMITS max pods per node, maximum
 
 // --- per-node pod CIDR ---
+// NodeLocal DNSCache's link-local address (kubernetes.io "Using NodeLocal DNSCache": 169.254.20.10);
+// under kube-proxy's IPVS mode the pods' resolv.conf names it, in iptables mode the cache also binds
+// the kube-dns ClusterIP.
+inline constexpr std::string_view kNodeLocalDnsAddress = "169.254.20.10";
 // kube-apiserver's default --service-node-port-range (K8S kube-apiserver reference): 30000-32767.
 inline constexpr std::uint16_t kNodePortFirst = 30000;
 inline constexpr std::uint16_t kNodePortLast = 32767;

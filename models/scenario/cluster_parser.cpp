@@ -10,7 +10,7 @@ namespace cnisim::scenario {
 
 namespace {
 
-constexpr std::string_view kClusterKeys[] = {"name", "kubernetesVersion", "networkProfile", "vnet"};
+constexpr std::string_view kClusterKeys[] = {"name", "kubernetesVersion", "networkProfile", "vnet", "nodeLocalDNSCache"};
 constexpr std::string_view kNetworkProfileKeys[] = {"networkPlugin", "networkPluginMode", "networkDataplane",
                                                     "networkPolicy", "podCidr",           "serviceCidr",
                                                     "dnsServiceIP",  "outboundType",      "kubeProxyConfig",
@@ -236,6 +236,8 @@ void parse_cluster(FieldReader& r, const Field& field) {
       parse_network_profile(r, f);
     } else if (key == "vnet") {
       parse_vnet(r, f);
+    } else if (key == "nodeLocalDNSCache") {
+      if (auto b = r.flag(f)) c.nodeLocalDNSCache = *b;
     }
   }
 }

@@ -54,8 +54,9 @@ constexpr std::array<std::string_view, 13> kProfileKeys{"name",      "devices", 
                                                         "sockets",   "egress",  "measured"};
 constexpr std::array<std::string_view, 1> kEgressKeys{"portHoldAfterClose"};
 constexpr std::array<std::string_view, 2> kSocketKeys{"connect", "accept"};
-constexpr std::array<std::string_view, 6> kDnsKeys{"corednsServe", "upstream", "cacheTtl", "resolverTimeout",
-                                                   "resolverAttempts", "conntrackRace"};
+constexpr std::array<std::string_view, 7> kDnsKeys{"corednsServe",     "upstream",      "cacheTtl",
+                                                   "resolverTimeout",  "resolverAttempts", "conntrackRace",
+                                                   "nodeLocalDenialTtl"};
 constexpr std::array<std::string_view, 21> kTcpKeys{
     "mtu",          "initialWindow", "receiveWindow", "sendBuffer",     "congestionControl", "rtoInitial",
     "rtoMin",       "rtoMax",        "dupackThreshold", "synRetries",   "retries",           "delayedAckMin",
@@ -243,8 +244,8 @@ class ProfileReader {
       }
       const auto v = read_duration(r_, c);
       if (!v) continue;
-      if ((k == "cacheTtl" || k == "resolverTimeout") && *v == sim::Time::zero()) {
-        r_.error(c.path, r_.mark_of(c), k == "cacheTtl" ? "a cache TTL of 0: CoreDNS's cache plugin takes at least 1 s"
+      if ((k == "cacheTtl" || k == "resolverTimeout" || k == "nodeLocalDenialTtl") && *v == sim::Time::zero()) {
+        r_.error(c.path, r_.mark_of(c), k != "resolverTimeout" ? "a cache TTL of 0: CoreDNS's cache plugin takes at least 1 s"
                                                          : "a resolver timeout of 0 would send every query again at once",
                  "a duration more than 0", "leave the key out to keep the default (docs/dns.md lists them)");
         continue;
@@ -252,6 +253,7 @@ class ProfileReader {
       if (k == "corednsServe") d.coredns_serve = *v;
       else if (k == "upstream") d.upstream = *v;
       else if (k == "cacheTtl") d.cache_ttl = *v;
+      else if (k == "nodeLocalDenialTtl") d.node_local_denial_ttl = *v;
       else d.resolver_timeout = *v;
     }
   }
@@ -552,6 +554,7 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.dns.resolver_timeout = o.dns.resolver_timeout.value_or(p.dns.resolver_timeout);
   p.dns.resolver_attempts = o.dns.resolver_attempts.value_or(p.dns.resolver_attempts);
   p.dns.conntrack_race = o.dns.conntrack_race.value_or(p.dns.conntrack_race);
+  p.dns.node_local_denial_ttl = o.dns.node_local_denial_ttl.value_or(p.dns.node_local_denial_ttl);
   p.sockets.connect = o.sockets.connect.value_or(p.sockets.connect);
   p.sockets.accept = o.sockets.accept.value_or(p.sockets.accept);
   p.egress.port_hold_after_close = o.egress.port_hold_after_close.value_or(p.egress.port_hold_after_close);
@@ -716,6 +719,7 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   out << YAML::Key << "resolverTimeout" << YAML::Value << format_duration(p.dns.resolver_timeout);
   out << YAML::Key << "resolverAttempts" << YAML::Value << p.dns.resolver_attempts;
   out << YAML::Key << "conntrackRace" << YAML::Value << shortest(p.dns.conntrack_race);
+  out << YAML::Key << "nodeLocalDenialTtl" << YAML::Value << format_duration(p.dns.node_local_denial_ttl);
   out << YAML::EndMap;
   // Opening a connection, beyond its segments: the defaults unless the profile or the scenario set them.
   out << YAML::Key << "sockets" << YAML::Value << YAML::BeginMap;

@@ -81,6 +81,10 @@ struct DnsSettings {
   // issue 56903): the resolver then waits its timeout. Linux 5.0 resolves the clash when both take
   // the same DNAT (nf_conntrack clash resolution), so 0 here; give it for older kernels.
   double conntrack_race = 0;
+  // NodeLocal DNSCache (cluster.nodeLocalDNSCache): how long the node's cache keeps a denial (NXDOMAIN,
+  // NODATA) for the cluster domain; the add-on's Corefile (kubernetes cluster/addons/dns/nodelocaldns):
+  // `cache { success 9984 30  denial 9984 5 }`. Its success TTL is cacheTtl's 30 s.
+  sim::Time node_local_denial_ttl = sim::seconds(5);
 };
 
 // What an endpoint's application and kernel do to open a TCP connection beyond the segments' own
@@ -167,11 +171,12 @@ struct TcpOverrides {
 
 // The `dns:` block: any of DnsSettings' numbers.
 struct DnsOverrides {
-  std::optional<sim::Time> coredns_serve, upstream, cache_ttl, resolver_timeout;
+  std::optional<sim::Time> coredns_serve, upstream, cache_ttl, resolver_timeout, node_local_denial_ttl;
   std::optional<std::uint32_t> resolver_attempts;
   std::optional<double> conntrack_race;
   bool empty() const {
-    return !(coredns_serve || upstream || cache_ttl || resolver_timeout || resolver_attempts || conntrack_race);
+    return !(coredns_serve || upstream || cache_ttl || resolver_timeout || resolver_attempts || conntrack_race ||
+             node_local_denial_ttl);
   }
 };
 

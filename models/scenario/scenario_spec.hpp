@@ -85,6 +85,9 @@ struct ClusterSpec {
   std::string kubernetesVersion;
   NetworkProfile networkProfile;
   VnetSpec vnet;
+  // Kubernetes' NodeLocal DNSCache add-on (a node-local-dns DaemonSet): pods' DNS queries answered by a
+  // cache on their own node (docs/dns.md).
+  bool nodeLocalDNSCache = false;
 };
 
 enum class OsType { Linux, Windows };

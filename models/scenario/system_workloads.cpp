@@ -56,6 +56,12 @@ void add_system_workloads(ScenarioSpec& spec) {
                                              "mcr.microsoft.com/oss/cilium/cilium", {{"k8s-app", "cilium"}},
                                              true, 0));
   }
+  if (spec.cluster.nodeLocalDNSCache) {
+    // The add-on's manifest (kubernetes cluster/addons/dns/nodelocaldns): a hostNetwork DaemonSet.
+    spec.workloads.push_back(system_workload(WorkloadKind::DaemonSet, "node-local-dns",
+                                             "registry.k8s.io/dns/k8s-dns-node-cache", {{"k8s-app", "node-local-dns"}},
+                                             true, 0));
+  }
   spec.workloads.push_back(
       system_workload(WorkloadKind::Deployment, "coredns", "mcr.microsoft.com/oss/kubernetes/coredns",
                       {{"k8s-app", "kube-dns"}, {"version", "v20"}}, false, aks::kCoreDnsReplicas));

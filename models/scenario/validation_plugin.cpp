@@ -49,6 +49,15 @@ void check_combinations(RuleContext& c) {
              "networkPolicy: cilium only together with networkDataplane: cilium",
              "set networkDataplane: cilium, or use networkPolicy: calico on this dataplane");
   }
+  // NodeLocal DNSCache under Cilium's kube-proxy replacement needs a Cilium Local Redirect Policy to
+  // steer queries to the node's cache: not modelled.
+  if (c.spec().cluster.nodeLocalDNSCache && np.networkDataplane == NetworkDataplane::Cilium &&
+      c.usable({"cluster.nodeLocalDNSCache", kProfile + "networkDataplane"})) {
+    c.report("cluster.nodeLocalDNSCache",
+             "NodeLocal DNSCache under the cilium dataplane needs Cilium's Local Redirect Policy, which is not modelled",
+             "nodeLocalDNSCache with kubenet, azure or overlay (kube-proxy)",
+             "leave nodeLocalDNSCache out under cilium, or compare it under the other plugins");
+  }
   // AKSDOCS configure-kubenet: Azure Network Policy Manager is not supported with kubenet.
   if (np.networkPolicy == NetworkPolicy::Azure && np.networkPlugin == NetworkPlugin::Kubenet &&
       c.usable({kProfile + "networkPolicy", plugin})) {

@@ -20,6 +20,8 @@ namespace {
 
 constexpr std::uint16_t kEphemeralFirst = 32768;  // Linux net.ipv4.ip_local_port_range default start
 constexpr std::uint16_t kEphemeralCount = 28232;  // ... up to 60999
+// NodeLocal DNSCache's connection to CoreDNS (its forward plugin keeps one open): one source port.
+constexpr std::uint16_t kNodeCacheForwardPort = 60999;
 constexpr std::uint32_t kNoServer = ~std::uint32_t{0};
 constexpr std::uint32_t kUdpHeaders = 28;  // IPv4 (20) + UDP (8)
 using transport::TcpState;
@@ -254,6 +256,10 @@ Traffic::Traffic(dataplane::Network& network, const scenario::ScenarioSpec& scen
     const auto dns = c.find_service("kube-system", "kube-dns");
     if (!dns) throw std::logic_error("resolve: the cluster has no kube-system/kube-dns Service");
     dns_ip_ = c.services()[*dns].clusterIP;
+    node_local_ = c.spec().cluster.nodeLocalDNSCache;
+    nameserver_ = node_local_ && c.service_dnat().mode == cluster::ServiceProxyMode::Ipvs
+                      ? net::Ipv4::parse(scenario::aks::kNodeLocalDnsAddress)
+                      : dns_ip_;
   }
   errors.throw_if_any();
 }
@@ -721,13 +727,14 @@ void Traffic::send_lookup_round(std::uint32_t lookup) {
   ++l.attempt;
   const Chain& ch = chains_[calls_[l.call].chain];
   const HostRef client = generators_[ch.generator].clients[ch.client];
-  const net::FiveTuple tuple{net::Protocol::Udp, network_.address_of(client), l.port, dns_ip_, 53};
+  const net::FiveTuple tuple{net::Protocol::Udp, network_.address_of(client), l.port, nameserver_, 53};
   const std::uint32_t bytes = names_[l.names][l.candidate].query_bytes;
   const std::uint32_t round = l.round;  // l is not used after a send (a drop is reported from inside it)
   const double race = network_.profile().dns.conntrack_race;
   for (std::uint32_t type = 0; type < 2; ++type) {
     ++dns_.queries;
-    if (type == 1 && race > 0 && race_random_.bernoulli(race)) {
+    // NodeLocal DNSCache's queries are not tracked (its raw-table NOTRACK rules): no insert to race.
+    if (type == 1 && race > 0 && !node_local_ && race_random_.bernoulli(race)) {
       // The AAAA query lost the conntrack insert race to the A query at the client's node: the
       // kernel dropped it on its way out, a few microseconds of path that are not simulated.
       ++dns_.race_drops;
@@ -738,32 +745,102 @@ void Traffic::send_lookup_round(std::uint32_t lookup) {
   }
 }
 
+// A cache's key for a query: the host keeping it (a CoreDNS pod, or a node's NodeLocal DNSCache), the
+// name and the query type.
+std::uint64_t Traffic::cache_key(HostRef at, const Candidate& c, std::uint32_t type) {
+  return (std::uint64_t{at.index} << 32) | (std::uint64_t{c.id} << 1) | type;
+}
+
+const Traffic::Candidate* Traffic::awaited_candidate(std::uint32_t tag, std::uint32_t round) const {
+  const std::uint32_t id = tag / 2;
+  if (id >= lookups_.size() || !lookups_[id].live || lookups_[id].round != round) return nullptr;
+  return &names_[lookups_[id].names][lookups_[id].candidate];
+}
+
 // At a CoreDNS pod: the answer after its time (and upstream's, for a name outside the cluster domain
 // that this replica has not kept in its cache). Queries are served side by side: CoreDNS answers
 // each in a goroutine of its own; the replica's CPU limit is not modelled.
 void Traffic::coredns_answer(const Packet& p, HostRef at) {
-  const std::uint32_t id = p.tag / 2, type = p.tag % 2;
-  if (id >= lookups_.size() || !lookups_[id].live || lookups_[id].round != p.tag_generation) return;  // given up
-  const Candidate& cand = names_[lookups_[id].names][lookups_[id].candidate];
-  const auto& settings = network_.profile().dns;
+  const Candidate* awaited = awaited_candidate(p.tag, p.tag_generation);
+  if (awaited == nullptr) return;  // given up
+  const Candidate& cand = *awaited;
+  const std::uint32_t type = p.tag % 2;
   const std::int64_t now = sim_.now().ps();
+  const auto& settings = network_.profile().dns;
   std::int64_t serve = settings.coredns_serve.ps();
   if (cand.upstream) {
-    const std::uint64_t key = (std::uint64_t{at.index} << 32) | (std::uint64_t{cand.id} << 1) | type;
-    const auto kept = dns_cache_.find(key);
+    const auto kept = dns_cache_.find(cache_key(at, cand, type));
     if (kept != dns_cache_.end() && kept->second > now) {
       ++dns_.cache_hits;
     } else {
       ++dns_.upstream;
       serve += settings.upstream.ps();
-      dns_cache_[key] = now + serve + settings.cache_ttl.ps();
+      dns_cache_[cache_key(at, cand, type)] = now + serve + settings.cache_ttl.ps();
     }
   }
   if (!cand.exists) ++dns_.nxdomain;
+  const std::uint8_t kind = p.kind == kDnsForward ? kDnsForwardAnswer : kDnsAnswer;
   sim_.schedule_in(sim::ps(serve), [this, at, reply = p.tuple.reversed(), size = cand.answer_bytes[type], tag = p.tag,
-                                    round = p.tag_generation] {
-    network_.send(at, reply, size, kDnsAnswer, tag, false, round);
+                                    round = p.tag_generation, kind] {
+    network_.send(at, reply, size, kind, tag, false, round);
   });
+}
+
+// NodeLocal DNSCache (kubernetes cluster/addons/dns/nodelocaldns): CoreDNS on every node with the
+// cache plugin. Cluster-domain names: `cache {success 9984 30  denial 9984 5}`, misses forwarded to
+// CoreDNS (its forward plugin's force_tcp connection, kept open, stands as datagrams on the same path);
+// other names: `cache 30`, misses straight upstream (the node's resolv.conf). It answers each query
+// in corednsServe, as CoreDNS does.
+void Traffic::node_cache_answer(const Packet& p, HostRef at) {
+  const Candidate* awaited = awaited_candidate(p.tag, p.tag_generation);
+  if (awaited == nullptr) return;  // given up
+  const Candidate& cand = *awaited;
+  const std::uint64_t key = cache_key(at, cand, p.tag % 2);
+  const std::int64_t now = sim_.now().ps();
+  const auto& settings = network_.profile().dns;
+  std::int64_t serve = settings.coredns_serve.ps();
+  const auto kept = node_cache_.find(key);
+  if (kept != node_cache_.end() && kept->second > now) {
+    ++dns_.node_cache_hits;
+    if (!cand.exists) ++dns_.nxdomain;
+  } else {
+    ++dns_.node_cache_misses;
+    if (!cand.upstream) {
+      // To CoreDNS through kube-dns, from the node's own address (kube-proxy DNATs it to a replica).
+      const HostRef node = at;
+      const net::FiveTuple forward{net::Protocol::Udp, network_.address_of(node), kNodeCacheForwardPort, dns_ip_, 53};
+      sim_.schedule_in(sim::ps(serve), [this, node, forward, size = cand.query_bytes, tag = p.tag, round = p.tag_generation] {
+        network_.send(node, forward, size, kDnsForward, tag, false, round);
+      });
+      return;
+    }
+    ++dns_.upstream;
+    if (!cand.exists) ++dns_.nxdomain;
+    serve += settings.upstream.ps();
+    node_cache_[key] = now + serve + settings.cache_ttl.ps();
+  }
+  sim_.schedule_in(sim::ps(serve), [this, at, tag = p.tag, round = p.tag_generation] { node_cache_reply(at, tag, round); });
+}
+
+void Traffic::node_cache_forwarded(const Packet& p, HostRef at) {
+  const Candidate* awaited = awaited_candidate(p.tag, p.tag_generation);
+  if (awaited == nullptr) return;  // given up
+  const Candidate& cand = *awaited;
+  const std::uint32_t type = p.tag % 2;
+  const auto& settings = network_.profile().dns;
+  node_cache_[cache_key(at, cand, type)] = sim_.now().ps() + (cand.exists && type == 0 ? settings.cache_ttl : settings.node_local_denial_ttl).ps();
+  node_cache_reply(at, p.tag, p.tag_generation);
+}
+
+void Traffic::node_cache_reply(HostRef node, std::uint32_t tag, std::uint32_t round) {
+  const std::uint32_t id = tag / 2;
+  if (id >= lookups_.size() || !lookups_[id].live || lookups_[id].round != round) return;
+  const Lookup& l = lookups_[id];
+  const Chain& ch = chains_[calls_[l.call].chain];
+  const HostRef client = generators_[ch.generator].clients[ch.client];
+  const Candidate& cand = names_[l.names][l.candidate];
+  const net::FiveTuple reply{net::Protocol::Udp, nameserver_, 53, network_.address_of(client), l.port};
+  network_.send(node, reply, cand.answer_bytes[tag % 2], kDnsAnswer, tag, false, round);
 }
 
 void Traffic::lookup_answered(const Packet& p) {
@@ -899,7 +976,17 @@ void Traffic::delivered(PacketId, const Packet& p, HostRef at) {
       bulk_bytes_ += p.size;
       break;
     case kDnsQuery:
+      if (at.kind == HostRef::Kind::Node) {
+        node_cache_answer(p, at);  // NodeLocal DNSCache took it on the pod's node
+      } else {
+        coredns_answer(p, at);
+      }
+      break;
+    case kDnsForward:
       coredns_answer(p, at);
+      break;
+    case kDnsForwardAnswer:
+      node_cache_forwarded(p, at);
       break;
     case kDnsAnswer:
       lookup_answered(p);
@@ -954,7 +1041,7 @@ void Traffic::dropped(PacketId, const Packet& p, dataplane::DropReason reason) {
     });
     return;
   }
-  if (p.kind == kDnsQuery || p.kind == kDnsAnswer) {
+  if (p.kind == kDnsQuery || p.kind == kDnsAnswer || p.kind == kDnsForward || p.kind == kDnsForwardAnswer) {
     lookup_lost(p.tag / 2, p.tag_generation);
     return;
   }

@@ -36,7 +36,11 @@ enum PacketKind : std::uint8_t {
   // A name lookup's query and its answer (Packet::tag: lookup * 2 + 0 for A, 1 for AAAA;
   // Packet::tag_generation: the lookup's round, telling a late answer from the one awaited)
   kDnsQuery,
-  kDnsAnswer
+  kDnsAnswer,
+  // NodeLocal DNSCache's query to CoreDNS for a name it does not hold, and CoreDNS's answer (the same
+  // tag and round as the pod's query it stands for)
+  kDnsForward,
+  kDnsForwardAnswer
 };
 
 class Traffic final : public dataplane::DeliveryHandler {
@@ -189,7 +193,16 @@ class Traffic final : public dataplane::DeliveryHandler {
   void finish_lookup(std::uint32_t lookup, bool found);
   // After a kept-alive member closed or never opened: the client's first waiting call opens it again.
   void serve_pool_waiting(std::uint32_t generator, std::uint32_t client, std::uint32_t member);
+  // The name a query of lookup tag / 2 asks for, if that lookup still awaits round `round`'s answers.
+  const Candidate* awaited_candidate(std::uint32_t tag, std::uint32_t round) const;
+  static std::uint64_t cache_key(dataplane::HostRef at, const Candidate& c, std::uint32_t type);
   void coredns_answer(const dataplane::Packet& p, dataplane::HostRef at);
+  // NodeLocal DNSCache on the node a pod's query reached: an answer from its cache, or a query forwarded
+  // (cluster names to CoreDNS, others upstream); and CoreDNS's answer to such a forward.
+  void node_cache_answer(const dataplane::Packet& p, dataplane::HostRef at);
+  void node_cache_forwarded(const dataplane::Packet& p, dataplane::HostRef at);
+  // The node cache answers the pod whose query `tag` was, from the address the pod asked.
+  void node_cache_reply(dataplane::HostRef node, std::uint32_t tag, std::uint32_t round);
 
   // Connections.
   std::uint32_t open_conn(dataplane::HostRef client, const net::FiveTuple& tuple, bool no_delay);
@@ -229,7 +242,13 @@ class Traffic final : public dataplane::DeliveryHandler {
   std::uint64_t bulk_bytes_ = 0;
   std::uint64_t bulk_retransmissions_ = 0;
   dataplane::TcpSummary tcp_;  // released connections' counters, and the completed calls' time split
-  net::Ipv4 dns_ip_;  // kube-dns's ClusterIP, where pods' queries go (port 53)
+  net::Ipv4 dns_ip_;  // kube-dns's ClusterIP, where CoreDNS is reached (port 53)
+  // Where pods' queries go: kube-dns's ClusterIP, or NodeLocal DNSCache's link-local address (kube-proxy
+  // IPVS mode, where the cache cannot bind the ClusterIP).
+  net::Ipv4 nameserver_;
+  bool node_local_ = false;  // cluster.nodeLocalDNSCache
+  // NodeLocal DNSCache's caches: (node << 32 | name << 1 | type) -> when its entry expires.
+  std::unordered_map<std::uint64_t, std::int64_t> node_cache_;
   std::vector<std::vector<Candidate>> names_;
   std::vector<Lookup> lookups_;
   std::vector<std::uint32_t> free_lookups_;

@@ -26,6 +26,7 @@ const ScenarioCase kCases[] = {
     {"egress-firewall", "--plugins kubenet,azure"},
     {"network-policy", "--plugins kubenet,azure,overlay,cilium"},
     {"nodeport-traffic-policy", "--plugins kubenet,azure --external-traffic-policy Cluster,Local"},
+    {"dns-nodelocal", "--plugins kubenet,azure --node-local-dns off,on --duration 5ms"},
 };
 
 }  // namespace

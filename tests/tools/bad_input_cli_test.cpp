@@ -185,6 +185,19 @@ TEST_CASE("emulate refuses a scenario with network policies, which it does not r
                         Catch::Contains("networkPolicies[0]: emulate does not render NetworkPolicies"));
 }
 
+TEST_CASE("compare's NodeLocal DNSCache axis takes off and on, once each, and names its variants") {
+  const auto bad = run_cnisim("compare -f scenarios/dns-nodelocal.yaml --node-local-dns off,maybe");
+  CHECK(bad.exitCode == 2);
+  CHECK_THAT(bad.err, Catch::Contains("unknown value 'maybe' in --node-local-dns"));
+  CHECK(run_cnisim("compare -f scenarios/dns-nodelocal.yaml --node-local-dns on,on").exitCode == 2);
+  const auto cilium = run_cnisim("compare -f scenarios/dns-nodelocal.yaml --plugins cilium --node-local-dns on");
+  CHECK(cilium.exitCode == 2);
+  CHECK_THAT(cilium.err, Catch::Contains("Local Redirect Policy"));
+  const auto ok = run_cnisim("compare -f scenarios/dns-nodelocal.yaml --plugins azure --node-local-dns off,on --duration 2ms -o csv");
+  CHECK(ok.exitCode == 0);
+  CHECK_THAT(ok.out, Catch::Contains("azure/coredns") && Catch::Contains("azure/nodelocaldns"));
+}
+
 TEST_CASE("compare's externalTrafficPolicy axis needs a NodePort Service and knows only Cluster and Local") {
   const auto none = run_cnisim("compare -f scenarios/chatty-app.yaml --external-traffic-policy Cluster,Local");
   CHECK(none.exitCode == 2);

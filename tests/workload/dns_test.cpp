@@ -3,6 +3,7 @@
 // queries cross the cluster to CoreDNS behind kube-dns.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -230,4 +231,65 @@ TEST_CASE("Name resolution settings that cannot apply are refused with what is e
   CHECK(deep.find("traffic.chatty[0].ndots") != std::string::npos);
   const auto cost = refusal(cluster_with("", "costs: {dns: {resolverTimeout: 0s}}\n"));
   CHECK(cost.find("costs.dns.resolverTimeout: a resolver timeout of 0") != std::string::npos);
+}
+
+namespace {
+
+// cluster_with's cluster with NodeLocal DNSCache on (and kube-proxy's mode, if given).
+std::string with_node_cache(const std::string& chatty, const std::string& costs = "", const std::string& mode = "") {
+  std::string yaml = cluster_with(chatty, costs);
+  const std::string plain = "cluster: {name: dns, networkProfile: {networkPlugin: azure}}";
+  yaml.replace(yaml.find(plain), plain.size(),
+               "cluster: {name: dns, nodeLocalDNSCache: true, networkProfile: {networkPlugin: azure" +
+                   (mode.empty() ? std::string() : ", kubeProxyConfig: {mode: " + mode + "}") + "}}");
+  return yaml;
+}
+
+}  // namespace
+
+TEST_CASE("NodeLocal DNSCache answers a node's repeated lookups from its cache: CoreDNS sees each query once") {
+  for (const std::string mode : {"", "IPVS"}) {
+    CAPTURE(mode);
+    const auto r = run(with_node_cache(", connection: perCall, resolve: true", "", mode));
+    REQUIRE(r.calls_completed == 20);
+    // orders.shop from web: orders.shop.web.svc... (NXDOMAIN) then orders.shop.svc... (found): 4 queries.
+    CHECK(r.dns.queries == 20 * 4);
+    CHECK(r.dns.node_cache_misses == 4);  // the first lookup's, forwarded to CoreDNS
+    CHECK(r.dns.node_cache_hits == 19 * 4);
+    CHECK(r.dns.nxdomain == 20 * 2);      // the first name's A and AAAA, every time (from CoreDNS, then the cache)
+  }
+}
+
+TEST_CASE("NodeLocal DNSCache's queries stay on the node untracked: faster lookups, no conntrack entry, no race") {
+  const std::string racy = "costs: {dns: {conntrackRace: 0.5}}\n";
+  const auto through_kube_dns = run(cluster_with(", connection: perCall, resolve: true", racy));
+  const auto cached = run(with_node_cache(", connection: perCall, resolve: true", racy));
+  REQUIRE(cached.calls_completed == 20);
+  CHECK(through_kube_dns.dns.race_drops > 0);
+  CHECK(cached.dns.race_drops == 0);
+  const auto plain = run(cluster_with(", connection: perCall, resolve: true"));
+  CHECK(cached.dns.latency.mean_ps < plain.dns.latency.mean_ps);
+  // Each lookup's flow to kube-dns took a conntrack entry at the client's node (DNAT); with the cache
+  // only the cache's one forward flow does.
+  CHECK(plain.nat.conntrack_created >= cached.nat.conntrack_created + 19);
+  CHECK(plain.nat.dnat > cached.nat.dnat);
+}
+
+TEST_CASE("NodeLocal DNSCache keeps denials only nodeLocalDenialTtl, answers 30 s") {
+  const auto r = run(with_node_cache(", connection: perCall, resolve: true", "costs: {dns: {nodeLocalDenialTtl: 1us}}\n"));
+  REQUIRE(r.calls_completed == 20);
+  // The found name's A answer stays cached; its NODATA AAAA and the first name's two NXDOMAINs expire
+  // at once, so those three go to CoreDNS every time.
+  CHECK(r.dns.node_cache_hits == 19);
+  CHECK(r.dns.node_cache_misses == 4 + 19 * 3);
+}
+
+TEST_CASE("NodeLocal DNSCache adds its DaemonSet and is refused under the cilium dataplane") {
+  const auto spec = scenario::load_scenario_string(with_node_cache(""), "dns.yaml");
+  CHECK(std::any_of(spec.workloads.begin(), spec.workloads.end(),
+                    [](const scenario::WorkloadSpec& w) { return w.name == "node-local-dns" && w.hostNetwork; }));
+  std::string yaml = with_node_cache("");
+  yaml.replace(yaml.find("networkPlugin: azure"), 20,
+               "networkPlugin: azure, networkPluginMode: overlay, networkDataplane: cilium, networkPolicy: cilium");
+  CHECK_THAT(refusal(yaml), Catch::Contains("cluster.nodeLocalDNSCache") && Catch::Contains("Local Redirect Policy"));
 }

@@ -227,6 +227,11 @@ Subcommand emulate_subcommand() {
           "ClusterIP Services without internalTrafficPolicy Local or sessionAffinity",
           "emulate a copy without them; run, compare and trace model them (docs/services.md)")});
     }
+    if (spec.cluster.nodeLocalDNSCache) {
+      throw scenario::ScenarioError({spec.diagnostic(
+          "cluster.nodeLocalDNSCache", "emulate does not run NodeLocal DNSCache's cache on the nodes yet",
+          "nodeLocalDNSCache left out", "emulate without it; run and compare model it (docs/dns.md)")});
+    }
     if (!spec.networkPolicies.empty()) {
       throw scenario::ScenarioError({spec.diagnostic(
           "networkPolicies[0]",

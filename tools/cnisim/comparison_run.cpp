@@ -179,6 +179,9 @@ void add_report_options(po::options_description& options) {
       "outbound-type", po::value<std::string>()->value_name("TYPES"),
       "egress to the internet: loadBalancer, managedNATGateway, userAssignedNATGateway, userDefinedRouting, none; a "
       "comma-separated list runs each (default: the scenario's networkProfile.outboundType)")(
+      "node-local-dns", po::value<std::string>()->value_name("off,on"),
+      "NodeLocal DNSCache (cluster.nodeLocalDNSCache): off, on; a comma-separated list runs each (default: the "
+      "scenario's)")(
       "external-traffic-policy", po::value<std::string>()->value_name("POLICIES"),
       "Cluster, Local: every NodePort Service's externalTrafficPolicy; a comma-separated list runs each "
       "(default: each Service's own)")(
@@ -221,6 +224,14 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
   }
   if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
   if (vm.count("outbound-type")) o.outbound = parse_outbound_list(vm["outbound-type"].as<std::string>());
+  if (vm.count("node-local-dns")) {
+    for (const auto& v : split_list(vm["node-local-dns"].as<std::string>(), "--node-local-dns", "--node-local-dns off,on")) {
+      if (v != "off" && v != "on") throw UsageError("unknown value '" + v + "' in --node-local-dns: expected off or on (e.g. --node-local-dns off,on)");
+      if (std::find(o.node_local_dns.begin(), o.node_local_dns.end(), v == "on") != o.node_local_dns.end())
+        throw UsageError("'" + v + "' is listed twice in --node-local-dns");
+      o.node_local_dns.push_back(v == "on");
+    }
+  }
   if (vm.count("external-traffic-policy")) {
     o.external_policy = parse_traffic_policy_list(vm["external-traffic-policy"].as<std::string>());
   }
@@ -265,6 +276,7 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
       o.external_policy.empty() ? std::vector<std::optional<scenario::TrafficPolicy>>{std::nullopt}
                                 : std::vector<std::optional<scenario::TrafficPolicy>>(o.external_policy.begin(),
                                                                                     o.external_policy.end());
+  const std::vector<bool> caches = o.node_local_dns.empty() ? std::vector<bool>{base.cluster.nodeLocalDNSCache} : o.node_local_dns;
   // Cilium replaces kube-proxy: its modes do not apply, so cilium runs once rather than as identical variants.
   if (!o.kube_proxy.empty() && plugins == std::vector<scenario::PluginKind>{scenario::PluginKind::Cilium}) {
     throw UsageError("--kube-proxy does not apply under cilium, which replaces kube-proxy with eBPF; compare "
@@ -278,12 +290,16 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
       if (replaces_kube_proxy && mode != modes.front()) continue;
       for (auto outbound : outbounds) {
         for (const auto& policy : policies) {
+         for (const bool cache : caches) {
           VariantSpec v{base, std::string(scenario::to_string(plugin))};
           if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
           if (outbounds.size() > 1)
             v.label.append("/").append(scenario::name_of<scenario::OutboundType>(outbound, scenario::kOutboundTypeNames));
           if (policies.size() > 1) v.label.append(*policy == scenario::TrafficPolicy::Local ? "/etp-local" : "/etp-cluster");
-          if (plugin != v.spec.plugin()) cluster::apply_plugin(v.spec, plugin);
+          if (caches.size() > 1) v.label.append(cache ? "/nodelocaldns" : "/coredns");
+          v.spec.cluster.nodeLocalDNSCache = cache;
+          // Toggling the cache adds or removes its DaemonSet and is validated again, as a plugin change is.
+          if (plugin != v.spec.plugin() || cache != base.cluster.nodeLocalDNSCache) cluster::apply_plugin(v.spec, plugin);
           v.spec.cluster.networkProfile.kubeProxyMode = mode;
           v.spec.cluster.networkProfile.outboundType = outbound;
           if (policy) {
@@ -293,6 +309,7 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
           }
           if (o.duration) v.spec.run.duration = *o.duration;
           variants.push_back(std::move(v));
+         }
         }
       }
     }

@@ -1,6 +1,7 @@
 #include "models/dataplane/devices/node_stack.hpp"
 
 #include "models/dataplane/devices/policy_engine.hpp"
+#include "models/scenario/aks_facts.hpp"
 
 #include <algorithm>
 #include <map>
@@ -51,6 +52,13 @@ std::optional<cluster::Protocol> service_protocol(net::Protocol p) {
 NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
                        const cluster::NetworkPolicies& policies, std::uint64_t seed)
     : policies_(policies) {
+  if (cluster.spec().cluster.nodeLocalDNSCache) {
+    if (const auto dns = cluster.find_service("kube-system", "kube-dns")) {
+      node_local_dns_ = true;
+      dns_ip_ = cluster.services()[*dns].clusterIP;
+      node_local_ip_ = net::Ipv4::parse(scenario::aks::kNodeLocalDnsAddress);
+    }
+  }
   const auto& nodes = cluster.nodes();
   // Each route's interface name resolved to the stack's neighbour of that name ("<node>:eth0" -> "eth0"),
   // once, as the kernel keeps an ifindex. Host veths behind a bridge are its ports, not the stack's.
@@ -260,11 +268,29 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   bool is_new = false;
   bool reply = false;
   bool mark_masq = false;  // kube-proxy's KUBE-MARK-MASQ for a NodePort's external traffic
-  std::int64_t cost = conntrack_and_dnat(cx, n, p, dnat, is_new, reply, mark_masq);
-  if (p.verdict == Verdict::Drop) return cost;
-  // The policy engine sees the header after DNAT, before SNAT (filter table, or the endpoints' eBPF).
-  cost += is_new ? enforce_new(cx, policies_, n, p) : enforce_established(cx, policies_, n, original, reply);
-  if (p.verdict == Verdict::Drop) return cost;
+  std::int64_t cost = 0;
+  // NodeLocal DNSCache: its raw-table rules (NOTRACK, port 53 of its addresses, in PREROUTING and
+  // OUTPUT) keep pods' queries and its answers out of conntrack, so kube-proxy never DNATs them, and its
+  // socket on this node takes the queries.
+  const bool dns_port = node_local_dns_ && p.tuple.protocol == net::Protocol::Udp;
+  if (dns_port && p.tuple.dst_port == 53 && (p.tuple.dst == dns_ip_ || p.tuple.dst == node_local_ip_)) {
+    cost += cx.profile.iptables_per_rule.ps();
+    if (cx.trace) cx.note(facts::NodeLocalDns{true});
+    p.verdict = Verdict::Deliver;
+    return cost;
+  }
+  const bool untracked =
+      dns_port && local && p.tuple.src_port == 53 && (p.tuple.src == dns_ip_ || p.tuple.src == node_local_ip_);
+  if (untracked) {
+    cost += cx.profile.iptables_per_rule.ps();
+    if (cx.trace) cx.note(facts::NodeLocalDns{false});
+  } else {
+    cost += conntrack_and_dnat(cx, n, p, dnat, is_new, reply, mark_masq);
+    if (p.verdict == Verdict::Drop) return cost;
+    // The policy engine sees the header after DNAT, before SNAT (filter table, or the endpoints' eBPF).
+    cost += is_new ? enforce_new(cx, policies_, n, p) : enforce_established(cx, policies_, n, original, reply);
+    if (p.verdict == Verdict::Drop) return cost;
+  }
   if (local) cost += cx.connection_setup(p, true);
 
   if (p.tuple.dst == node.ip) {

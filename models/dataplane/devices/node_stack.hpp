@@ -45,6 +45,10 @@ class NodeStacks {
     std::uint32_t link = cluster::kNone;        // the stack's link to it
   };
   const cluster::NetworkPolicies& policies_;
+  // NodeLocal DNSCache (cluster.nodeLocalDNSCache): the addresses its socket on every node answers at,
+  // port 53 (kube-dns's ClusterIP, which it binds in iptables mode, and its link-local address).
+  bool node_local_dns_ = false;
+  net::Ipv4 dns_ip_, node_local_ip_;
   std::vector<std::vector<Egress>> route_egress_;  // [node][route id], resolved once at start-up
   std::vector<std::uint32_t> from_nic_;            // [node]: the NIC's link up to the stack
   std::vector<net::ConntrackTable> conntrack_;                 // per node
