@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/dataplane/devices/node_stack.hpp"
 #include "models/dataplane/devices/policy_engine.hpp"
 
 namespace cnisim::dataplane::devices {
@@ -63,19 +64,8 @@ std::int64_t Bridges::serve(const ServeContext& cx, const cluster::Device& d, Pa
       // A new bridged flow: the policy engine's filter rules, then its own conntrack entry.
       cost += enforce_new(cx, policies, d.node, p);
       if (p.verdict == Verdict::Drop) return cost;
-      cost += cx.profile.conntrack_create.ps();
-      try {
-        const net::Tracked created = conntrack.create(p.tuple, net::NatAction{}, cx.now_ps);
-        ++cx.counters.nat.conntrack_created;
-        if (cx.trace) {
-          const auto& conn = conntrack.connection(created.connection);
-          cx.note(facts::ConntrackCreated{p.tuple, conn.state, conn.expires_ps - cx.now_ps});
-        }
-      } catch (const net::ConntrackFullError& e) {
-        if (cx.trace) cx.note(facts::TrackingFailed{DropReason::ConntrackFull, e.what()});
-        ServeContext::drop(p, DropReason::ConntrackFull);
-        return cost;
-      }
+      cost += create_connection(cx, conntrack, p, p.tuple, net::NatAction{});
+      if (p.verdict == Verdict::Drop) return cost;
     }
   }
   if (cx.trace) cx.note(facts::FdbLookup{p.l2_next, it->port});

@@ -225,11 +225,11 @@ std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::Nod
   return cost;
 }
 
-std::int64_t NodeStacks::create_connection(const ServeContext& cx, cluster::NodeIndex n, Packet& p,
-                                           const net::FiveTuple& original, const net::NatAction& action) {
+std::int64_t create_connection(const ServeContext& cx, net::ConntrackTable& table, Packet& p,
+                               const net::FiveTuple& original, const net::NatAction& action) {
   std::int64_t cost = cx.profile.conntrack_create.ps();
   try {
-    const net::Tracked tracked = conntrack_[n].create(original, action, cx.now_ps);
+    const net::Tracked tracked = table.create(original, action, cx.now_ps);
     ++cx.counters.nat.conntrack_created;
     if (action.dnat) {
       ++cx.counters.nat.dnat;
@@ -244,7 +244,7 @@ std::int64_t NodeStacks::create_connection(const ServeContext& cx, cluster::Node
       }
     }
     if (cx.trace) {
-      const auto& conn = conntrack_[n].connection(tracked.connection);
+      const auto& conn = table.connection(tracked.connection);
       cx.note(facts::ConntrackCreated{original, conn.state, conn.expires_ps - cx.now_ps});
     }
     p.tuple = tracked.tuple;
@@ -295,7 +295,7 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
 
   if (p.tuple.dst == node.ip) {
     if (cx.trace) cx.note(facts::OwnAddress{p.tuple.dst});
-    if (is_new) cost += create_connection(cx, n, p, original, net::NatAction{dnat, std::nullopt});
+    if (is_new) cost += create_connection(cx, conntrack_[n], p, original, net::NatAction{dnat, std::nullopt});
     if (p.verdict != Verdict::Drop) {
       p.verdict = Verdict::Deliver;
       cost += cx.connection_setup(p, false);
@@ -348,7 +348,7 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
                                       action.snat.has_value()});
       }
     }
-    cost += create_connection(cx, n, p, original, action);
+    cost += create_connection(cx, conntrack_[n], p, original, action);
     if (p.verdict == Verdict::Drop) return cost;
   }
   p.l2_next = route.next_hop.ip.value ? route.next_hop.ip : p.tuple.dst;

@@ -21,6 +21,12 @@ namespace cnisim::dataplane::devices {
 // The profile's conntrack timeouts (nf_conntrack's sysctls) as a table's configuration, without a limit.
 net::ConntrackConfig conntrack_config(const scenario::ConntrackSettings& settings);
 
+// A new connection's conntrack entry in `table` for its original header, with the NAT it takes (the
+// rewrite applied to the packet): its cost, counted and traced; the packet dropped when the table is
+// full or no source port is free.
+std::int64_t create_connection(const ServeContext& cx, net::ConntrackTable& table, Packet& p,
+                               const net::FiveTuple& original, const net::NatAction& action);
+
 class NodeStacks {
  public:
   NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
@@ -37,8 +43,6 @@ class NodeStacks {
  private:
   std::int64_t conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
                                   std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply, bool& masquerade);
-  std::int64_t create_connection(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
-                                 const net::FiveTuple& original, const net::NatAction& action);
 
   struct Egress {
     cluster::DeviceId device = cluster::kNone;  // the route's interface, like an ifindex (kNone: none here)
