@@ -348,17 +348,23 @@ void add_nat(ClusterState& state, const Plugin& plugin) {
   auto& dnat = state.serviceDnat;
   dnat.mode = plugin.service_proxy(state.spec);
   dnat.implementedBy = kube_proxy_description(dnat.mode);
+  // A Service port's rule, the parts its ClusterIP and NodePort rules share.
+  const auto rule_for = [&](ServiceIndex s, const ServicePort& port) {
+    const auto& spec = state.spec.services[state.services[s].spec];
+    ServicePortRule rule;
+    rule.service = s;
+    rule.protocol = protocol_from_string(port.protocol);
+    rule.targetPort = port.targetPort ? port.targetPort : port.port;
+    rule.affinityPs = spec.affinityClientIP ? sim::seconds(spec.affinityTimeoutSeconds).ps() : 0;
+    return rule;
+  };
   for (ServiceIndex s = 0; s < state.services.size(); ++s) {
     const auto& spec = state.spec.services[state.services[s].spec];
     for (const auto& port : spec.ports) {
-      ServicePortRule rule;
-      rule.service = s;
+      ServicePortRule rule = rule_for(s, port);
       rule.clusterIP = state.services[s].clusterIP;
       rule.port = port.port;
-      rule.protocol = protocol_from_string(port.protocol);
-      rule.targetPort = port.targetPort ? port.targetPort : port.port;
       rule.localOnly = spec.internalTrafficPolicy == scenario::TrafficPolicy::Local;
-      rule.affinityPs = spec.affinityClientIP ? sim::seconds(spec.affinityTimeoutSeconds).ps() : 0;
       dnat.add(rule);
     }
   }
@@ -366,16 +372,11 @@ void add_nat(ClusterState& state, const Plugin& plugin) {
   for (ServiceIndex s = 0; s < state.services.size(); ++s) {
     const auto& spec = state.spec.services[state.services[s].spec];
     for (std::size_t k = 0; k < state.services[s].nodePorts.size(); ++k) {
-      const auto& port = spec.ports[k];
-      ServicePortRule rule;
+      ServicePortRule rule = rule_for(s, spec.ports[k]);
       rule.kind = ServicePortRule::Kind::NodePort;
-      rule.service = s;
       rule.port = state.services[s].nodePorts[k];
-      rule.protocol = protocol_from_string(port.protocol);
-      rule.targetPort = port.targetPort ? port.targetPort : port.port;
       rule.localOnly = spec.externalTrafficPolicy == scenario::TrafficPolicy::Local;
       rule.masquerade = !rule.localOnly;
-      rule.affinityPs = spec.affinityClientIP ? sim::seconds(spec.affinityTimeoutSeconds).ps() : 0;
       dnat.add(rule);
     }
   }
