@@ -10,6 +10,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <span>
 
 #include "models/cluster/plugin.hpp"
 #include "models/scenario/scenario_loader.hpp"
@@ -138,37 +139,43 @@ std::vector<cluster::KubeProxyMode> parse_kube_proxy_list(const std::string& tex
   return out;
 }
 
-std::vector<scenario::OutboundType> parse_outbound_list(const std::string& text) {
-  std::vector<scenario::OutboundType> out;
+namespace {
+
+constexpr scenario::NamedValue<scenario::TrafficPolicy> kTrafficPolicyNames[] = {
+    {scenario::TrafficPolicy::Cluster, "Cluster"}, {scenario::TrafficPolicy::Local, "Local"}};
+constexpr scenario::NamedValue<bool> kOffOn[] = {{false, "off"}, {true, "on"}};
+
+// A comma-separated list of an axis's values, each once, by their names in `table` (the `what` of
+// the messages: "unknown outbound type 'x' in --outbound-type: expected ...").
+template <class T>
+std::vector<T> parse_named_list(const std::string& text, const std::string& flag, const std::string& example,
+                                const std::string& what, std::span<const scenario::NamedValue<T>> table) {
+  std::vector<T> out;
   std::string names;
-  for (const auto& n : scenario::kOutboundTypeNames) names.append(names.empty() ? "" : ", ").append(n.name);
-  for (const auto& name : split_list(text, "--outbound-type", "--outbound-type loadBalancer,managedNATGateway")) {
-    std::optional<scenario::OutboundType> type;
-    for (const auto& n : scenario::kOutboundTypeNames) {
-      if (n.name == name) type = n.value;
+  for (const auto& n : table) names.append(names.empty() ? "" : ", ").append(n.name);
+  for (const auto& name : split_list(text, flag, example)) {
+    const auto it = std::find_if(table.begin(), table.end(), [&](const auto& n) { return n.name == name; });
+    if (it == table.end()) {
+      throw UsageError("unknown " + what + " '" + name + "' in " + flag + ": expected " + names + " (e.g. " + example + ")");
     }
-    if (!type) throw UsageError("unknown outbound type '" + name + "' in --outbound-type: expected " + names +
-                                " (e.g. --outbound-type loadBalancer,managedNATGateway)");
-    if (std::find(out.begin(), out.end(), *type) != out.end())
-      throw UsageError("outbound type '" + name + "' is listed twice in --outbound-type");
-    out.push_back(*type);
+    if (std::find(out.begin(), out.end(), it->value) != out.end())
+      throw UsageError(what + " '" + name + "' is listed twice in " + flag);
+    out.push_back(it->value);
   }
   return out;
 }
 
+}  // namespace
+
+std::vector<scenario::OutboundType> parse_outbound_list(const std::string& text) {
+  return parse_named_list<scenario::OutboundType>(text, "--outbound-type", "--outbound-type loadBalancer,managedNATGateway",
+                                                  "outbound type", scenario::kOutboundTypeNames);
+}
+
 std::vector<scenario::TrafficPolicy> parse_traffic_policy_list(const std::string& text) {
-  std::vector<scenario::TrafficPolicy> out;
-  for (const auto& name : split_list(text, "--external-traffic-policy", "--external-traffic-policy Cluster,Local")) {
-    if (name != "Cluster" && name != "Local") {
-      throw UsageError("unknown traffic policy '" + name +
-                       "' in --external-traffic-policy: expected Cluster or Local (e.g. --external-traffic-policy Cluster,Local)");
-    }
-    const auto policy = name == "Local" ? scenario::TrafficPolicy::Local : scenario::TrafficPolicy::Cluster;
-    if (std::find(out.begin(), out.end(), policy) != out.end())
-      throw UsageError("traffic policy '" + name + "' is listed twice in --external-traffic-policy");
-    out.push_back(policy);
-  }
-  return out;
+  return parse_named_list<scenario::TrafficPolicy>(text, "--external-traffic-policy",
+                                                   "--external-traffic-policy Cluster,Local", "traffic policy",
+                                                   kTrafficPolicyNames);
 }
 
 void add_report_options(po::options_description& options) {
@@ -225,12 +232,8 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
   if (vm.count("kube-proxy")) o.kube_proxy = parse_kube_proxy_list(vm["kube-proxy"].as<std::string>());
   if (vm.count("outbound-type")) o.outbound = parse_outbound_list(vm["outbound-type"].as<std::string>());
   if (vm.count("node-local-dns")) {
-    for (const auto& v : split_list(vm["node-local-dns"].as<std::string>(), "--node-local-dns", "--node-local-dns off,on")) {
-      if (v != "off" && v != "on") throw UsageError("unknown value '" + v + "' in --node-local-dns: expected off or on (e.g. --node-local-dns off,on)");
-      if (std::find(o.node_local_dns.begin(), o.node_local_dns.end(), v == "on") != o.node_local_dns.end())
-        throw UsageError("'" + v + "' is listed twice in --node-local-dns");
-      o.node_local_dns.push_back(v == "on");
-    }
+    o.node_local_dns = parse_named_list<bool>(vm["node-local-dns"].as<std::string>(), "--node-local-dns",
+                                              "--node-local-dns off,on", "value", kOffOn);
   }
   if (vm.count("external-traffic-policy")) {
     o.external_policy = parse_traffic_policy_list(vm["external-traffic-policy"].as<std::string>());
@@ -283,33 +286,36 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
                      "kube-proxy modes under kubenet, azure or overlay (e.g. --plugins kubenet,cilium --kube-proxy iptables,nftables)");
   }
 
+  // One variant per combination of the axes; an axis with one value adds nothing to the label.
   std::vector<VariantSpec> variants;
-  for (auto plugin : plugins) {
+  const auto add_variant = [&](scenario::PluginKind plugin, scenario::KubeProxyMode mode, scenario::OutboundType outbound,
+                               std::optional<scenario::TrafficPolicy> policy, bool cache) {
     const bool replaces_kube_proxy = plugin == scenario::PluginKind::Cilium;
+    VariantSpec v{base, std::string(scenario::to_string(plugin))};
+    if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
+    if (outbounds.size() > 1)
+      v.label.append("/").append(scenario::name_of<scenario::OutboundType>(outbound, scenario::kOutboundTypeNames));
+    if (policies.size() > 1) v.label.append(*policy == scenario::TrafficPolicy::Local ? "/etp-local" : "/etp-cluster");
+    if (caches.size() > 1) v.label.append(cache ? "/nodelocaldns" : "/coredns");
+    v.spec.cluster.nodeLocalDNSCache = cache;
+    // Toggling the cache adds or removes its DaemonSet and is validated again, as a plugin change is.
+    if (plugin != v.spec.plugin() || cache != base.cluster.nodeLocalDNSCache) cluster::apply_plugin(v.spec, plugin);
+    v.spec.cluster.networkProfile.kubeProxyMode = mode;
+    v.spec.cluster.networkProfile.outboundType = outbound;
+    if (policy) {
+      for (auto& svc : v.spec.services) {
+        if (svc.type == scenario::ServiceType::NodePort) svc.externalTrafficPolicy = *policy;
+      }
+    }
+    if (o.duration) v.spec.run.duration = *o.duration;
+    variants.push_back(std::move(v));
+  };
+  for (auto plugin : plugins) {
     for (auto mode : modes) {
-      if (replaces_kube_proxy && mode != modes.front()) continue;
+      if (plugin == scenario::PluginKind::Cilium && mode != modes.front()) continue;
       for (auto outbound : outbounds) {
         for (const auto& policy : policies) {
-         for (const bool cache : caches) {
-          VariantSpec v{base, std::string(scenario::to_string(plugin))};
-          if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
-          if (outbounds.size() > 1)
-            v.label.append("/").append(scenario::name_of<scenario::OutboundType>(outbound, scenario::kOutboundTypeNames));
-          if (policies.size() > 1) v.label.append(*policy == scenario::TrafficPolicy::Local ? "/etp-local" : "/etp-cluster");
-          if (caches.size() > 1) v.label.append(cache ? "/nodelocaldns" : "/coredns");
-          v.spec.cluster.nodeLocalDNSCache = cache;
-          // Toggling the cache adds or removes its DaemonSet and is validated again, as a plugin change is.
-          if (plugin != v.spec.plugin() || cache != base.cluster.nodeLocalDNSCache) cluster::apply_plugin(v.spec, plugin);
-          v.spec.cluster.networkProfile.kubeProxyMode = mode;
-          v.spec.cluster.networkProfile.outboundType = outbound;
-          if (policy) {
-            for (auto& svc : v.spec.services) {
-              if (svc.type == scenario::ServiceType::NodePort) svc.externalTrafficPolicy = *policy;
-            }
-          }
-          if (o.duration) v.spec.run.duration = *o.duration;
-          variants.push_back(std::move(v));
-         }
+          for (const bool cache : caches) add_variant(plugin, mode, outbound, policy, cache);
         }
       }
     }
