@@ -15,7 +15,9 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <tuple>
 
 #include "models/emulation/netns.hpp"
 #include "models/emulation/process.hpp"
@@ -52,6 +54,12 @@ class Rig {
     std::string text;
     for (const auto& l : lines) text += l + "\n";
     run_checked({"ip", "-batch", "-"}, text, path(ns));
+  }
+  // The same, reporting failure instead of throwing (a device type this kernel may lack).
+  bool try_ip(const std::string& ns, const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& l : lines) text += l + "\n";
+    return emulation::run_command({"ip", "-batch", "-"}, text, path(ns)).ok();
   }
   void iptables(const std::string& ns, const std::string& rules) { run_checked({"iptables-restore"}, rules, path(ns)); }
   void nft(const std::string& ns, const std::string& rules) { run_checked({"nft", "-f", "-"}, rules, path(ns)); }
@@ -95,6 +103,46 @@ Routed routed(Rig& rig, const std::string& tag, int routes) {
   return t;
 }
 const net::Ipv4 kRoutedServer{(10u << 24) | (210u << 16) | (2u << 8) | 2u};
+
+// A - R1 - R2 - B: two routers joined by a veth pair (the "wire", 10.<net>.9.0/24), A in
+// 10.<net>.1.0/24 behind R1 and B in 10.<net>.2.0/24 behind R2. tunnel: how R1 and R2 carry A's and B's
+// packets over the wire: "" routed as they are; "vxlan" in a VXLAN device (VNI 1, port 4789) whose far
+// end is the other router, with a gateway address on it; "ipip" in an IPIP device. Returns nullopt when
+// this kernel cannot create the tunnel (no vxlan or ipip module).
+std::optional<Routed> two_routers(Rig& rig, const std::string& tag, int net, const std::string& tunnel) {
+  const std::string n = "10." + std::to_string(net) + ".";
+  Routed t{rig.create(tag + "a"), rig.create(tag + "r"), rig.create(tag + "b")};
+  const std::string r2 = rig.create(tag + "s");
+  rig.ip(t.r, {"link set lo up", "link add to-a type veth peer name eth0 netns " + t.a,
+               "link add wire type veth peer name wire netns " + r2, "addr add " + n + "1.1/24 dev to-a",
+               "addr add " + n + "9.1/24 dev wire", "link set to-a up", "link set wire up"});
+  rig.ip(r2, {"link set lo up", "link add to-b type veth peer name eth0 netns " + t.b, "addr add " + n + "2.1/24 dev to-b",
+              "addr add " + n + "9.2/24 dev wire", "link set to-b up", "link set wire up"});
+  rig.ip(t.a, {"link set lo up", "addr add " + n + "1.2/24 dev eth0", "link set eth0 up", "route add default via " + n + "1.1"});
+  rig.ip(t.b, {"link set lo up", "addr add " + n + "2.2/24 dev eth0", "link set eth0 up", "route add default via " + n + "2.1"});
+  for (const auto& ns : {t.a, t.r, r2, t.b}) {
+    rig.sysctl(ns, "ipv4/conf/all/rp_filter", "0");
+    rig.sysctl(ns, "ipv4/conf/default/rp_filter", "0");
+  }
+  rig.sysctl(t.r, "ipv4/ip_forward", "1");
+  rig.sysctl(r2, "ipv4/ip_forward", "1");
+  const auto join = [&](const std::string& ns, const std::string& self, const std::string& peer, const std::string& far) {
+    if (tunnel.empty()) return rig.try_ip(ns, {"route add " + n + far + ".0/24 via " + n + "9." + peer});
+    if (tunnel == "vxlan") {
+      return rig.try_ip(ns, {"link add tun type vxlan id 1 dstport 4789 local " + n + "9." + self + " remote " + n + "9." +
+                                 peer + " dev wire",
+                             "addr add " + n + "100." + self + "/24 dev tun", "link set tun up",
+                             "route add " + n + far + ".0/24 via " + n + "100." + peer + " dev tun"});
+    }
+    return rig.try_ip(ns, {"link add tun type ipip local " + n + "9." + self + " remote " + n + "9." + peer + " dev wire",
+                           "link set tun up", "route add " + n + far + ".0/24 dev tun"});
+  };
+  if (!join(t.r, "1", "2", "2") || !join(r2, "2", "1", "1")) return std::nullopt;
+  for (const auto& ns : {t.r, r2}) {
+    if (!tunnel.empty()) rig.sysctl(ns, "ipv4/conf/tun/rp_filter", "0");
+  }
+  return t;
+}
 
 // A and B on a Linux bridge in M (10.220.0.0/24), with or without bridge-nf-call-iptables.
 Routed bridged(Rig& rig, const std::string& tag, bool netfilter) {
@@ -479,6 +527,22 @@ Calibration calibrate(const CalibrationOptions& o) {
     result.notes.push_back("nft not found (Debian package nftables): the verdict-map lookup was not measured");
   }
 
+  // Tunnels (a bring-your-own CNI's VXLAN or IPIP between nodes): two routers, plain and tunnelled.
+  std::optional<std::size_t> v_two, v_vxlan, v_ipip;
+  if (const auto plain = two_routers(rig, "t", 214, "")) {
+    v_two = add("two routers", K::Tcp, plain->a, plain->b, net::Ipv4{(10u << 24) | (214u << 16) | (2u << 8) | 2u}, 5000);
+    if (const auto vx = two_routers(rig, "x", 215, "vxlan")) {
+      v_vxlan = add("two routers, VXLAN between", K::Tcp, vx->a, vx->b, net::Ipv4{(10u << 24) | (215u << 16) | (2u << 8) | 2u}, 5000);
+    } else {
+      result.notes.push_back("this kernel could not create a VXLAN device: the vxlan cost was not measured");
+    }
+    if (const auto ii = two_routers(rig, "y", 216, "ipip")) {
+      v_ipip = add("two routers, IPIP between", K::Tcp, ii->a, ii->b, net::Ipv4{(10u << 24) | (216u << 16) | (2u << 8) | 2u}, 5000);
+    } else {
+      result.notes.push_back("this kernel could not create an IPIP device: the ipip cost was not measured");
+    }
+  }
+
   // The quantities, as combinations of the variants' per-round medians (ns of a round trip).
   struct Def {
     std::string key, name, experiment, unit;
@@ -535,6 +599,16 @@ Calibration calibrate(const CalibrationOptions& o) {
     for (std::size_t i = 0; i < c.size(); ++i) comb.terms.push_back({v_rules[i], c[i] / 2});
     defs.push_back({"iptablesPerRule", "iptables rule walked", "least-squares slope over 0/100/1000/5000 rules, / 2 (both ways)",
                     "ns", comb, 2});
+  }
+  // A tunnelled round trip adds, each way, an encapsulation and a decapsulation and two passes of the
+  // outer packet through a stack (out of the sender, into the receiver), which the model charges as node
+  // stack passes: one device's work = (tunnelled - plain) / 4 - one IP forward.
+  for (const auto& [variant, key, name] : {std::tuple{v_vxlan, "vxlan", "VXLAN encapsulation or decapsulation"},
+                                           std::tuple{v_ipip, "ipip", "IPIP encapsulation or decapsulation"}}) {
+    if (!variant || !v_two) continue;
+    defs.push_back({key, name, std::string("(two routers with ") + (std::string(key) == "vxlan" ? "VXLAN" : "IPIP") +
+                                   " between - without) / 4 - one IP forward (E2)", "ns",
+                    {{{*variant, 0.25}, {*v_two, -0.25}, {v_fwd, -0.5}, {v_veth, 1}, {v_lo, -0.5}}, 0}, 30});
   }
   if (have_nft) {
     defs.push_back({"serviceMapLookup", "nftables verdict-map lookup", "request through a 5000-element vmap - none (one way)",

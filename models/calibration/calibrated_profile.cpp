@@ -80,6 +80,11 @@ CalibratedProfile calibrated_profile(const Calibration& c, const scenario::CostP
   }
   set("nodeForward", {&dev(DeviceKind::NodeStack).fixed}, {"devices.nodeStack.fixed"}, "devices.nodeStack", 1,
       -node_lookup_ns, "; less routeLookup.constant.node, which the model charges on top");
+  for (auto k : {DeviceKind::VxlanDevice, DeviceKind::IpipDevice}) {
+    const std::string name(scenario::info(k).cost_key);
+    set(name, {&dev(k).fixed}, {"devices." + name + ".fixed"}, "devices." + name, 1, 0,
+        "; the outer packet's passes through the node stacks are charged as nodeStack, as measured");
+  }
   set("connect", {&p.sockets.connect}, {"sockets.connect"}, "sockets.connect", 1, 0,
       "; charged to the client's stack as it sends a connection's first SYN");
   set("accept", {&p.sockets.accept}, {"sockets.accept"}, "sockets.accept", 1, 0,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/scenario/byo_cni_facts.hpp"
+
 namespace cnisim::capture {
 
 namespace {
@@ -18,6 +20,8 @@ std::uint8_t ip_protocol(net::Protocol p) {
       return 6;
     case net::Protocol::Udp:
       return 17;
+    case net::Protocol::Ipip:
+      return 4;
     case net::Protocol::Sctp:
       return 132;
   }
@@ -57,6 +61,7 @@ std::uint32_t headers_size(const dataplane::Packet& p) {
     case net::Protocol::Udp:
     case net::Protocol::Icmp:
       return kIpv4Header + 8;
+    case net::Protocol::Ipip:  // an encapsulated packet's outer header (build_encapsulated)
     case net::Protocol::Sctp:
       break;
   }
@@ -69,26 +74,71 @@ std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32
   return static_cast<std::uint16_t>(~sum);
 }
 
-Frame build_frame(const dataplane::Packet& p, dataplane::PacketId id, Mac src, Mac dst, std::uint32_t snaplen) {
-  const net::FiveTuple& t = p.tuple;
-  const std::uint32_t headers = headers_size(p);
-  const std::uint32_t ip_length = std::min<std::uint32_t>(std::max(p.size, headers), 65535);
-  std::vector<std::uint8_t> h(kEthernetHeader + headers, 0);
-  // Ethernet II.
+namespace {
+
+// Ethernet II from src to dst, then an IPv4 header (version 4, 5 words, no options; DF; the TTL as it is
+// now; its checksum) of a datagram of ip_length bytes; returns where the IPv4 header starts. h must hold both.
+std::uint8_t* write_ethernet_ipv4(std::vector<std::uint8_t>& h, Mac src, Mac dst, std::uint32_t ip_length,
+                                  dataplane::PacketId id, std::uint8_t ttl, const net::FiveTuple& t) {
   std::copy(dst.begin(), dst.end(), h.begin());
   std::copy(src.begin(), src.end(), h.begin() + 6);
   put16(&h[12], kEtherTypeIpv4);
-  // IPv4: version 4, 5 words, no options; DF; TTL as it is now.
   std::uint8_t* ip = &h[kEthernetHeader];
   ip[0] = 0x45;
   put16(ip + 2, static_cast<std::uint16_t>(ip_length));
   put16(ip + 4, static_cast<std::uint16_t>(id));
   put16(ip + 6, 0x4000);
-  ip[8] = p.ttl;
+  ip[8] = ttl;
   ip[9] = ip_protocol(t.protocol);
   put32(ip + 12, t.src.value);
   put32(ip + 16, t.dst.value);
   put16(ip + 10, internet_checksum({ip, kIpv4Header}));
+  return ip;
+}
+
+// An encapsulated packet: Ethernet, the outer IPv4 header, then for VXLAN a UDP header (checksum 0, as
+// Linux sends VXLAN over IPv4 by default) and the VXLAN header (flags 0x08: VNI valid) before the
+// inner Ethernet frame; for IPIP the inner IPv4 packet straight after the outer header.
+Frame build_encapsulated(const dataplane::Packet& p, dataplane::PacketId id, Mac src, Mac dst, std::uint32_t snaplen) {
+  const bool vxlan = p.encap == scenario::Encapsulation::Vxlan;
+  const std::uint32_t overhead = scenario::byo::overhead(p.encap);
+  dataplane::Packet inner = p;
+  inner.tuple = p.inner;
+  inner.ttl = p.inner_ttl;
+  inner.size = p.size - overhead;
+  inner.encap = scenario::Encapsulation::None;
+  // The inner frame whole (its bytes past the headers are zeros); the MACs of the tunnel devices.
+  const Frame in = build_frame(inner, id, src, dst, inner.size + kEthernetHeader);
+  const std::uint32_t outer_headers = kIpv4Header + (vxlan ? 16 : 0);
+  std::vector<std::uint8_t> h(kEthernetHeader + outer_headers, 0);
+  std::uint8_t* ip = write_ethernet_ipv4(h, src, dst, std::min<std::uint32_t>(p.size, 65535), id, p.ttl, p.tuple);
+  if (vxlan) {
+    std::uint8_t* udp = ip + kIpv4Header;
+    put16(udp, p.tuple.src_port);
+    put16(udp + 2, p.tuple.dst_port);
+    put16(udp + 4, static_cast<std::uint16_t>(p.size - kIpv4Header));
+    udp[8] = 0x08;
+    put32(udp + 12, p.vni << 8);
+  }
+  // VXLAN carries the inner Ethernet frame, IPIP only its IPv4 packet.
+  h.insert(h.end(), in.bytes.begin() + (vxlan ? 0 : kEthernetHeader), in.bytes.end());
+  Frame f;
+  f.length = kEthernetHeader + p.size;
+  h.resize(f.length, 0);
+  h.resize(std::min(f.length, snaplen));
+  f.bytes = std::move(h);
+  return f;
+}
+
+}  // namespace
+
+Frame build_frame(const dataplane::Packet& p, dataplane::PacketId id, Mac src, Mac dst, std::uint32_t snaplen) {
+  if (p.encap != scenario::Encapsulation::None) return build_encapsulated(p, id, src, dst, snaplen);
+  const net::FiveTuple& t = p.tuple;
+  const std::uint32_t headers = headers_size(p);
+  const std::uint32_t ip_length = std::min<std::uint32_t>(std::max(p.size, headers), 65535);
+  std::vector<std::uint8_t> h(kEthernetHeader + headers, 0);
+  std::uint8_t* ip = write_ethernet_ipv4(h, src, dst, ip_length, id, p.ttl, t);
   // The transport header; its checksum covers the pseudo-header, the header and the (zero) payload.
   std::uint8_t* l4 = ip + kIpv4Header;
   const std::uint32_t l4_length = ip_length - kIpv4Header;
@@ -134,6 +184,7 @@ Frame build_frame(const dataplane::Packet& p, dataplane::PacketId id, Mac src, M
       put16(l4 + 2, internet_checksum({l4, 8}));  // ICMP has no pseudo-header
       break;
     }
+    case net::Protocol::Ipip:
     case net::Protocol::Sctp:
       break;  // no SCTP header: the datagram's payload is zeros
   }

@@ -387,7 +387,7 @@ void add_nat(ClusterState& state, const Plugin& plugin) {
 Cluster build_cluster(const ScenarioSpec& spec, const BuildOptions& options) {
   ClusterState state;
   state.spec = spec;
-  state.plugin = plugin_for(spec.plugin());
+  state.plugin = plugin_for(spec);
   const Plugin& plugin = *state.plugin;
   spdlog::debug("building cluster {} with plugin {}", spec.cluster.name, plugin.summary());
   try {

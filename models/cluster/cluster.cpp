@@ -4,6 +4,7 @@
 
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/pod_naming.hpp"
+#include "models/scenario/byo_cni_facts.hpp"
 
 namespace cnisim::cluster {
 
@@ -65,6 +66,8 @@ std::string Cluster::device_name(DeviceId id) const {
     case DeviceKind::VirtualAppliance: return s_.externals[d.pod].name;
     case DeviceKind::LoadBalancer: return "kubernetes:outbound";  // AKS's load balancer "kubernetes", its outbound rule
     case DeviceKind::NatGateway: return "nat-gateway";
+    case DeviceKind::VxlanDevice:
+    case DeviceKind::IpipDevice: return s_.nodes[d.node].name + ":" + std::string(s_.plugin->tunnel_name());
   }
   return "?";
 }
@@ -74,6 +77,32 @@ std::optional<Cluster::AddressOwner> Cluster::owner_of(net::Ipv4 ip) const {
                                    [](const OwnerEntry& e, std::uint32_t v) { return e.ip < v; });
   if (it == owners_.end() || it->ip != ip.value) return std::nullopt;
   return it->owner;
+}
+
+std::string Cluster::plugin_label() const {
+  std::string label(to_string(plugin_kind()));
+  if (const auto& cni = s_.spec.cluster.byoCni; cni && plugin_kind() == PluginKind::None) {
+    label.append(" + ").append(scenario::byo::facts(cni->name).name).append(" (");
+    label.append(cni->encapsulation == scenario::Encapsulation::Vxlan  ? "vxlan"
+                 : cni->encapsulation == scenario::Encapsulation::Ipip ? "ipip"
+                                                                       : "no encapsulation");
+    label.append(")");
+  }
+  return label;
+}
+
+std::uint32_t Cluster::connection_mtu(net::Ipv4 client, net::Ipv4 server, std::uint16_t port) const {
+  const std::uint32_t nic = s_.spec.costs.profile.tcp.mtu;
+  const std::uint32_t pod = scenario::byo::pod_mtu(s_.spec);
+  if (pod == nic) return nic;
+  const auto is_pod = [&](net::Ipv4 ip) {
+    const auto owner = owner_of(ip);
+    return owner && owner->kind == AddressOwner::Kind::Pod;
+  };
+  if (is_pod(client) || is_pod(server) || s_.spec.cluster.networkProfile.serviceCidr.contains(server)) return pod;
+  const auto owner = owner_of(server);
+  if (owner && owner->kind == AddressOwner::Kind::Node && s_.serviceDnat.find_node_port(port, Protocol::Tcp).rule) return pod;
+  return nic;
 }
 
 std::optional<NodeIndex> Cluster::find_node(std::string_view name) const {

@@ -35,6 +35,7 @@ struct Node {
   DeviceId stack = kNone;          // root namespace
   DeviceId nic = kNone;            // eth0
   DeviceId podAttach = kNone;      // where host-side veths attach: cbr0 for kubenet, else the stack
+  DeviceId tunnel = kNone;         // a bring-your-own CNI's VXLAN or IPIP device (kNone: none)
 };
 
 struct Pod {
@@ -191,6 +192,13 @@ class Cluster {
     std::uint32_t index = kNone;
   };
   std::optional<AddressOwner> owner_of(net::Ipv4 ip) const;
+  // The plugin as views and traces name it: "kubenet", ..., "none + flannel (vxlan)".
+  std::string plugin_label() const;
+  // The MTU of a TCP connection from client to server:port, whose MSS is the smaller of the two ends'
+  // (each advertises its interface's MTU less 40): the pods' MTU (lower under an encapsulating
+  // bring-your-own CNI) when a pod is an end (the server behind a Service or NodePort is one), else the
+  // NIC's (the cost profile's tcp.mtu).
+  std::uint32_t connection_mtu(net::Ipv4 client, net::Ipv4 server, std::uint16_t port) const;
   // Lookups by name (views and tests); nullopt when absent.
   std::optional<NodeIndex> find_node(std::string_view name) const;
   std::optional<PodIndex> find_pod(std::string_view ns, std::string_view name) const;

@@ -31,6 +31,8 @@ class Plugin {
   virtual DeviceId add_node_devices(ClusterState& state, NodeIndex node) const = 0;
   // The bridge pods attach to ("cbr0"), empty for plugins without one.
   virtual std::string_view bridge_name() const { return {}; }
+  // The tunnel device on every node ("flannel.1", "tunl0"), empty for plugins without one.
+  virtual std::string_view tunnel_name() const { return {}; }
   // The host-side veth name of a pod (vethXXXXXXXX, azvXXXXXXXXXXX, lxcXXXXXXXXXXXX).
   virtual std::string host_veth_name(std::string_view pod_namespace, std::string_view pod_name) const = 0;
   // 3. Pod addresses for the pods that are not hostNetwork, in scheduling (pod index) order.
@@ -55,6 +57,9 @@ class Plugin {
 
 // The plugin for a kind; plugins are stateless, so one shared instance each.
 std::shared_ptr<const Plugin> plugin_for(PluginKind kind);
+// The plugin a scenario's cluster runs: its kind's, or under networkPlugin none the bring-your-own CNI
+// it describes (cluster.byoCni).
+std::shared_ptr<const Plugin> plugin_for(const ScenarioSpec& spec);
 // Every registered plugin, in registry order (kubenet, azure, overlay, cilium, none).
 std::vector<PluginKind> registered_plugins();
 

@@ -12,6 +12,7 @@ std::shared_ptr<const Plugin> make_azure_node_subnet_plugin();
 std::shared_ptr<const Plugin> make_azure_overlay_plugin();
 std::shared_ptr<const Plugin> make_cilium_plugin();
 std::shared_ptr<const Plugin> make_none_plugin();
+std::shared_ptr<const Plugin> make_byo_cni_plugin(const scenario::ByoCniSpec& cni);
 
 namespace {
 
@@ -32,6 +33,11 @@ std::shared_ptr<const Plugin> plugin_for(PluginKind kind) {
   }
   throw std::invalid_argument("no plugin registered for kind " + std::to_string(static_cast<int>(kind)) +
                               "; add it to kRegistry in plugin_registry.cpp");
+}
+
+std::shared_ptr<const Plugin> plugin_for(const ScenarioSpec& spec) {
+  if (spec.plugin() == PluginKind::None && spec.cluster.byoCni) return make_byo_cni_plugin(*spec.cluster.byoCni);
+  return plugin_for(spec.plugin());
 }
 
 std::vector<PluginKind> registered_plugins() {

@@ -48,6 +48,8 @@ std::string short_label(const Cluster& c, DeviceId id) {
       return name.size() > 8 ? name.substr(0, 8) : name;
     }
     case DeviceKind::Bridge: return std::string(c.plugin().bridge_name());
+    case DeviceKind::VxlanDevice:
+    case DeviceKind::IpipDevice: return std::string(c.plugin().tunnel_name());
     case DeviceKind::NodeStack: return "node" + std::to_string(d.node) + "\\n" + c.nodes()[d.node].ip.to_string();
     case DeviceKind::Nic: return "eth0";
     case DeviceKind::VnetRouter: return "VNet\\n" + c.spec().cluster.vnet.name;
@@ -79,7 +81,7 @@ std::string view_graph(const Cluster& c, const std::vector<DeviceId>& path) {
   boost::get_property(root, boost::graph_name) = "topology";
   auto& graph_attr = boost::get_property(root, boost::graph_graph_attribute);
   graph_attr = {{"rankdir", "TB"}, {"nodesep", "0.08"}, {"ranksep", "0.25"}, {"fontname", "Helvetica"},
-                {"fontsize", "10"}, {"label", c.spec().cluster.name + " (" + std::string(to_string(c.plugin_kind())) + ")"},
+                {"fontsize", "10"}, {"label", c.spec().cluster.name + " (" + c.plugin_label() + ")"},
                 {"labelloc", "t"}};
   boost::get_property(root, boost::graph_vertex_attribute) = {
       {"fontname", "Helvetica"}, {"fontsize", "8"}, {"style", "filled"}, {"margin", "0.03,0.01"},

@@ -23,7 +23,7 @@ AddressPlan plan_for(const ScenarioSpec& original, PluginKind kind) {
     plan.unsupported = d.empty() ? std::string(e.what()) : d.front().message;
     return plan;
   }
-  const auto plugin = plugin_for(kind);
+  const auto plugin = plugin_for(spec);  // under none: the scenario's bring-your-own CNI, if it has one
   plan.limits = plugin->node_limits();
   std::uint64_t surge_total = 0;
   for (const auto& pool : spec.nodePools) {

@@ -44,7 +44,7 @@ std::string view_routes(const Cluster& c) {
   for (std::uint32_t id : azure.ids()) user_routes += azure.route(id).source == net::RouteSource::User ? 1 : 0;
   std::string out = "Azure route table of cluster " + c.spec().cluster.name + " (VNet " + c.spec().cluster.vnet.name +
                     ", subnet " + c.spec().cluster.vnet.subnetName + "), plugin " +
-                    std::string(to_string(c.plugin_kind())) + ":\n";
+                    c.plugin_label() + ":\n";
   out += "  " + std::to_string(user_routes) + " user-defined routes of " + std::to_string(aks::kMaxRoutesPerRouteTable) +
          " allowed per route table (Azure limit)\n";
   if (user_routes > 0) {

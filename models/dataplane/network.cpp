@@ -97,6 +97,10 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
     case DeviceKind::VirtualAppliance:
       cost += devs.appliances.serve(cx, device, d, p);
       break;
+    case DeviceKind::VxlanDevice:
+    case DeviceKind::IpipDevice:
+      cost += devs.tunnels.serve(cx, d, p);
+      break;
   }
   if (TraceHop* t = cx.trace) [[unlikely]] {
     t->end_ps = t->start_ps + cost;

@@ -9,6 +9,7 @@
 #include "models/cluster/device.hpp"
 #include "models/dataplane/results.hpp"
 #include "models/net/five_tuple.hpp"
+#include "models/scenario/scenario_spec.hpp"
 
 namespace cnisim::dataplane {
 
@@ -43,6 +44,12 @@ struct Packet {
   std::uint32_t tcp_window = 0;
   std::int64_t stage_ps = 0;  // when it entered its current queue
   std::array<std::uint8_t, kTableKindCount> lookups{};
+  // While a tunnel device has it encapsulated (encap not None): tuple and ttl are the outer header's,
+  // inner and inner_ttl the pod packet's, size includes the encapsulation; vni is the VXLAN header's.
+  scenario::Encapsulation encap = scenario::Encapsulation::None;
+  std::uint8_t inner_ttl = 0;
+  std::uint32_t vni = 0;
+  net::FiveTuple inner{};
 };
 
 // Packets in fixed blocks that never move: a reference or pointer to a packet stays valid until the

@@ -30,6 +30,8 @@ std::string_view to_string(DropReason reason) {
       return "policyDenied";
     case DropReason::NoLocalEndpoint:
       return "noLocalEndpoint";
+    case DropReason::IpipBlocked:
+      return "ipipBlocked";
     case DropReason::kCount:
       break;
   }

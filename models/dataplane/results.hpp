@@ -33,6 +33,7 @@ enum class DropReason : std::uint8_t {
   NoOutbound,         // outboundType none: the cluster has no way to the internet
   PolicyDenied,       // a NetworkPolicy isolating the source (egress) or destination (ingress) pod allows it not
   NoLocalEndpoint,    // a Service with a Local traffic policy has no endpoint on the node (kube-proxy drops)
+  IpipBlocked,        // an IPIP packet in the Azure VNet: the fabric blocks IP protocol 4 (Tigera's Azure guide)
   kCount
 };
 inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);

@@ -99,6 +99,7 @@ struct Describe {
     return table_words(f.table) + ": no route to " + f.destination.to_string();
   }
   std::string operator()(const facts::OwnAddress& f) const {
+    if (f.tunnel) return f.address.to_string() + " is this node's own address: the tunnel's outer header, up to its tunnel device";
     return f.address.to_string() + " is this node's own address: delivered locally";
   }
   std::string operator()(const facts::ToBridgeAddress& f) const {
@@ -183,6 +184,23 @@ struct Describe {
   }
   std::string operator()(const facts::EgressPath&) const {
     return "to the internet, but the cluster's outboundType is none: no way out, Azure drops the packet";
+  }
+  std::string operator()(const facts::Encapsulated& f) const {
+    const bool vxlan = f.kind == scenario::Encapsulation::Vxlan;
+    return std::string(vxlan ? "VXLAN" : "IPIP") + ": encapsulated for " + c.nodes()[f.peer].name + ", outer " +
+           f.outer.to_string() + (vxlan ? " VNI " + std::to_string(f.vni) : "") + " (+" + std::to_string(f.overhead) +
+           " bytes); the node sends it as its own";
+  }
+  std::string operator()(const facts::Decapsulated& f) const {
+    return std::string(f.kind == scenario::Encapsulation::Vxlan ? "VXLAN" : "IPIP") + ": decapsulated " +
+           f.outer.to_string() + ", inside " + f.inner.to_string() + ": routed on";
+  }
+  std::string operator()(const facts::IpipBlocked&) const {
+    return "an IPIP packet (IP protocol 4): the Azure network fabric blocks IPIP (Tigera's Calico-on-Azure guide), "
+           "dropped";
+  }
+  std::string operator()(const facts::NoTunnelPeer& f) const {
+    return "no node holds " + f.gateway.to_string() + ": no FDB or neighbour entry to encapsulate towards, dropped";
   }
   std::string operator()(const facts::NodeLocalDns& f) const {
     return f.query ? "NodeLocal DNSCache: its raw rule leaves the query untracked (no conntrack, no kube-proxy DNAT); "
@@ -315,7 +333,7 @@ TraceOutcome trace(const cluster::Cluster& cluster, const CostProfile& profile, 
   out.answered = x.answered;
   auto& lines = out.lines;
   lines.push_back("Trace from " + src.description + " to " + dst.description + " under " +
-                  std::string(cluster::to_string(cluster.plugin_kind())) + " (cost profile " + profile.name +
+                  cluster.plugin_label() + " (cost profile " + profile.name +
                   ")");
   lines.push_back("Request: " + tuple.to_string() + ", " + std::to_string(size) + " bytes");
   render(lines, cluster, x.request_hops);

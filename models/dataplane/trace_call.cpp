@@ -158,14 +158,17 @@ TraceOutcome trace_call(const cluster::Cluster& cluster, const scenario::CostPro
   network.set_observer(observer);
   TraceOutcome out;
   auto& lines = out.lines;
+  transport::TcpConfig config = profile.tcp;
+  config.mtu = cluster.connection_mtu(src.ip, dst.ip, port);
   lines.push_back("TCP call from " + src.description + " to " + dst.description + " under " +
-                  std::string(cluster::to_string(cluster.plugin_kind())) + " (cost profile " + profile.name + ")");
+                  cluster.plugin_label() + " (cost profile " + profile.name + ")");
   lines.push_back("Connection " + tuple.to_string() + ": a new connection, request " + std::to_string(options.request) +
                   " bytes, response " + std::to_string(options.response) + " bytes, MSS " +
-                  std::to_string(profile.tcp.mss()) + (options.no_delay ? ", TCP_NODELAY" : ", Nagle on") +
+                  std::to_string(config.mss()) + (config.mtu != profile.tcp.mtu ? " (the pods' MTU " + std::to_string(config.mtu) + ")" : "") +
+                  (options.no_delay ? ", TCP_NODELAY" : ", Nagle on") +
                   "; the client closes after the response");
   lines.push_back("        time (us)  segment (sequence and ACK numbers relative to each side's first)");
-  CallDriver driver(network, profile.tcp, *src.host, tuple, options, lines);
+  CallDriver driver(network, config, *src.host, tuple, options, lines);
   network.set_handler(&driver);
   driver.start();
   // The client's TIME_WAIT (60 s) ends the run; a path that drops everything ends with the SYN's retries.

@@ -37,7 +37,10 @@ struct NoRoute {
 // The destination is the node's own address.
 struct OwnAddress {
   net::Ipv4 address;
+  bool tunnel = false;  // an encapsulated packet, for the node's tunnel device
 };
+// An IPIP packet in the VNet: Azure's fabric blocks IP protocol 4.
+struct IpipBlocked {};
 // At a bridge: addressed to the bridge's own address (the pods' gateway), so up into the node's stack.
 struct ToBridgeAddress {
   net::Ipv4 gateway;
@@ -141,13 +144,34 @@ struct PolicyChecked {
   cluster::PolicyWork work;
 };
 
+// A tunnel device put the pod packet in an outer header towards the node holding the route's gateway.
+struct Encapsulated {
+  scenario::Encapsulation kind = scenario::Encapsulation::Vxlan;
+  net::FiveTuple inner;
+  net::FiveTuple outer;
+  std::uint32_t vni = 0;
+  cluster::NodeIndex peer = cluster::kNone;
+  std::uint32_t overhead = 0;  // bytes added
+};
+// A tunnel device took the outer header off: the pod packet goes on.
+struct Decapsulated {
+  scenario::Encapsulation kind = scenario::Encapsulation::Vxlan;
+  net::FiveTuple outer;
+  net::FiveTuple inner;
+};
+// No node holds the route's gateway: no FDB or neighbour entry to encapsulate towards.
+struct NoTunnelPeer {
+  net::Ipv4 gateway;
+};
+
 }  // namespace facts
 
 using TraceFact = std::variant<facts::RouteMatched, facts::NoRoute, facts::OwnAddress, facts::ToBridgeAddress,
                                facts::FdbLookup, facts::ConntrackTranslated, facts::NoEndpoints, facts::ServiceDnat,
                                facts::Hairpin, facts::MasqueradeRule, facts::Masqueraded, facts::ConntrackCreated,
                                facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute, facts::EgressPath,
-                               facts::EgressSnat, facts::PolicyChecked, facts::NodeLocalDns>;
+                               facts::EgressSnat, facts::PolicyChecked, facts::NodeLocalDns, facts::Encapsulated,
+                               facts::Decapsulated, facts::NoTunnelPeer, facts::IpipBlocked>;
 
 // One hop of a traced packet (only recorded for packets sent with traced = true).
 struct TraceHop {

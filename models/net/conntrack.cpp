@@ -45,6 +45,7 @@ ConnState initial_state(Protocol protocol) {
     case Protocol::Tcp: return ConnState::TcpSynSent;
     case Protocol::Udp: return ConnState::Udp;
     case Protocol::Icmp: return ConnState::Icmp;
+    case Protocol::Ipip:
     case Protocol::Sctp: return ConnState::Generic;
   }
   return ConnState::Generic;

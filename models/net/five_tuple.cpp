@@ -7,6 +7,7 @@ std::string_view to_string(Protocol protocol) {
     case Protocol::Icmp: return "ICMP";
     case Protocol::Tcp: return "TCP";
     case Protocol::Udp: return "UDP";
+    case Protocol::Ipip: return "IPIP";
     case Protocol::Sctp: return "SCTP";
   }
   return "?";
@@ -20,6 +21,10 @@ std::string Endpoint::to_string() const {
 
 std::string FiveTuple::to_string() const {
   std::string out(net::to_string(protocol));
+  if (protocol == Protocol::Ipip) {  // no ports: an outer IP header
+    out.append(" ").append(src.to_string()).append(" -> ").append(dst.to_string());
+    return out;
+  }
   out.append(" ").append(Endpoint{src, src_port}.to_string()).append(" -> ").append(Endpoint{dst, dst_port}.to_string());
   return out;
 }

@@ -11,8 +11,9 @@
 namespace cnisim::net {
 
 // IANA protocol numbers.
-enum class Protocol : std::uint8_t { Icmp = 1, Tcp = 6, Udp = 17, Sctp = 132 };
-std::string_view to_string(Protocol protocol);  // "ICMP", "TCP", "UDP", "SCTP"
+// Ipip: IP in IP (protocol 4), the outer header of a packet an IPIP tunnel device encapsulated.
+enum class Protocol : std::uint8_t { Icmp = 1, Ipip = 4, Tcp = 6, Udp = 17, Sctp = 132 };
+std::string_view to_string(Protocol protocol);  // "ICMP", "IPIP", "TCP", "UDP", "SCTP"
 
 struct FiveTuple {
   Protocol protocol = Protocol::Tcp;

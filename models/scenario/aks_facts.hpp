@@ -81,6 +81,10 @@ inline constexpr std::string_view kAzureWireServerIp = "168.63.129.16";
 inline constexpr std::string_view kAzureImdsIp = "169.254.169.254";
 inline constexpr std::uint32_t kNodeDhcpRouteMetric = 100;  // `ip route` on an AKS Ubuntu node: proto dhcp metric 100
 
+// --- MTU ---
+inline constexpr std::uint32_t kMinIpv4Mtu = 576;   // RFC 791: every IPv4 host accepts 576-byte datagrams
+inline constexpr std::uint32_t kMaxMtu = 9216;      // the cost profile's tcp.mtu bound (jumbo frames); validation holds a CNI's to the NIC's
+
 // --- kubenet on the node (AKSDOCS configure-kubenet; CNI host-local IPAM README) ---
 inline constexpr std::string_view kKubenetBridge = "cbr0";       // kubenet's Linux bridge
 inline constexpr std::uint64_t kKubenetBridgeHostIndex = 1;      // host-local: gateway defaults to ".1"

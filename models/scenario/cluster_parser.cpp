@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "models/scenario/aks_facts.hpp"
+#include "models/scenario/byo_cni_facts.hpp"
 #include "models/scenario/k8s_names.hpp"
 #include "models/scenario/scenario_parser.hpp"
 #include "models/scenario/section_parsers.hpp"
@@ -10,7 +11,9 @@ namespace cnisim::scenario {
 
 namespace {
 
-constexpr std::string_view kClusterKeys[] = {"name", "kubernetesVersion", "networkProfile", "vnet", "nodeLocalDNSCache"};
+constexpr std::string_view kClusterKeys[] = {"name", "kubernetesVersion", "networkProfile", "vnet", "nodeLocalDNSCache",
+                                             "byoCni"};
+constexpr std::string_view kByoCniKeys[] = {"name", "encapsulation", "mtu"};
 constexpr std::string_view kNetworkProfileKeys[] = {"networkPlugin", "networkPluginMode", "networkDataplane",
                                                     "networkPolicy", "podCidr",           "serviceCidr",
                                                     "dnsServiceIP",  "outboundType",      "kubeProxyConfig",
@@ -154,6 +157,33 @@ void parse_network_profile(FieldReader& r, const Field& field) {
   }
 }
 
+// byoCni: the CNI a networkPlugin none cluster runs (validation checks the pairing and the MTU).
+void parse_byo_cni(FieldReader& r, const Field& field) {
+  auto fields = r.mapping(field, kByoCniKeys, "the bring-your-own CNI (a mapping: name, encapsulation, mtu)");
+  if (!fields) return;
+  ByoCniSpec cni;
+  bool named = false;
+  for (const Field& f : fields->entries) {
+    const std::string& key = f.key.Scalar();
+    if (key == "name") {
+      if (auto v = r.choice<ByoCni>(f, kByoCniNames)) cni.name = *v, named = true;
+    } else if (key == "encapsulation") {
+      if (auto v = r.choice<Encapsulation>(f, kEncapsulationNames)) cni.encapsulation = *v;
+    } else if (key == "mtu") {
+      if (auto v = r.whole_number(f, aks::kMinIpv4Mtu, aks::kMaxMtu, "IPv4's minimum MTU (576) to a jumbo frame's"))
+        cni.mtu = static_cast<std::uint32_t>(*v);
+    }
+  }
+  if (fields->find("name") == nullptr) {
+    r.error(field.path + ".name", r.mark_of(field), "byoCni needs the CNI's name", "name: cilium, calico or flannel",
+            "e.g. byoCni: {name: flannel}");
+    return;
+  }
+  if (!named) return;
+  if (fields->find("encapsulation") == nullptr) cni.encapsulation = byo::facts(cni.name).default_encapsulation;
+  r.spec().cluster.byoCni = cni;
+}
+
 void parse_vnet(FieldReader& r, const Field& field) {
   auto fields = r.mapping(field, kVnetKeys, "the virtual network (a mapping)");
   if (!fields) return;
@@ -238,6 +268,8 @@ void parse_cluster(FieldReader& r, const Field& field) {
       parse_vnet(r, f);
     } else if (key == "nodeLocalDNSCache") {
       if (auto b = r.flag(f)) c.nodeLocalDNSCache = *b;
+    } else if (key == "byoCni") {
+      parse_byo_cni(r, f);
     }
   }
 }

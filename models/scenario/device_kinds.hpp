@@ -26,9 +26,11 @@ enum class DeviceKind : std::uint8_t {
   InternetHost,  // a host on the internet
   LoadBalancer,  // the cluster load balancer's outbound rule: SNAT to its frontend IPs (outboundType loadBalancer)
   NatGateway,    // a NAT gateway on the node subnet
-  VirtualAppliance,  // a firewall / NVA a user route names (keep last, or move the count below to the new last)
+  VirtualAppliance,  // a firewall / NVA a user route names
+  VxlanDevice,       // a bring-your-own CNI's VXLAN device on a node (flannel.1, vxlan.calico, cilium_vxlan)
+  IpipDevice,        // Calico's IPIP device on a node (tunl0) (keep last, or move the count below to the new last)
 };
-inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::VirtualAppliance) + 1;
+inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::IpipDevice) + 1;
 
 struct DeviceKindInfo {
   DeviceKind kind;
@@ -65,6 +67,11 @@ inline constexpr std::array<DeviceKindInfo, kDeviceKindCount> kDeviceKinds{{
     {DeviceKind::VirtualAppliance, "virtual-appliance", "virtualAppliance",
      "a virtual appliance (a firewall: forwards, SNATs the internet's to its public IP)", "octagon", "#f0c8a0",
      "virtual appliance (firewall)", false},
+    {DeviceKind::VxlanDevice, "vxlan", "vxlan",
+     "VXLAN device (encapsulates in UDP to the far node, or decapsulates)", "cds", "#e8d0f0", "VXLAN tunnel device",
+     true},
+    {DeviceKind::IpipDevice, "ipip", "ipip", "IPIP device (encapsulates in an outer IP header, or decapsulates)", "cds",
+     "#f0d8e8", "IPIP tunnel device", true},
 }};
 
 constexpr const DeviceKindInfo& info(DeviceKind kind) { return kDeviceKinds[static_cast<std::size_t>(kind)]; }
@@ -78,9 +85,10 @@ enum class LinkKind : std::uint8_t {
   NodeNic,       // node stack <-> eth0
   NicToVnet,     // eth0 <-> Azure VNet (accelerated networking or not: the data path decides)
   VnetExternal,  // Azure VNet <-> an external endpoint (or the egress device <-> the internet)
-  VnetEgress,    // Azure VNet <-> the load balancer's outbound rule or the NAT gateway (keep last)
+  VnetEgress,    // Azure VNet <-> the load balancer's outbound rule or the NAT gateway
+  TunnelToHost,  // a tunnel device (VXLAN, IPIP) <-> its node's stack (keep last)
 };
-inline constexpr std::size_t kLinkKindCount = static_cast<std::size_t>(LinkKind::VnetEgress) + 1;
+inline constexpr std::size_t kLinkKindCount = static_cast<std::size_t>(LinkKind::TunnelToHost) + 1;
 
 struct LinkKindInfo {
   LinkKind kind;
@@ -99,6 +107,7 @@ inline constexpr std::array<LinkKindInfo, kLinkKindCount> kLinkKinds{{
     {LinkKind::NicToVnet, "nic-vnet", "nicToVnet", "VNet"},
     {LinkKind::VnetExternal, "vnet-external", "vnetExternal", "VNet"},
     {LinkKind::VnetEgress, "vnet-egress", "vnetEgress", "egress"},
+    {LinkKind::TunnelToHost, "tunnel-host", "tunnelToHost", "tunnel"},
 }};
 
 constexpr const LinkKindInfo& info(LinkKind kind) { return kLinkKinds[static_cast<std::size_t>(kind)]; }

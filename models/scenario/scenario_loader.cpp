@@ -89,6 +89,8 @@ void apply_plugin(ScenarioSpec& spec, PluginKind kind) {
     }
   }
   if (np.networkPolicy != before) spec.marks["cluster.networkProfile.networkPolicy"] = SourceMark{spec.sourceFile, 0, 0};
+  // A bring-your-own CNI belongs to networkPlugin none: under another plugin AKS's own CNI runs.
+  if (kind != PluginKind::None) spec.cluster.byoCni.reset();
   apply_plugin_defaults(spec);
   add_system_workloads(spec);
   DiagnosticSink sink;

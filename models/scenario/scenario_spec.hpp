@@ -35,6 +35,16 @@ enum class KubeProxyMode { Iptables, Ipvs, Nftables };    // kubeProxyConfig.mod
 // the command line's --plugin takes: kubenet, azure, overlay, cilium, none.
 enum class PluginKind { Kubenet, AzureNodeSubnet, AzureOverlay, Cilium, None };
 
+// A bring-your-own CNI (networkPlugin none) the scenario describes: which CNI, how it carries pod
+// packets between nodes, and the pods' MTU (docs/byo-cni.md; its facts in byo_cni_facts.hpp).
+enum class ByoCni { Cilium, Calico, Flannel };
+enum class Encapsulation : std::uint8_t { None, Vxlan, Ipip };
+struct ByoCniSpec {
+  ByoCni name = ByoCni::Flannel;
+  Encapsulation encapsulation = Encapsulation::Vxlan;  // default: the CNI's (byo_cni_facts.hpp)
+  std::optional<std::uint32_t> mtu;  // the pods' interface MTU; absent: the NIC's less the encapsulation's overhead
+};
+
 
 // outboundType loadBalancer: the cluster's load balancer's outbound rule (ARM loadBalancerProfile).
 struct LoadBalancerProfile {
@@ -88,6 +98,8 @@ struct ClusterSpec {
   // Kubernetes' NodeLocal DNSCache add-on (a node-local-dns DaemonSet): pods' DNS queries answered by a
   // cache on their own node (docs/dns.md).
   bool nodeLocalDNSCache = false;
+  // The CNI installed on a networkPlugin none cluster (absent: none described, no pod network).
+  std::optional<ByoCniSpec> byoCni;
 };
 
 enum class OsType { Linux, Windows };

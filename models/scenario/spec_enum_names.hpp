@@ -40,6 +40,10 @@ inline constexpr NamedValue<OutboundType> kOutboundTypeNames[] = {
 inline constexpr NamedValue<KubeProxyMode> kKubeProxyModeNames[] = {{KubeProxyMode::Iptables, "IPTABLES"},
                                                                     {KubeProxyMode::Ipvs, "IPVS"},
                                                                     {KubeProxyMode::Nftables, "NFTABLES"}};
+inline constexpr NamedValue<ByoCni> kByoCniNames[] = {
+    {ByoCni::Cilium, "cilium"}, {ByoCni::Calico, "calico"}, {ByoCni::Flannel, "flannel"}};
+inline constexpr NamedValue<Encapsulation> kEncapsulationNames[] = {
+    {Encapsulation::Vxlan, "vxlan"}, {Encapsulation::Ipip, "ipip"}, {Encapsulation::None, "none"}};
 inline constexpr NamedValue<OsType> kOsTypeNames[] = {{OsType::Linux, "Linux"}, {OsType::Windows, "Windows"}};
 inline constexpr NamedValue<PoolMode> kPoolModeNames[] = {{PoolMode::System, "System"},
                                                           {PoolMode::User, "User"}};

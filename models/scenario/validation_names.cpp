@@ -107,6 +107,15 @@ namespace cnisim::scenario {
 void check_policy_engine(RuleContext& c) {
   // Policies with no engine to enforce them would be accepted and change nothing. (After the name
   // checks, which skip a policy that already has a diagnostic.)
+  if (!c.spec().networkPolicies.empty() && c.spec().cluster.networkProfile.networkPlugin == NetworkPlugin::None &&
+      c.usable({"cluster.networkProfile.networkPlugin"})) {
+    c.report("networkPolicies[0]",
+             "network policies under networkPlugin none are enforced by the CNI you install (Calico's or Cilium's own "
+             "engine), which is not modelled yet",
+             "networkPolicies with networkPlugin kubenet or azure and a networkPolicy engine",
+             "compare the policies under --plugin kubenet, azure, overlay or cilium (docs/network-policy.md)");
+    return;
+  }
   if (!c.spec().networkPolicies.empty() &&
       c.spec().cluster.networkProfile.networkPolicy == NetworkPolicy::None &&
       c.usable({"cluster.networkProfile.networkPolicy"})) {

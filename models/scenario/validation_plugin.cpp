@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "models/scenario/aks_facts.hpp"
+#include "models/scenario/byo_cni_facts.hpp"
 #include "models/scenario/spec_enum_names.hpp"
 #include "models/scenario/validation_rules.hpp"
 
@@ -63,6 +64,47 @@ void check_combinations(RuleContext& c) {
       c.usable({kProfile + "networkPolicy", plugin})) {
     c.report(kProfile + "networkPolicy", "Azure Network Policy Manager is not supported with kubenet",
              "networkPolicy none or calico with kubenet", "kubenet clusters use Calico for network policy");
+  }
+}
+
+// byoCni: the CNI of a networkPlugin none cluster; its encapsulation must be one it offers, and the
+// pods' MTU must leave room for the encapsulation inside the NIC's (no fragmentation is modelled).
+void check_byo_cni(RuleContext& c) {
+  const ScenarioSpec& spec = c.spec();
+  if (!spec.cluster.byoCni) return;
+  const ByoCniSpec& cni = *spec.cluster.byoCni;
+  const byo::CniFacts& facts = byo::facts(cni.name);
+  const std::string name(facts.name);
+  if (spec.cluster.networkProfile.networkPlugin != NetworkPlugin::None && c.usable({kProfile + "networkPlugin", "cluster.byoCni"})) {
+    c.report("cluster.byoCni",
+             "byoCni describes the CNI you install on a cluster AKS gives no CNI, but networkPlugin is " +
+                 plugin_name(spec.cluster.networkProfile.networkPlugin),
+             "byoCni only with networkPlugin: none",
+             "set networkPlugin: none (az aks create --network-plugin none), or remove byoCni");
+    return;
+  }
+  if (!facts.supports[static_cast<std::size_t>(cni.encapsulation)] && c.usable({"cluster.byoCni.encapsulation"})) {
+    std::string offered;
+    for (const auto& e : kEncapsulationNames) {
+      if (facts.supports[static_cast<std::size_t>(e.value)]) offered += (offered.empty() ? "" : " or ") + std::string(e.name);
+    }
+    const std::string asked(name_of<Encapsulation>(cni.encapsulation, kEncapsulationNames));
+    c.report("cluster.byoCni.encapsulation", name + " does not carry pod traffic with " + asked + " encapsulation here",
+             "encapsulation: " + offered + " with " + name,
+             cni.name == ByoCni::Flannel
+                 ? "flannel on Azure uses its vxlan backend (host-gw needs the nodes on one layer-2 segment, which an "
+                   "Azure VNet is not)"
+                 : "Cilium tunnels with vxlan, or routes natively (encapsulation: none)");
+    return;
+  }
+  const std::uint32_t nic = spec.costs.profile.tcp.mtu;
+  const std::uint32_t room = nic - byo::overhead(cni.encapsulation);
+  if (cni.mtu && *cni.mtu > room && c.usable({"cluster.byoCni.mtu"})) {
+    c.report("cluster.byoCni.mtu",
+             "an MTU of " + std::to_string(*cni.mtu) + " does not fit the NIC's " + std::to_string(nic) + " bytes with " +
+                 std::to_string(byo::overhead(cni.encapsulation)) + " bytes of encapsulation (IP fragmentation is not modelled)",
+             "mtu at most " + std::to_string(room),
+             "leave mtu out: " + name + " sets " + std::to_string(room) + " itself");
   }
 }
 
@@ -193,6 +235,7 @@ void check_egress(RuleContext& c) {
 
 void check_plugin_choice(RuleContext& c) {
   check_combinations(c);
+  check_byo_cni(c);
   check_egress(c);
   check_pool_os(c);
 }

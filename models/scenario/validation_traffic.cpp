@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "models/scenario/aks_facts.hpp"
+#include "models/scenario/byo_cni_facts.hpp"
 #include "models/scenario/labels.hpp"
 #include "models/scenario/spec_enum_names.hpp"
 #include "models/scenario/validation.hpp"
@@ -41,15 +42,17 @@ void check_traffic(RuleContext& c) {
   const ScenarioSpec& spec = c.spec();
   const TrafficSpec& t = spec.traffic;
   if (t.empty()) return;
-  if (c.plugin_known() && spec.plugin() == PluginKind::None) {
+  if (c.plugin_known() && spec.plugin() == PluginKind::None && !spec.cluster.byoCni) {
     c.report("traffic",
-             "traffic cannot run under networkPlugin none: AKS installs no CNI in that mode, so pods have no "
-             "network until one is installed",
-             "a cluster with a network plugin: kubenet, azure, overlay or cilium",
-             "run it under another plugin (--plugin kubenet); bring-your-own CNIs are not modelled yet");
+             "traffic cannot run under networkPlugin none without a CNI: AKS installs none in that mode, so pods "
+             "have no network until you install one",
+             "cluster.byoCni naming the CNI you install (cilium, calico or flannel), or another plugin",
+             "add e.g. byoCni: {name: flannel} under cluster (docs/byo-cni.md), or run it under --plugin kubenet");
     return;
   }
   if (!c.usable({"workloads", "services"})) return;
+  // The MTU of the pods' interfaces (lower than the NIC's under an encapsulating bring-your-own CNI).
+  const std::uint32_t mtu = byo::pod_mtu(spec);
   for (std::size_t i = 0; i < t.bulk.size(); ++i) {
     const auto& b = t.bulk[i];
     const std::string path = "traffic.bulk[" + std::to_string(i) + "]";
@@ -57,10 +60,10 @@ void check_traffic(RuleContext& c) {
       c.report(path + ".noDelay", "noDelay applies to a TCP connection, and this bulk is transport: udp",
                "no noDelay with transport: udp", "leave it out, or use transport: tcp");
     }
-    if (b.transport == Transport::Udp && b.packet_size > spec.costs.profile.tcp.mtu && spec.given(path + ".packetSize")) {
+    if (b.transport == Transport::Udp && b.packet_size > mtu && spec.given(path + ".packetSize")) {
       c.report(path + ".packetSize", std::to_string(b.packet_size) + "-byte packets exceed the " +
-                   std::to_string(spec.costs.profile.tcp.mtu) + "-byte MTU (IP fragmentation is not modelled)",
-               "at most the MTU, " + std::to_string(spec.costs.profile.tcp.mtu) + " bytes, with transport: udp",
+                   std::to_string(mtu) + "-byte MTU (IP fragmentation is not modelled)",
+               "at most the MTU, " + std::to_string(mtu) + " bytes, with transport: udp",
                "packetSize is the IP packet over UDP; over TCP it is the size of each application write");
     }
   }
@@ -87,11 +90,11 @@ void check_traffic(RuleContext& c) {
         }
       }
       // No IP fragmentation is modelled: a UDP message must fit one packet of the path MTU.
-      const std::uint32_t most = spec.costs.profile.tcp.mtu - 28;
+      const std::uint32_t most = mtu - 28;
       for (const auto& [key, size] : {std::pair{"requestSize", s.request_size}, std::pair{"responseSize", s.response_size}}) {
         if (size > most && spec.given(path + "." + key)) {
           c.report(path + "." + key, std::to_string(size) + " bytes do not fit one UDP datagram on a " +
-                       std::to_string(spec.costs.profile.tcp.mtu) + "-byte MTU (IP fragmentation is not modelled)",
+                       std::to_string(mtu) + "-byte MTU (IP fragmentation is not modelled)",
                    "at most " + std::to_string(most) + " bytes with transport: udp", "use transport: tcp to send larger messages");
         }
       }
@@ -153,6 +156,12 @@ std::vector<Diagnostic> unmodelled_settings(const ScenarioSpec& spec) {
                               "); the host's software path is not modelled",
                           "pick a size with Accelerated Networking (4 or more vCPUs in Dv3/Dsv3), or set "
                           "devices.nic and devices.vnetRouter in costs for a non-accelerated host"));
+  }
+  if (spec.cluster.byoCni && spec.cluster.byoCni->encapsulation == Encapsulation::Ipip) {
+    out.push_back(warning(spec, "cluster.byoCni.encapsulation",
+                          "IPIP packets are blocked by the Azure network fabric (Tigera's Calico-on-Azure guide): pod "
+                          "traffic between nodes is dropped in the VNet (counted as ipipBlocked)",
+                          "use encapsulation: vxlan, Calico's supported mode on Azure"));
   }
   if (spec.plugin() == PluginKind::Cilium && spec.given(p + "kubeProxyConfig.mode")) {
     out.push_back(warning(spec, p + "kubeProxyConfig.mode",

@@ -465,6 +465,12 @@ void Traffic::start_call_on(std::uint32_t conn, std::uint32_t call) {
   pump(conn, 0);
 }
 
+const transport::TcpConfig& Traffic::config_for_mtu(std::uint32_t mtu) {
+  auto [it, added] = mtu_configs_.try_emplace(mtu, tcp_config_);
+  if (added) it->second.mtu = mtu;
+  return it->second;
+}
+
 std::uint32_t Traffic::open_conn(HostRef client, const net::FiveTuple& tuple, bool no_delay) {
   std::uint32_t id;
   if (!free_conns_.empty()) {
@@ -476,8 +482,11 @@ std::uint32_t Traffic::open_conn(HostRef client, const net::FiveTuple& tuple, bo
   }
   Conn& c = conns_[id];
   const auto isn = [&] { return static_cast<std::uint32_t>(isn_random_.next_u64()); };
-  c.end[0] = transport::TcpConnection(tcp_config_, isn(), no_delay);
-  c.end[1] = transport::TcpConnection(tcp_config_, isn(), no_delay);
+  // The MSS the two ends agree on: the smaller MTU of theirs (the pods' under an encapsulating CNI).
+  const std::uint32_t mtu = network_.cluster().connection_mtu(network_.address_of(client), tuple.dst, tuple.dst_port);
+  const transport::TcpConfig& config = mtu == tcp_config_.mtu ? tcp_config_ : config_for_mtu(mtu);
+  c.end[0] = transport::TcpConnection(config, isn(), no_delay);
+  c.end[1] = transport::TcpConnection(config, isn(), no_delay);
   c.end[1].listen();
   c.host[0] = client;
   c.tuple[0] = tuple;

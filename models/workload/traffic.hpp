@@ -10,6 +10,7 @@
 // datagram, as ping's echo is.
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -219,6 +220,9 @@ class Traffic final : public dataplane::DeliveryHandler {
   dataplane::Network& network_;
   sim::Simulator& sim_;
   transport::TcpConfig tcp_config_;
+  // The same with another MTU, per MTU a connection's ends agree on (a map: connections keep a pointer).
+  std::map<std::uint32_t, transport::TcpConfig> mtu_configs_;
+  const transport::TcpConfig& config_for_mtu(std::uint32_t mtu);
   sim::RandomStream isn_random_;
   sim::RandomStream race_random_;  // the conntrack race of parallel DNS queries (profile dns.conntrackRace)
   std::vector<Generator> generators_;

@@ -3,6 +3,7 @@
 // and the VNet router as emulate's veth and forward. A short real run where namespaces can be made.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "models/calibration/calibrated_profile.hpp"
@@ -38,7 +39,7 @@ Calibration fake() {
                   quantity("forward", 1530), quantity("nodeForward", 1530), quantity("bridge", 640), quantity("bridgePlain", 400),
                   quantity("routes", 3), quantity("conntrackLookup", 210), quantity("natRewrite", -20),
                   quantity("conntrackCreate", 1900, "ns", true), quantity("iptablesPerRule", 11.6),
-                  quantity("serviceMapLookup", 90)};
+                  quantity("serviceMapLookup", 90), quantity("vxlan", 2100), quantity("ipip", 880.4)};
   Quantity ipvs;
   ipvs.key = "ipvs";
   ipvs.name = "IPVS";
@@ -67,13 +68,17 @@ TEST_CASE("The calibrated profile reads back with the measured numbers and exact
   REQUIRE(back.iptables_per_rule == sim::ns(12));
   REQUIRE(back.nat_rewrite == sim::Time::zero());  // below zero: written as 0
   REQUIRE(back.conntrack_create == sim::ns(1900));
+  REQUIRE(device_fixed(back, DeviceKind::VxlanDevice) == sim::ns(2100));
+  REQUIRE(device_fixed(back, DeviceKind::IpipDevice) == sim::ns(880));
   // Not measurable here: the base's numbers.
   REQUIRE(device_fixed(back, DeviceKind::Nic) == device_fixed(base, DeviceKind::Nic));
   REQUIRE(device_fixed(back, DeviceKind::VnetRouter) == device_fixed(base, DeviceKind::VnetRouter));
   REQUIRE(back.link(scenario::LinkKind::NicToVnet).delay == base.link(scenario::LinkKind::NicToVnet).delay);
-  const std::vector<std::string> expected{"devices.bridge.fixed",        "devices.nodeStack.fixed",
+  const std::vector<std::string> expected{"devices.bridge.fixed",        "devices.ipip.fixed",
+                                          "devices.nodeStack.fixed",
                                           "devices.podNamespace.fixed",  "devices.podNamespace.perByte",
                                           "devices.vethHostEnd.fixed",   "devices.vethPodEnd.fixed",
+                                          "devices.vxlan.fixed",
                                           "netfilter.conntrackLookup",   "netfilter.iptablesPerRule",
                                           "netfilter.natRewrite",        "netfilter.serviceMapLookup"};
   REQUIRE(back.measured == expected);  // conntrackCreate is noisy: written, not listed
@@ -119,6 +124,13 @@ TEST_CASE("A short calibration on this kernel measures positive socket and veth 
   REQUIRE(c.find("veth")->estimate.value > 0);
   REQUIRE(c.find("iptablesPerRule")->estimate.value > 0);
   REQUIRE_FALSE(c.find("ipvs")->measurable);
+  // The tunnels: measured where this kernel can make the devices, else a note says why not.
+  for (const char* key : {"vxlan", "ipip"}) {
+    const bool noted = std::any_of(c.notes.begin(), c.notes.end(), [&](const std::string& n) {
+      return n.find(std::string("could not create an ") + (key == std::string("vxlan") ? "VXLAN" : "IPIP")) != std::string::npos;
+    });
+    CHECK((c.find(key) != nullptr) != noted);
+  }
   const auto out = calibrated_profile(c, scenario::load_profile("aks-accelerated"), "aks-accelerated", false);
   const auto back = scenario::load_profile_string(out.yaml, "calibrated.yaml");
   REQUIRE(back.is_measured("devices.podNamespace.fixed") == !c.find("socket")->estimate.noisy);

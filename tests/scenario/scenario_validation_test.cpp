@@ -168,7 +168,7 @@ TEST_CASE("unknown keys suggest the closest known key") {
   REQUIRE_THROWS_WITH(
       load("cluster:\n  name: a\n  networkProfle: {}\n"),
       StartsWith("test.yaml:3:3: error: cluster.networkProfle: unknown key 'networkProfle'\n"
-                 "  expected: a key of cluster: name, kubernetesVersion, networkProfile, vnet or nodeLocalDNSCache\n"
+                 "  expected: a key of cluster: name, kubernetesVersion, networkProfile, vnet, nodeLocalDNSCache or byoCni\n"
                  "  hint: did you mean 'networkProfile'?"));
   REQUIRE_THROWS_WITH(load("cluster:\n  name: a\n  colour: blue\n"),
                       Contains("hint: remove it, or check the spelling (keys are case-sensitive)"));

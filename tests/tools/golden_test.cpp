@@ -68,6 +68,9 @@ const GoldenCase kCases[] = {
     {"egress-trace-internet-address", "trace pod/checkout-bqxwgb4x5j-6rdpk 8.8.8.8 -f scenarios/egress-snat.yaml"},
     {"network-policy-trace-denied", "trace pod/ops/scraper-bwp2vghdf6-wkcq8 svc/shop/orders -f scenarios/network-policy.yaml"},
     {"nodeport-trace-cluster", "trace vm/vm-in-vnet 10.224.0.4:30080 -f scenarios/nodeport-traffic-policy.yaml"},
+    // A bring-your-own CNI's VXLAN: encapsulated on one node, decapsulated on the other; the call's MSS.
+    {"byo-flannel-trace-vxlan", "trace pod/client-cwkfdr9zxm-zpbkw 10.244.1.3:8080 -f scenarios/byo-cni-vxlan.yaml"},
+    {"byo-calico-trace-call", "trace --call --response 5000 pod/client-cwkfdr9zxm-zpbkw 10.244.1.3:8080 -f scenarios/byo-cni-vxlan.yaml"},
     {"network-policy-trace-cilium", "trace pod/ops/scraper-bwp2vghdf6-wkcq8 svc/shop/orders -f scenarios/network-policy.yaml --plugin cilium"},
 };
 

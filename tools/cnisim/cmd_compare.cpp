@@ -24,7 +24,8 @@ Subcommand compare_subcommand() {
   s.options = [](po::options_description& o, po::positional_options_description&) {
     o.add_options()("file,f", po::value<std::string>()->value_name("FILE"), "scenario YAML file (default: scenarios/seed-walkthrough.yaml)")(
         "plugins", po::value<std::string>()->default_value("kubenet,azure")->value_name("LIST"),
-        "plugins to compare, the first is the baseline: kubenet, azure, overlay, cilium, none")(
+        "plugins to compare, the first is the baseline: kubenet, azure, overlay, cilium, none (default with "
+        "--byo-cni: none)")(
         "jobs,j", po::value<std::string>()->value_name("N"),
         ("runs at a time, 1 to " + std::to_string(kMaxJobs) +
          " (default: the number of cores, at most " + std::to_string(kMaxJobs) + "); output is the same for any N").c_str());
@@ -49,6 +50,8 @@ Subcommand compare_subcommand() {
     o.jobs = vm.count("jobs") ? parse_whole_number(vm["jobs"].as<std::string>(), 1, kMaxJobs, "-j", "-j 4")
                               : std::min(report::default_jobs(), kMaxJobs);
     read_report_options(vm, o);
+    // --byo-cni compares bring-your-own CNIs: without --plugins, under networkPlugin none alone.
+    if (!o.byo_cni.empty() && vm["plugins"].defaulted()) o.plugins = {scenario::PluginKind::None};
     const auto spec = load_scenario(vm, true);
     const std::string scenario = vm.count("file") ? vm["file"].as<std::string>() : default_scenario_path();
     const auto run = run_comparison(spec, scenario, o);

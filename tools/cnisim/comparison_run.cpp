@@ -1,5 +1,7 @@
 #include "tools/cnisim/comparison_run.hpp"
 
+#include "models/scenario/byo_cni_facts.hpp"
+
 #include "models/scenario/spec_enum_names.hpp"
 
 #include <spdlog/spdlog.h>
@@ -172,6 +174,42 @@ std::vector<scenario::OutboundType> parse_outbound_list(const std::string& text)
                                                   "outbound type", scenario::kOutboundTypeNames);
 }
 
+std::vector<scenario::ByoCniSpec> parse_byo_cni_list(const std::string& text) {
+  const std::string example = "--byo-cni flannel,calico/ipip,cilium/none";
+  std::vector<scenario::ByoCniSpec> out;
+  for (const auto& item : split_list(text, "--byo-cni", example)) {
+    const auto slash = item.find('/');
+    const std::string name = item.substr(0, slash);
+    scenario::ByoCniSpec cni;
+    cni.name = parse_named_list<scenario::ByoCni>(name, "--byo-cni", example, "CNI", scenario::kByoCniNames).front();
+    const auto& facts = scenario::byo::facts(cni.name);
+    cni.encapsulation = facts.default_encapsulation;
+    if (slash != std::string::npos) {
+      cni.encapsulation = parse_named_list<scenario::Encapsulation>(item.substr(slash + 1), "--byo-cni", example,
+                                                                     "encapsulation", scenario::kEncapsulationNames)
+                              .front();
+      if (!facts.supports[static_cast<std::size_t>(cni.encapsulation)]) {
+        throw UsageError("'" + item + "' in --byo-cni: " + name + " does not carry pod traffic with that encapsulation "
+                         "(docs/byo-cni.md lists each CNI's)");
+      }
+    }
+    for (const auto& other : out) {
+      if (other.name == cni.name && other.encapsulation == cni.encapsulation)
+        throw UsageError("'" + item + "' is listed twice in --byo-cni");
+    }
+    out.push_back(cni);
+  }
+  return out;
+}
+
+std::string byo_cni_label(const scenario::ByoCniSpec& cni) {
+  const auto& facts = scenario::byo::facts(cni.name);
+  std::string label = "byo-" + std::string(facts.name);
+  if (cni.encapsulation != facts.default_encapsulation)
+    label.append("/").append(scenario::name_of<scenario::Encapsulation>(cni.encapsulation, scenario::kEncapsulationNames));
+  return label;
+}
+
 std::vector<scenario::TrafficPolicy> parse_traffic_policy_list(const std::string& text) {
   return parse_named_list<scenario::TrafficPolicy>(text, "--external-traffic-policy",
                                                    "--external-traffic-policy Cluster,Local", "traffic policy",
@@ -189,6 +227,9 @@ void add_report_options(po::options_description& options) {
       "node-local-dns", po::value<std::string>()->value_name("off,on"),
       "NodeLocal DNSCache (cluster.nodeLocalDNSCache): off, on; a comma-separated list runs each (default: the "
       "scenario's)")(
+      "byo-cni", po::value<std::string>()->value_name("CNIS"),
+      "bring-your-own CNIs for networkPlugin none: NAME or NAME/ENCAPSULATION (flannel, calico, calico/ipip, "
+      "calico/none, cilium, cilium/none); a comma-separated list runs each (default: the scenario's cluster.byoCni)")(
       "external-traffic-policy", po::value<std::string>()->value_name("POLICIES"),
       "Cluster, Local: every NodePort Service's externalTrafficPolicy; a comma-separated list runs each "
       "(default: each Service's own)")(
@@ -235,6 +276,7 @@ void read_report_options(const po::variables_map& vm, ComparisonOptions& o) {
     o.node_local_dns = parse_named_list<bool>(vm["node-local-dns"].as<std::string>(), "--node-local-dns",
                                               "--node-local-dns off,on", "value", kOffOn);
   }
+  if (vm.count("byo-cni")) o.byo_cni = parse_byo_cni_list(vm["byo-cni"].as<std::string>());
   if (vm.count("external-traffic-policy")) {
     o.external_policy = parse_traffic_policy_list(vm["external-traffic-policy"].as<std::string>());
   }
@@ -286,20 +328,32 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
                      "kube-proxy modes under kubenet, azure or overlay (e.g. --plugins kubenet,cilium --kube-proxy iptables,nftables)");
   }
 
+  // Bring-your-own CNIs: each networkPlugin none variant runs under each (the scenario's own without the flag).
+  if (!o.byo_cni.empty() && std::find(plugins.begin(), plugins.end(), scenario::PluginKind::None) == plugins.end()) {
+    throw UsageError("--byo-cni applies to networkPlugin none: use a networkPlugin: none scenario, or add none to "
+                     "--plugins (e.g. --plugins kubenet,none --byo-cni flannel,calico)");
+  }
+  std::vector<std::optional<scenario::ByoCniSpec>> byo_cnis{base.cluster.byoCni};
+  if (!o.byo_cni.empty()) byo_cnis.assign(o.byo_cni.begin(), o.byo_cni.end());
+
   // One variant per combination of the axes; an axis with one value adds nothing to the label.
   std::vector<VariantSpec> variants;
   const auto add_variant = [&](scenario::PluginKind plugin, scenario::KubeProxyMode mode, scenario::OutboundType outbound,
-                               std::optional<scenario::TrafficPolicy> policy, bool cache) {
+                               std::optional<scenario::TrafficPolicy> policy, bool cache,
+                               const std::optional<scenario::ByoCniSpec>& cni) {
     const bool replaces_kube_proxy = plugin == scenario::PluginKind::Cilium;
-    VariantSpec v{base, std::string(scenario::to_string(plugin))};
+    const bool byo = plugin == scenario::PluginKind::None && cni;
+    VariantSpec v{base, byo ? byo_cni_label(*cni) : std::string(scenario::to_string(plugin))};
     if (modes.size() > 1) v.label.append("/").append(replaces_kube_proxy ? "ebpf" : mode_name(mode));
     if (outbounds.size() > 1)
       v.label.append("/").append(scenario::name_of<scenario::OutboundType>(outbound, scenario::kOutboundTypeNames));
     if (policies.size() > 1) v.label.append(*policy == scenario::TrafficPolicy::Local ? "/etp-local" : "/etp-cluster");
     if (caches.size() > 1) v.label.append(cache ? "/nodelocaldns" : "/coredns");
     v.spec.cluster.nodeLocalDNSCache = cache;
+    if (byo) v.spec.cluster.byoCni = cni;
     // Toggling the cache adds or removes its DaemonSet and is validated again, as a plugin change is.
-    if (plugin != v.spec.plugin() || cache != base.cluster.nodeLocalDNSCache) cluster::apply_plugin(v.spec, plugin);
+    if (plugin != v.spec.plugin() || cache != base.cluster.nodeLocalDNSCache || (byo && !o.byo_cni.empty()))
+      cluster::apply_plugin(v.spec, plugin);
     v.spec.cluster.networkProfile.kubeProxyMode = mode;
     v.spec.cluster.networkProfile.outboundType = outbound;
     if (policy) {
@@ -315,7 +369,13 @@ ComparisonRun run_comparison(const scenario::ScenarioSpec& base, const std::stri
       if (plugin == scenario::PluginKind::Cilium && mode != modes.front()) continue;
       for (auto outbound : outbounds) {
         for (const auto& policy : policies) {
-          for (const bool cache : caches) add_variant(plugin, mode, outbound, policy, cache);
+          for (const bool cache : caches) {
+            if (plugin != scenario::PluginKind::None) {
+              add_variant(plugin, mode, outbound, policy, cache, std::nullopt);
+              continue;
+            }
+            for (const auto& cni : byo_cnis) add_variant(plugin, mode, outbound, policy, cache, cni);
+          }
         }
       }
     }

@@ -23,6 +23,7 @@ struct ComparisonOptions {
   std::vector<scenario::OutboundType> outbound;      // empty: the scenario's own
   std::vector<scenario::TrafficPolicy> external_policy;  // empty: each NodePort Service's own
   std::vector<bool> node_local_dns;                      // empty: the scenario's cluster.nodeLocalDNSCache
+  std::vector<scenario::ByoCniSpec> byo_cni;             // networkPlugin none variants: empty, the scenario's byoCni
   std::optional<std::uint64_t> seed;                 // overrides run.seed
   std::optional<sim::Time> duration;                 // overrides run.duration (e.g. a shorter golden run)
   std::size_t jobs = 1;

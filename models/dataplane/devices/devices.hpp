@@ -7,6 +7,7 @@
 #include "models/dataplane/devices/nic.hpp"
 #include "models/dataplane/devices/node_stack.hpp"
 #include "models/dataplane/devices/pod_namespace.hpp"
+#include "models/dataplane/devices/tunnel.hpp"
 #include "models/dataplane/devices/veth.hpp"
 #include "models/dataplane/devices/virtual_appliance.hpp"
 #include "models/dataplane/devices/vnet_router.hpp"
@@ -19,7 +20,8 @@ struct Devices {
         pods(cluster, wiring),
         veths(cluster, wiring),
         bridges(cluster, wiring),
-        stacks(cluster, profile, wiring, policies, seed),
+        tunnels(cluster, wiring),
+        stacks(cluster, profile, wiring, policies, tunnels, seed),
         nics(cluster, wiring),
         vnet(cluster, wiring),
         egress(cluster, profile, wiring),
@@ -28,6 +30,7 @@ struct Devices {
   PodNamespaces pods;
   Veths veths;
   Bridges bridges;
+  Tunnels tunnels;  // before the stacks, which hold a reference to it
   NodeStacks stacks;
   Nics nics;
   VnetRouter vnet;

@@ -42,6 +42,7 @@ std::optional<cluster::Protocol> service_protocol(net::Protocol p) {
     case net::Protocol::Sctp:
       return cluster::Protocol::Sctp;
     case net::Protocol::Icmp:
+    case net::Protocol::Ipip:
       return std::nullopt;  // ClusterIPs are virtual: only their ports exist
   }
   return std::nullopt;
@@ -50,8 +51,8 @@ std::optional<cluster::Protocol> service_protocol(net::Protocol p) {
 }  // namespace
 
 NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
-                       const cluster::NetworkPolicies& policies, std::uint64_t seed)
-    : policies_(policies) {
+                       const cluster::NetworkPolicies& policies, const Tunnels& tunnels, std::uint64_t seed)
+    : policies_(policies), tunnels_(tunnels) {
   if (cluster.spec().cluster.nodeLocalDNSCache) {
     if (const auto dns = cluster.find_service("kube-system", "kube-dns")) {
       node_local_dns_ = true;
@@ -263,6 +264,9 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   const cluster::Node& node = cx.cluster.nodes()[n];
   const bool local = p.in_link == kNone;
   const bool from_nic = !local && p.in_link == from_nic_[n];
+  // The node's tunnel device hands it an encapsulated packet to send as the node's own (OUTPUT), or a
+  // decapsulated one to route on (PREROUTING, as if it came in on the device).
+  const bool tunnel_out = !local && p.encap != scenario::Encapsulation::None && p.in_link == tunnels_.to_stack(n);
   const net::FiveTuple original = p.tuple;
   std::optional<net::Endpoint> dnat;
   bool is_new = false;
@@ -294,15 +298,20 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
   if (local) cost += cx.connection_setup(p, true);
 
   if (p.tuple.dst == node.ip) {
-    if (cx.trace) cx.note(facts::OwnAddress{p.tuple.dst});
+    const std::uint32_t to_tunnel = p.encap != scenario::Encapsulation::None ? tunnels_.from_stack(n) : kNone;
+    if (cx.trace) cx.note(facts::OwnAddress{p.tuple.dst, to_tunnel != kNone});
     if (is_new) cost += create_connection(cx, conntrack_[n], p, original, net::NatAction{dnat, std::nullopt});
+    if (to_tunnel != kNone && p.verdict != Verdict::Drop) {
+      cx.forward_on(p, to_tunnel);  // the VXLAN socket's encap_rcv (or IPIP's protocol handler)
+      return cost;
+    }
     if (p.verdict != Verdict::Drop) {
       p.verdict = Verdict::Deliver;
       cost += cx.connection_setup(p, false);
     }
     return cost;
   }
-  if (!local) {  // IP forwarding
+  if (!local && !tunnel_out) {  // IP forwarding
     if (p.ttl <= 1) {
       if (cx.trace) cx.note(facts::TtlExpired{});
       ServeContext::drop(p, DropReason::TtlExpired);

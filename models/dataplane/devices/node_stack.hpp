@@ -12,6 +12,7 @@
 
 #include "models/cluster/network_policy.hpp"
 #include "models/dataplane/devices/serve_context.hpp"
+#include "models/dataplane/devices/tunnel.hpp"
 #include "models/net/conntrack.hpp"
 #include "models/net/endpoint_picker.hpp"
 #include "sim/random.hpp"
@@ -30,7 +31,7 @@ std::int64_t create_connection(const ServeContext& cx, net::ConntrackTable& tabl
 class NodeStacks {
  public:
   NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
-             const cluster::NetworkPolicies& policies, std::uint64_t seed);
+             const cluster::NetworkPolicies& policies, const Tunnels& tunnels, std::uint64_t seed);
   std::int64_t serve(const ServeContext& cx, const cluster::Device& d, Packet& p);
 
   net::ConntrackTable& conntrack(cluster::NodeIndex node) { return conntrack_[node]; }
@@ -49,6 +50,7 @@ class NodeStacks {
     std::uint32_t link = cluster::kNone;        // the stack's link to it
   };
   const cluster::NetworkPolicies& policies_;
+  const Tunnels& tunnels_;
   // NodeLocal DNSCache (cluster.nodeLocalDNSCache): the addresses its socket on every node answers at,
   // port 53 (kube-dns's ClusterIP, which it binds in iptables mode, and its link-local address).
   bool node_local_dns_ = false;

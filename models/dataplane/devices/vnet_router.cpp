@@ -28,6 +28,11 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
       std::find(foreign_in_links_.begin(), foreign_in_links_.end(), p.in_link) != foreign_in_links_.end();
   const net::RouteTable& table = other_subnet ? c.other_subnet_route_table() : c.azure_route_table();
   std::int64_t cost = 0;
+  if (p.tuple.protocol == net::Protocol::Ipip) {
+    if (cx.trace) cx.note(facts::IpipBlocked{});
+    ServeContext::drop(p, DropReason::IpipBlocked);
+    return cost;
+  }
   const net::LookupResult r = cx.look_up(TableKind::Azure, table, p, cost);
   if (!r.found()) {
     cx.no_route(TableKind::Azure, p);
