@@ -73,6 +73,8 @@ struct Builder {
                                                 {"kubernetes.io/os", windows ? "windows" : "linux"},
                                                 {"kubernetes.io/role", std::string(aks::kNodeRole)},
                                                 {"node.kubernetes.io/instance-type", pool.vmSize}};
+      // AKS writes REGION-ZONE ("eastus-1"); a scenario has no region, so the zone alone.
+      if (n.zone != 0) labels["topology.kubernetes.io/zone"] = std::to_string(n.zone);
       json::object spec;
       if (n.podCidr) {
         spec["podCIDR"] = n.podCidr->to_string();

@@ -29,6 +29,8 @@ void add_nodes(ClusterState& state) {
       node.indexInPool = i;
       node.os = pool.osType;
       node.maxPods = pool.maxPods;
+      // A zone-balanced scale set: instance i in the pool's zones in turn (modelled; Azure balances best effort).
+      if (!pool.availabilityZones.empty()) node.zone = pool.availabilityZones[i % pool.availabilityZones.size()];
       state.nodes.push_back(std::move(node));
     }
   }
@@ -275,6 +277,22 @@ void add_devices(ClusterState& state, const Plugin& plugin) {
     state.add_link(state.nodes[n].stack, state.nodes[n].nic, LinkKind::NodeNic);
     state.add_link(state.nodes[n].nic, state.vnetRouter, LinkKind::NicToVnet);
     state.nodes[n].podAttach = plugin.add_node_devices(state, n);
+  }
+  // Availability zones: a zone-crossing device for each ordered pair of zones with nodes, between the
+  // VNet and the NICs of the far zone's nodes (Azure's network between the zones' datacenters).
+  std::array<bool, 4> used{};
+  for (const auto& node : state.nodes) used[node.zone] = node.zone != 0;
+  for (std::uint8_t a = 1; a < 4; ++a) {
+    for (std::uint8_t b = 1; b < 4; ++b) {
+      if (a == b || !used[a] || !used[b]) continue;
+      const DeviceId crossing = state.add_device(DeviceKind::ZoneCrossing, kNone, a * 4u + b);
+      state.zoneCrossings[a][b] = crossing;
+      state.add_link(state.vnetRouter, crossing, LinkKind::VnetZone);
+      for (const auto& node : state.nodes) {
+        // The last stretch is the far NIC's own wire, as from the VNet within a zone.
+        if (node.zone == b) state.add_link(crossing, node.nic, LinkKind::NicToVnet);
+      }
+    }
   }
   for (PodIndex p = 0; p < state.pods.size(); ++p) {
     auto& pod = state.pods[p];

@@ -66,6 +66,7 @@ std::string Cluster::device_name(DeviceId id) const {
     case DeviceKind::VirtualAppliance: return s_.externals[d.pod].name;
     case DeviceKind::LoadBalancer: return "kubernetes:outbound";  // AKS's load balancer "kubernetes", its outbound rule
     case DeviceKind::NatGateway: return "nat-gateway";
+    case DeviceKind::ZoneCrossing: return "azure-zones:" + std::to_string(d.pod / 4) + "-to-" + std::to_string(d.pod % 4);
     case DeviceKind::VxlanDevice:
     case DeviceKind::IpipDevice: return s_.nodes[d.node].name + ":" + std::string(s_.plugin->tunnel_name());
   }

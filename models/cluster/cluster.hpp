@@ -28,6 +28,7 @@ struct Node {
   std::uint32_t indexInPool = 0;   // VMSS instance number
   OsType os = OsType::Linux;
   std::uint32_t maxPods = 0;
+  std::uint8_t zone = 0;           // availability zone 1-3 (0: a regional pool, no zone)
   net::Ipv4 ip;                    // primary IP of eth0, from the node subnet
   std::optional<net::Cidr> podCidr;  // spec.podCIDR, for plugins that give each node a range
   net::Ipv4 podGateway;            // what pods on this node use as default gateway
@@ -112,6 +113,12 @@ struct ClusterState {
   // Behind a pointer because adjacency_list has no move constructor: moving the state must not copy it.
   std::unique_ptr<TopologyGraph> topology = std::make_unique<TopologyGraph>();
   DeviceId vnetRouter = kNone;
+  // Availability zones: the device that carries packets from a node in zone a to a node in zone b
+  // (kNone where the cluster has no nodes in both), [a][b] for zones 1-3.
+  std::array<std::array<DeviceId, 4>, 4> zoneCrossings = {{{kNone, kNone, kNone, kNone},
+                                                           {kNone, kNone, kNone, kNone},
+                                                           {kNone, kNone, kNone, kNone},
+                                                           {kNone, kNone, kNone, kNone}}};
   std::unique_ptr<net::RouteTable> azureRoutes;               // UDRs + the VNet's system routes
   // The routes of the VNet's other subnets (the VM's): the same without the UDRs, which belong to the
   // route table associated with the node subnet only.
@@ -172,6 +179,7 @@ class Cluster {
   std::string device_name(DeviceId id) const;
   const TopologyGraph& topology() const { return *s_.topology; }
   DeviceId vnet_router() const { return s_.vnetRouter; }
+  DeviceId zone_crossing(std::uint8_t from, std::uint8_t to) const { return s_.zoneCrossings[from][to]; }
 
   // Route tables.
   const net::RouteTable& azure_route_table() const { return *s_.azureRoutes; }

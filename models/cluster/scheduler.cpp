@@ -1,5 +1,6 @@
 #include "models/cluster/scheduler.hpp"
 
+#include <array>
 #include <functional>
 #include <queue>
 #include <utility>
@@ -36,20 +37,31 @@ void schedule_daemonset(ClusterState& state, std::uint32_t w) {
 void schedule_deployment(ClusterState& state, std::uint32_t w) {
   const auto& spec = state.spec.workloads[w];
   using Slot = std::pair<std::uint32_t, NodeIndex>;  // (pods on node, node): least loaded, then node order
-  std::priority_queue<Slot, std::vector<Slot>, std::greater<>> candidates;
+  using Heap = std::priority_queue<Slot, std::vector<Slot>, std::greater<>>;
+  // One heap per availability zone (index 0: nodes without one). kube-scheduler's default topology
+  // spread (topology.kubernetes.io/zone, then the node) is modelled as: the zone holding the fewest of
+  // this Deployment's replicas so far (then the lower zone), then its least loaded node.
+  std::array<Heap, 4> zones;
+  std::array<std::uint32_t, 4> placed{};
   for (NodeIndex n = 0; n < state.nodes.size(); ++n) {
-    if (eligible(state.nodes[n], spec)) candidates.emplace(state.nodes[n].podCount, n);
+    if (eligible(state.nodes[n], spec)) zones[state.nodes[n].zone].emplace(state.nodes[n].podCount, n);
   }
   for (std::uint32_t r = 0; r < spec.replicas; ++r) {
-    if (candidates.empty()) {
+    std::size_t z = zones.size();
+    for (std::size_t k = 0; k < zones.size(); ++k) {
+      if (!zones[k].empty() && (z == zones.size() || placed[k] < placed[z])) z = k;
+    }
+    if (z == zones.size()) {
       throw SchedulingError("Deployment " + spec.namespace_ + "/" + spec.name + ": " +
                             std::to_string(spec.replicas - r) + " of " + std::to_string(spec.replicas) +
                             " replicas cannot be scheduled: every " + os_name(spec.nodeOs.value_or(OsType::Linux)) +
                             " node is at maxPods; add nodes, raise maxPods or lower replicas");
     }
+    Heap& candidates = zones[z];
     const NodeIndex n = candidates.top().second;
     candidates.pop();
     place(state, w, r, n);
+    ++placed[z];
     if (state.nodes[n].podCount < state.nodes[n].maxPods) candidates.emplace(state.nodes[n].podCount, n);
   }
 }

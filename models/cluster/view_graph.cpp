@@ -50,6 +50,7 @@ std::string short_label(const Cluster& c, DeviceId id) {
     case DeviceKind::Bridge: return std::string(c.plugin().bridge_name());
     case DeviceKind::VxlanDevice:
     case DeviceKind::IpipDevice: return std::string(c.plugin().tunnel_name());
+    case DeviceKind::ZoneCrossing: return "zone " + std::to_string(d.pod / 4) + " to " + std::to_string(d.pod % 4);
     case DeviceKind::NodeStack: return "node" + std::to_string(d.node) + "\\n" + c.nodes()[d.node].ip.to_string();
     case DeviceKind::Nic: return "eth0";
     case DeviceKind::VnetRouter: return "VNet\\n" + c.spec().cluster.vnet.name;

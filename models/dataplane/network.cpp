@@ -17,10 +17,11 @@ using cluster::kNone;
 namespace {
 // Served as an infinite server, without a queue: the world outside the cluster (many machines),
 // Azure's egress SNAT, which runs distributed over its hosts rather than in one box, and a virtual
-// appliance (Azure Firewall scales out; its queueing is not modelled).
+// appliance (Azure Firewall scales out; its queueing is not modelled), and the network between zones
+// (its cost is a propagation delay).
 bool is_infinite_server(DeviceKind k) {
   return k == DeviceKind::ExternalVm || k == DeviceKind::InternetHost || k == DeviceKind::LoadBalancer ||
-         k == DeviceKind::NatGateway || k == DeviceKind::VirtualAppliance;
+         k == DeviceKind::NatGateway || k == DeviceKind::VirtualAppliance || k == DeviceKind::ZoneCrossing;
 }
 std::size_t index(DeviceKind k) { return static_cast<std::size_t>(k); }
 }  // namespace
@@ -100,6 +101,9 @@ std::int64_t Network::serve(cluster::DeviceId device, PacketId id) {
     case DeviceKind::VxlanDevice:
     case DeviceKind::IpipDevice:
       cost += devs.tunnels.serve(cx, d, p);
+      break;
+    case DeviceKind::ZoneCrossing:
+      cost += devs.vnet.serve_crossing(cx, device, p);
       break;
   }
   if (TraceHop* t = cx.trace) [[unlikely]] {

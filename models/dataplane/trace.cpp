@@ -195,6 +195,10 @@ struct Describe {
     return std::string(f.kind == scenario::Encapsulation::Vxlan ? "VXLAN" : "IPIP") + ": decapsulated " +
            f.outer.to_string() + ", inside " + f.inner.to_string() + ": routed on";
   }
+  std::string operator()(const facts::ZoneCrossed& f) const {
+    return "from availability zone " + std::to_string(f.from) + " to zone " + std::to_string(f.to) +
+           ": through Azure's network between the zones";
+  }
   std::string operator()(const facts::IpipBlocked&) const {
     return "an IPIP packet (IP protocol 4): the Azure network fabric blocks IPIP (Tigera's Calico-on-Azure guide), "
            "dropped";

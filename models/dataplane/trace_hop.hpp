@@ -41,6 +41,10 @@ struct OwnAddress {
 };
 // An IPIP packet in the VNet: Azure's fabric blocks IP protocol 4.
 struct IpipBlocked {};
+// From a node in availability zone `from` to one in zone `to`: through Azure's network between them.
+struct ZoneCrossed {
+  std::uint8_t from = 0, to = 0;
+};
 // At a bridge: addressed to the bridge's own address (the pods' gateway), so up into the node's stack.
 struct ToBridgeAddress {
   net::Ipv4 gateway;
@@ -171,7 +175,7 @@ using TraceFact = std::variant<facts::RouteMatched, facts::NoRoute, facts::OwnAd
                                facts::Hairpin, facts::MasqueradeRule, facts::Masqueraded, facts::ConntrackCreated,
                                facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute, facts::EgressPath,
                                facts::EgressSnat, facts::PolicyChecked, facts::NodeLocalDns, facts::Encapsulated,
-                               facts::Decapsulated, facts::NoTunnelPeer, facts::IpipBlocked>;
+                               facts::Decapsulated, facts::NoTunnelPeer, facts::IpipBlocked, facts::ZoneCrossed>;
 
 // One hop of a traced packet (only recorded for packets sent with traced = true).
 struct TraceHop {

@@ -373,9 +373,11 @@ class Reader {
       origin(scenario + "." + key, join(path, key));
     }
     origin(scenario, path);
-    if (const auto* zones = o.if_contains("availabilityZones"); zones && zones->is_array() && !zones->get_array().empty()) {
-      out_.request.notes.push_back(join(path, "availabilityZones") +
-                                   ": zones are not modelled yet (cross-zone hops: issue 13); the pool is one zone");
+    if (const auto* zones = o.if_contains("availabilityZones"); zones && zones->is_array()) {
+      for (const auto& z : zones->get_array()) {
+        if (z.is_string()) pool.availabilityZones.emplace_back(z.get_string());  // validation judges the names
+      }
+      origin(scenario + ".availabilityZones", join(path, "availabilityZones"));
     }
     used.insert("availabilityZones");
     for (const char* subnet : {"vnetSubnetId", "vnetSubnetID", "podSubnetId", "podSubnetID"}) {

@@ -28,9 +28,10 @@ enum class DeviceKind : std::uint8_t {
   NatGateway,    // a NAT gateway on the node subnet
   VirtualAppliance,  // a firewall / NVA a user route names
   VxlanDevice,       // a bring-your-own CNI's VXLAN device on a node (flannel.1, vxlan.calico, cilium_vxlan)
-  IpipDevice,        // Calico's IPIP device on a node (tunl0) (keep last, or move the count below to the new last)
+  IpipDevice,        // Calico's IPIP device on a node (tunl0)
+  ZoneCrossing,      // Azure's network between two availability zones, one way (keep last, or move the count)
 };
-inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::IpipDevice) + 1;
+inline constexpr std::size_t kDeviceKindCount = static_cast<std::size_t>(DeviceKind::ZoneCrossing) + 1;
 
 struct DeviceKindInfo {
   DeviceKind kind;
@@ -72,6 +73,8 @@ inline constexpr std::array<DeviceKindInfo, kDeviceKindCount> kDeviceKinds{{
      true},
     {DeviceKind::IpipDevice, "ipip", "ipip", "IPIP device (encapsulates in an outer IP header, or decapsulates)", "cds",
      "#f0d8e8", "IPIP tunnel device", true},
+    {DeviceKind::ZoneCrossing, "zone-crossing", "zoneCrossing",
+     "Azure's network from one availability zone to another", "larrow", "#d0e0f0", "between availability zones", false},
 }};
 
 constexpr const DeviceKindInfo& info(DeviceKind kind) { return kDeviceKinds[static_cast<std::size_t>(kind)]; }
@@ -86,9 +89,10 @@ enum class LinkKind : std::uint8_t {
   NicToVnet,     // eth0 <-> Azure VNet (accelerated networking or not: the data path decides)
   VnetExternal,  // Azure VNet <-> an external endpoint (or the egress device <-> the internet)
   VnetEgress,    // Azure VNet <-> the load balancer's outbound rule or the NAT gateway
-  TunnelToHost,  // a tunnel device (VXLAN, IPIP) <-> its node's stack (keep last)
+  TunnelToHost,  // a tunnel device (VXLAN, IPIP) <-> its node's stack
+  VnetZone,      // Azure VNet <-> a zone crossing (which reaches the far zone's NICs by their nic-vnet wire) (keep last)
 };
-inline constexpr std::size_t kLinkKindCount = static_cast<std::size_t>(LinkKind::TunnelToHost) + 1;
+inline constexpr std::size_t kLinkKindCount = static_cast<std::size_t>(LinkKind::VnetZone) + 1;
 
 struct LinkKindInfo {
   LinkKind kind;
@@ -108,6 +112,7 @@ inline constexpr std::array<LinkKindInfo, kLinkKindCount> kLinkKinds{{
     {LinkKind::VnetExternal, "vnet-external", "vnetExternal", "VNet"},
     {LinkKind::VnetEgress, "vnet-egress", "vnetEgress", "egress"},
     {LinkKind::TunnelToHost, "tunnel-host", "tunnelToHost", "tunnel"},
+    {LinkKind::VnetZone, "vnet-zone", "vnetZone", "zones"},
 }};
 
 constexpr const LinkKindInfo& info(LinkKind kind) { return kLinkKinds[static_cast<std::size_t>(kind)]; }

@@ -10,7 +10,36 @@ namespace cnisim::scenario {
 
 namespace {
 
-constexpr std::string_view kPoolKeys[] = {"name", "count", "vmSize", "osType", "mode", "maxPods", "maxSurge"};
+constexpr std::string_view kPoolKeys[] = {"name",    "count",    "vmSize",           "osType",
+                                          "mode",    "maxPods",  "maxSurge",         "availabilityZones"};
+
+// availabilityZones: ARM's list of zone names, "1" to "3" (numbers accepted too), each once.
+void parse_zones(FieldReader& r, const Field& f, std::vector<std::uint8_t>& out) {
+  auto items = r.list(f, "a list of availability zones such as [\"1\", \"2\", \"3\"]");
+  if (!items) return;
+  if (items->empty()) {
+    r.error(f.path, r.mark_of(f), "an empty list of availability zones",
+            "one or more of \"1\", \"2\" and \"3\"", "leave availabilityZones out for a regional pool");
+    return;
+  }
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const YAML::Node& item = (*items)[i];
+    const std::string text = item.IsScalar() ? item.Scalar() : "";
+    const std::string path = item_path(f.path, i);
+    if (text != "1" && text != "2" && text != "3") {
+      r.error(path, r.mark_of(item), "not an availability zone: " + FieldReader::quoted(text),
+              "\"1\", \"2\" or \"3\" (Azure regions with zones have three)", "write e.g. availabilityZones: [\"1\", \"2\", \"3\"]");
+      continue;
+    }
+    const auto zone = static_cast<std::uint8_t>(text[0] - '0');
+    if (std::find(out.begin(), out.end(), zone) != out.end()) {
+      r.error(path, r.mark_of(item), "zone " + text + " is listed twice", "each zone once", "remove the repeated zone");
+      continue;
+    }
+    out.push_back(zone);
+  }
+  r.record(f.path, r.mark_of(f));
+}
 
 }  // namespace
 
@@ -44,6 +73,8 @@ void parse_pool(FieldReader& r, const YAML::Node& node, const std::string& path)
       if (auto n = r.whole_number(f, 0, 100000)) pool.maxPods = static_cast<std::uint32_t>(*n);
     } else if (key == "maxSurge") {
       surge = &f;
+    } else if (key == "availabilityZones") {
+      parse_zones(r, f, pool.availabilityZones);
     }
   }
   if (name == nullptr) {

@@ -113,6 +113,9 @@ struct NodePoolSpec {
   PoolMode mode = PoolMode::User;
   std::uint32_t maxPods = 0;   // resolved: the plugin's default when not given
   std::uint32_t maxSurge = 1;  // nodes added during upgrade; counts in IP planning
+  // ARM availabilityZones: the zones ("1", "2", "3") the pool's VM scale set spreads its nodes over;
+  // empty: a regional pool (no zone). docs/zones.md.
+  std::vector<std::uint8_t> availabilityZones;
 };
 
 enum class WorkloadKind { Deployment, DaemonSet };

@@ -142,6 +142,11 @@ std::string emit(const StarterRequest& r, const std::vector<std::string>& bulk_p
       optional_key(out, "osType", p.osType);
       optional_key(out, "mode", p.mode);
       optional_key(out, "maxSurge", p.maxSurge);
+      if (!p.availabilityZones.empty()) {
+        out << YAML::Key << "availabilityZones" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& z : p.availabilityZones) out << YAML::DoubleQuoted << z;
+        out << YAML::EndSeq;
+      }
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;

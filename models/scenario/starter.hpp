@@ -18,6 +18,7 @@ struct StarterPool {
   std::optional<std::string> osType;  // Linux | Windows
   std::optional<std::string> mode;    // System | User
   std::optional<std::string> maxSurge;  // "1" or "33%"
+  std::vector<std::string> availabilityZones;  // "1", "2", "3" (empty: regional)
   std::string origin;                 // where it came from, for messages: "--node-count", "agentPoolProfiles[1]"
 };
 

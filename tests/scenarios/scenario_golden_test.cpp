@@ -27,6 +27,7 @@ const ScenarioCase kCases[] = {
     {"network-policy", "--plugins kubenet,azure,overlay,cilium"},
     {"nodeport-traffic-policy", "--plugins kubenet,azure --external-traffic-policy Cluster,Local"},
     {"dns-nodelocal", "--plugins kubenet,azure --node-local-dns off,on --duration 5ms"},
+    {"zones", "--plugins kubenet,azure --duration 10ms"},
     {"byo-cni-vxlan", "--plugins kubenet,none --byo-cni flannel,calico/ipip,calico/none,cilium --duration 10ms"},
 };
 

@@ -71,6 +71,8 @@ const GoldenCase kCases[] = {
     // A bring-your-own CNI's VXLAN: encapsulated on one node, decapsulated on the other; the call's MSS.
     {"byo-flannel-trace-vxlan", "trace pod/client-cwkfdr9zxm-zpbkw 10.244.1.3:8080 -f scenarios/byo-cni-vxlan.yaml"},
     {"byo-calico-trace-call", "trace --call --response 5000 pod/client-cwkfdr9zxm-zpbkw 10.244.1.3:8080 -f scenarios/byo-cni-vxlan.yaml"},
+    // Availability zones: the VNet hands a packet for another zone's node to the crossing between them.
+    {"zones-trace-across", "trace pod/frontend-crxzcnpw58-sbqjm 10.224.0.39:8080 -f scenarios/zones.yaml"},
     {"network-policy-trace-cilium", "trace pod/ops/scraper-bwp2vghdf6-wkcq8 svc/shop/orders -f scenarios/network-policy.yaml --plugin cilium"},
 };
 

@@ -108,7 +108,7 @@ TEST_CASE("init from az aks show carries the network profile and the agent pools
     CHECK_THAT(overlay.out, Catch::Contains(line));
   }
   CHECK_THAT(overlay.err, Catch::Contains("agentPoolProfiles[1].someFutureField: unknown to cnisim, left out"));
-  CHECK_THAT(overlay.err, Catch::Contains("agentPoolProfiles[0].availabilityZones: zones are not modelled yet"));
+  CHECK_THAT(overlay.out, Catch::Contains("availabilityZones: [\"1\", \"2\", \"3\"]"));  // the pool's zones, kept
   CHECK_THAT(overlay.err, Catch::Contains("agentPoolProfiles[0].vnetSubnetId: your own subnet"));
   CHECK_THAT(overlay.err, Catch::Contains("agentPoolProfiles[1].enableAutoScaling: not modelled yet"));
   CHECK_THAT(overlay.out, !Catch::Contains("traffic:"));
@@ -122,6 +122,8 @@ TEST_CASE("init from az aks show carries the network profile and the agent pools
   REQUIRE(nodes.exitCode == 0);
   CHECK_THAT(nodes.out, Catch::Contains("aks-apps-"));
   CHECK_THAT(nodes.out, Catch::Contains("aks-system-"));
+  const auto labels = run_cnisim("get nodes --show-labels -f " + file);
+  CHECK_THAT(labels.out, Catch::Contains("topology.kubernetes.io/zone=1"));
   std::remove(file.c_str());
 }
 

@@ -227,6 +227,13 @@ Subcommand emulate_subcommand() {
           "ClusterIP Services without internalTrafficPolicy Local or sessionAffinity",
           "emulate a copy without them; run, compare and trace model them (docs/services.md)")});
     }
+    for (std::size_t i = 0; i < spec.nodePools.size(); ++i) {
+      if (spec.nodePools[i].availabilityZones.size() < 2) continue;
+      throw scenario::ScenarioError({spec.diagnostic(
+          "nodePools[" + std::to_string(i) + "].availabilityZones",
+          "emulate runs every node on this machine: it has no network between availability zones to cross",
+          "a pool in one zone, or none", "emulate a copy with one zone; run and compare model the crossing (docs/zones.md)")});
+    }
     if (spec.cluster.nodeLocalDNSCache) {
       throw scenario::ScenarioError({spec.diagnostic(
           "cluster.nodeLocalDNSCache", "emulate does not run NodeLocal DNSCache's cache on the nodes yet",

@@ -18,6 +18,35 @@ VnetRouter::VnetRouter(const cluster::Cluster& cluster, const Wiring& wiring) {
     egress_link_ = wiring.between(cluster.vnet_router(), egress);
     foreign_in_links_.push_back(wiring.between(egress, cluster.vnet_router()));
   }
+  const auto& nodes = cluster.nodes();
+  for (std::uint8_t a = 1; a < 4; ++a) {
+    for (std::uint8_t b = 1; b < 4; ++b) {
+      const auto crossing = cluster.zone_crossing(a, b);
+      if (crossing == kNone) continue;
+      if (crossing_nic_link_.empty()) {
+        crossing_nic_link_.resize(16);
+        for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) nic_in_.emplace(wiring.between(nodes[n].nic, cluster.vnet_router()), n);
+      }
+      crossing_link_[a][b] = wiring.between(cluster.vnet_router(), crossing);
+      auto& links = crossing_nic_link_[a * 4u + b];
+      links.assign(nodes.size(), kNone);
+      for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) {
+        if (nodes[n].zone == b) links[n] = wiring.between(crossing, nodes[n].nic);
+      }
+    }
+  }
+}
+
+std::int64_t VnetRouter::serve_crossing(const ServeContext& cx, cluster::DeviceId crossing, Packet& p) const {
+  const cluster::Cluster& c = cx.cluster;
+  const auto owner = c.owner_of(p.l2_next);
+  if (!owner || owner->kind == cluster::Cluster::AddressOwner::Kind::External) {
+    ServeContext::drop(p, DropReason::NoRoute);
+    return 0;
+  }
+  const auto n = owner->kind == cluster::Cluster::AddressOwner::Kind::Node ? owner->index : c.pods()[owner->index].node;
+  cx.forward_on(p, crossing_nic_link_[c.devices()[crossing].pod][n], c.nodes()[n].nic);
+  return 0;
 }
 
 std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
@@ -64,6 +93,19 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
       const auto n = owner->kind == Kind::Node ? owner->index : c.pods()[owner->index].node;
       next = c.nodes()[n].nic;
       link = nic_link_[n];
+      // From a node in another availability zone: through the network between the zones.
+      if (const auto from = nic_in_.find(p.in_link); from != nic_in_.end()) {
+        const std::uint8_t a = c.nodes()[from->second].zone, b = c.nodes()[n].zone;
+        if (a != 0 && b != 0 && a != b) {
+          if (cx.trace) {
+            cx.note(facts::AzureRoute{r.route, target, next, other_subnet});
+            cx.note(facts::ZoneCrossed{a, b});
+          }
+          p.l2_next = target;
+          cx.forward_on(p, crossing_link_[a][b], c.zone_crossing(a, b));
+          return cost;
+        }
+      }
     }
   } else if (owner && !internet) {
     // A VM in the VNet is reached by its VNet route, not by the internet's.
