@@ -1,7 +1,9 @@
 // Azure CNI powered by Cilium (AKSDOCS azure-cni-powered-by-cilium): addresses as its IP management
 // mode (overlay by default, or the VNet with a pod subnet / node subnet), an eBPF dataplane that
-// replaces kube-proxy, lxc veths routed by the node. Node tables are modelled: Cilium as AKS runs
-// it installs a route per endpoint (enable-endpoint-routes); delivery itself happens in eBPF.
+// replaces kube-proxy, lxc veths routed by the node. As AKS configures it (its cilium-config): legacy
+// host routing (packets cross the node's stack and its netfilter), socket-level load balancing off
+// (bpf_lxc looks Services up per packet at the lxc), IPv4 masquerading by ip-masq-agent's iptables
+// rules, not Cilium's. Node tables are modelled: a route per endpoint (enable-endpoint-routes).
 #include "models/scenario/aks_facts.hpp"
 #include "models/cluster/plugin.hpp"
 #include "models/cluster/plugin_overlay.hpp"
@@ -13,6 +15,9 @@ std::shared_ptr<const Plugin> make_azure_node_subnet_plugin();
 
 namespace {
 
+constexpr const char* kMasqueradeBy =
+    "ip-masq-agent (iptables MASQUERADE; AKS turns Cilium's eBPF masquerading off)";
+
 bool overlay_ipam(const ScenarioSpec& spec) {
   return spec.cluster.networkProfile.networkPluginMode == NetworkPluginMode::Overlay;
 }
@@ -21,7 +26,8 @@ class CiliumPlugin final : public Plugin {
  public:
   PluginKind kind() const override { return PluginKind::Cilium; }
   std::string_view summary() const override {
-    return "Cilium dataplane: addresses as its IPAM mode (overlay by default); eBPF routing and Services";
+    return "Cilium dataplane as AKS runs it: addresses as its IPAM mode (overlay by default); eBPF Services, "
+           "conntrack and policy at each lxc, legacy host routing through the node's stack, ip-masq-agent";
   }
 
   void assign_node_addresses(ClusterState& state) const override {
@@ -52,13 +58,15 @@ class CiliumPlugin final : public Plugin {
     add_transparent_pod_routes(pod);
   }
   std::string_view routes_basis() const override {
-    return "modelled: per-endpoint /32 routes to lxc devices (Cilium enable-endpoint-routes); "
-           "packets are redirected by eBPF";
+    return "modelled: per-endpoint /32 routes to lxc devices (Cilium enable-endpoint-routes); legacy host "
+           "routing: the node's stack forwards (AKS's cilium-config)";
   }
   MasqueradePolicy masquerade(const ClusterState& state) const override {
-    if (overlay_ipam(state.spec)) return overlay_masquerade(state, "Cilium eBPF masquerading to the node IP");
+    // AKS's cilium-config turns Cilium's own masquerading off (enable-ipv4-masquerade false); the
+    // ip-masq-agent's iptables rules masquerade, as under Azure CNI.
+    if (overlay_ipam(state.spec)) return overlay_masquerade(state, kMasqueradeBy);
     MasqueradePolicy p = vnet_ipam_->masquerade(state);
-    p.enforcedBy = "Cilium eBPF masquerading to the node IP";
+    p.enforcedBy = kMasqueradeBy;
     return p;
   }
   ServiceProxyMode service_proxy(const ScenarioSpec&) const override { return ServiceProxyMode::Ebpf; }

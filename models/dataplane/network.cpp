@@ -396,6 +396,7 @@ void Network::add_to(Results& r) const {
   for (std::size_t h = 0; h < c.hops_histogram.size(); ++h) r.hops_histogram[h] += c.hops_histogram[h];
   for (std::size_t t = 0; t < kTableKindCount; ++t) r.lookups[t] += c.lookups[t];
   r.iptables_rules_walked += c.iptables_rules_walked;
+  r.bpf_conntrack_lookups += c.bpf_conntrack_lookups;
   r.nat.snat += c.nat.snat;
   r.nat.dnat += c.nat.dnat;
   r.nat.reverse += c.nat.reverse;

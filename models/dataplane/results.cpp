@@ -210,6 +210,7 @@ json::value to_json(const Results& r, bool include_host) {
   }
   lookups["perPacket"] = std::move(per_packet);
   lookups["iptablesRulesWalked"] = r.iptables_rules_walked;
+  lookups["bpfConntrackLookups"] = r.bpf_conntrack_lookups;
   o["lookups"] = std::move(lookups);
 
   json::object nat;

@@ -181,6 +181,7 @@ struct Results {
   // Route lookups over delivered and dropped packets, by table (totals; per packet = / packets_sent).
   std::array<std::uint64_t, kTableKindCount> lookups{};
   std::uint64_t iptables_rules_walked = 0;
+  std::uint64_t bpf_conntrack_lookups = 0;  // cilium dataplane: bpf_lxc's eBPF conntrack lookups
   NatCounts nat;
   PolicyCounts policy;
   std::array<std::uint64_t, kDropReasonCount> drops{};

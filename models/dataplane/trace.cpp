@@ -195,6 +195,12 @@ struct Describe {
     return std::string(f.kind == scenario::Encapsulation::Vxlan ? "VXLAN" : "IPIP") + ": decapsulated " +
            f.outer.to_string() + ", inside " + f.inner.to_string() + ": routed on";
   }
+  std::string operator()(const facts::BpfLxc& f) const {
+    if (!f.from_pod) return "Cilium's bpf_lxc (into the pod): a lookup in its eBPF conntrack";
+    return std::string("Cilium's bpf_lxc (from the pod): a lookup in its service map (") +
+           (f.service ? "a Service address" : "no Service here") +
+           "; per packet, as AKS turns socket-level load balancing off), then in its eBPF conntrack";
+  }
   std::string operator()(const facts::ZoneCrossed& f) const {
     return "from availability zone " + std::to_string(f.from) + " to zone " + std::to_string(f.to) +
            ": through Azure's network between the zones";

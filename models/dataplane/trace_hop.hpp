@@ -39,6 +39,12 @@ struct OwnAddress {
   net::Ipv4 address;
   bool tunnel = false;  // an encapsulated packet, for the node's tunnel device
 };
+// Cilium's bpf_lxc at a pod's lxc device: its eBPF conntrack looked up, and (a packet from the pod to a
+// Service address) its service map.
+struct BpfLxc {
+  bool from_pod = true;
+  bool service = false;
+};
 // An IPIP packet in the VNet: Azure's fabric blocks IP protocol 4.
 struct IpipBlocked {};
 // From a node in availability zone `from` to one in zone `to`: through Azure's network between them.
@@ -175,7 +181,7 @@ using TraceFact = std::variant<facts::RouteMatched, facts::NoRoute, facts::OwnAd
                                facts::Hairpin, facts::MasqueradeRule, facts::Masqueraded, facts::ConntrackCreated,
                                facts::TrackingFailed, facts::TtlExpired, facts::AzureRoute, facts::EgressPath,
                                facts::EgressSnat, facts::PolicyChecked, facts::NodeLocalDns, facts::Encapsulated,
-                               facts::Decapsulated, facts::NoTunnelPeer, facts::IpipBlocked, facts::ZoneCrossed>;
+                               facts::Decapsulated, facts::NoTunnelPeer, facts::IpipBlocked, facts::ZoneCrossed, facts::BpfLxc>;
 
 // One hop of a traced packet (only recorded for packets sent with traced = true).
 struct TraceHop {

@@ -76,6 +76,8 @@ std::vector<Metric> build(bool host) {
   }
   m.push_back({"lookups.iptablesRulesPerPacket", path, "iptables rules walked", "per packet",
                [](const Results& r) { return per_packet(r, static_cast<double>(r.iptables_rules_walked)); }, false});
+  m.push_back({"lookups.bpfConntrackPerPacket", path, "eBPF conntrack lookups (Cilium)", "per packet",
+               [](const Results& r) { return per_packet(r, static_cast<double>(r.bpf_conntrack_lookups)); }, false});
   m.push_back({"nat.snatPerPacket", path, "SNAT (masquerade)", "per packet", [](const Results& r) { return per_packet(r, static_cast<double>(r.nat.snat)); }, false});
   m.push_back({"nat.dnatPerPacket", path, "DNAT (Service)", "per packet", [](const Results& r) { return per_packet(r, static_cast<double>(r.nat.dnat)); }, false});
   m.push_back({"nat.reversePerPacket", path, "reverse NAT (replies)", "per packet", [](const Results& r) { return per_packet(r, static_cast<double>(r.nat.reverse)); }, false});

@@ -35,9 +35,9 @@ constexpr std::array<std::string_view, kTableKindCount> kTableKeys{"pod", "node"
 constexpr std::array<std::string_view, 2> kDeviceCostKeys{"fixed", "perByte"};
 constexpr std::array<std::string_view, 3> kLinkCostKeys{"rate", "delay", "queuePackets"};
 constexpr std::array<std::string_view, 3> kLookupKeys{"model", "constant", "perWork"};
-constexpr std::array<std::string_view, 8> kNetfilterKeys{"conntrackLookup", "conntrackCreate",  "natRewrite",
+constexpr std::array<std::string_view, 9> kNetfilterKeys{"conntrackLookup", "conntrackCreate",  "natRewrite",
                                                          "iptablesPerRule", "serviceMapLookup", "bridgeHooks",
-                                                         "ipsetLookup",     "policyMapLookup"};
+                                                         "ipsetLookup",     "policyMapLookup",  "bpfConntrackLookup"};
 constexpr std::array<std::string_view, 13> kConntrackTimeoutKeys{
     "tcpTimeoutSynSent",  "tcpTimeoutSynRecv", "tcpTimeoutEstablished", "tcpTimeoutFinWait", "tcpTimeoutCloseWait",
     "tcpTimeoutLastAck",  "tcpTimeoutTimeWait", "tcpTimeoutClose",      "udpTimeout",        "udpTimeoutStream",
@@ -147,7 +147,8 @@ class ProfileReader {
     auto fields = r_.mapping(f, kNetfilterKeys, "the netfilter mapping");
     if (!fields) return;
     std::optional<sim::Time>* targets[] = {&p.conntrack_lookup, &p.conntrack_create, &p.nat_rewrite, &p.iptables_per_rule,
-                            &p.service_map_lookup, &p.bridge_hooks, &p.ipset_lookup, &p.policy_map_lookup};
+                            &p.service_map_lookup, &p.bridge_hooks, &p.ipset_lookup, &p.policy_map_lookup,
+                            &p.bpf_conntrack_lookup};
     for (const auto& c : fields->entries) {
       const auto i =
           std::find(kNetfilterKeys.begin(), kNetfilterKeys.end(), c.key.Scalar()) - kNetfilterKeys.begin();
@@ -332,7 +333,8 @@ void each_leaf(const CostOverrides& o, Fn&& fn) {
   }
   const std::optional<sim::Time>* netfilter[] = {&o.conntrack_lookup, &o.conntrack_create, &o.nat_rewrite,
                                                  &o.iptables_per_rule, &o.service_map_lookup,
-                                                 &o.bridge_hooks, &o.ipset_lookup, &o.policy_map_lookup};
+                                                 &o.bridge_hooks, &o.ipset_lookup, &o.policy_map_lookup,
+                                                 &o.bpf_conntrack_lookup};
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     fn("netfilter." + std::string(kNetfilterKeys[i]), netfilter[i]->has_value());
   }
@@ -469,7 +471,8 @@ std::vector<CostKnob> cost_knobs(CostProfile& p) {
     out.push_back({"routeLookup.perWork." + std::string(kTableKeys[t]), &p.lookup_per_work[t], nullptr});
   }
   sim::Time* netfilter[] = {&p.conntrack_lookup, &p.conntrack_create, &p.nat_rewrite, &p.iptables_per_rule,
-                            &p.service_map_lookup, &p.bridge_hooks, &p.ipset_lookup, &p.policy_map_lookup};
+                            &p.service_map_lookup, &p.bridge_hooks, &p.ipset_lookup, &p.policy_map_lookup,
+                            &p.bpf_conntrack_lookup};
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out.push_back({"netfilter." + std::string(kNetfilterKeys[i]), netfilter[i], nullptr});
   }
@@ -541,6 +544,7 @@ void apply(const CostOverrides& o, CostProfile& p) {
   p.bridge_hooks = o.bridge_hooks.value_or(p.bridge_hooks);
   p.ipset_lookup = o.ipset_lookup.value_or(p.ipset_lookup);
   p.policy_map_lookup = o.policy_map_lookup.value_or(p.policy_map_lookup);
+  p.bpf_conntrack_lookup = o.bpf_conntrack_lookup.value_or(p.bpf_conntrack_lookup);
   p.initial_ttl = o.initial_ttl.value_or(p.initial_ttl);
   p.max_receive_queues = o.max_receive_queues.value_or(p.max_receive_queues);
   const auto timeouts = conntrack_timeouts(p.conntrack);
@@ -668,7 +672,8 @@ std::string format_profile(const CostProfile& p, const std::string& header,
   }
   out << YAML::EndMap << YAML::Key << "netfilter" << YAML::Value << YAML::BeginMap;
   const sim::Time values[] = {p.conntrack_lookup, p.conntrack_create, p.nat_rewrite, p.iptables_per_rule,
-                              p.service_map_lookup, p.bridge_hooks,   p.ipset_lookup, p.policy_map_lookup};
+                              p.service_map_lookup, p.bridge_hooks,   p.ipset_lookup, p.policy_map_lookup,
+                              p.bpf_conntrack_lookup};
   for (std::size_t i = 0; i < kNetfilterKeys.size(); ++i) {
     out << YAML::Key << std::string(kNetfilterKeys[i]) << YAML::Value << format_duration(values[i]);
     note("netfilter." + std::string(kNetfilterKeys[i]));

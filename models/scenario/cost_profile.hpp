@@ -127,6 +127,7 @@ struct CostProfile {
   sim::Time bridge_hooks;        // br_netfilter: a bridged (port-to-port) packet's pass through the IP hooks
   sim::Time ipset_lookup;        // a network policy rule's ipset match (Calico, Azure NPM): one set lookup
   sim::Time policy_map_lookup;   // Cilium: one eBPF map lookup of its policy path (ipcache or policy map)
+  sim::Time bpf_conntrack_lookup;  // Cilium: one lookup in its eBPF conntrack map (bpf_lxc, each packet)
   std::uint32_t initial_ttl = 64;
   // A node's packet processing is spread by flow hash over min(its vCPUs, this) receive queues, each
   // served by its own softirq (RSS); 1 gives one queue per node. Not a cost: --sensitivity leaves it.
@@ -206,6 +207,7 @@ struct CostOverrides {
   std::optional<sim::Time> bridge_hooks;
   std::optional<sim::Time> ipset_lookup;
   std::optional<sim::Time> policy_map_lookup;
+  std::optional<sim::Time> bpf_conntrack_lookup;
   std::optional<std::uint32_t> initial_ttl;
   std::optional<std::uint32_t> max_receive_queues;
   // ConntrackSettings' numbers, in its order: the thirteen timeouts, then maxPerCore and min.

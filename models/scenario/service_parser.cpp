@@ -122,6 +122,14 @@ void parse_service(FieldReader& r, const YAML::Node& node, const std::string& pa
     } else if (key == "selector") {
       parse_labels(r, f, s.selector);
     } else if (key == "clusterIP") {
+      if (f.value.IsScalar() && f.value.Scalar() == "None") {
+        r.error(f.path, r.mark_of(f),
+                "a headless Service (clusterIP: None) has no virtual address, only DNS records of its pods; "
+                "headless Services are not modelled yet",
+                "clusterIP: an address in serviceCidr, or no clusterIP (one is allocated)",
+                "leave clusterIP out, or call the pods directly (chatty servers: {labels})");
+        continue;
+      }
       s.clusterIP = r.address(f);  // checked against serviceCidr with the other addresses
     } else if (key == "ports") {
       auto items = r.list(f, "ports ({name, protocol, port, targetPort})");

@@ -46,7 +46,7 @@ TEST_CASE("a profile missing a number is rejected, naming the missing key") {
   REQUIRE_THROWS_WITH(
       load_profile_string("name: partial\nttl: 64\n", "partial.yaml"),
       Catch::Contains(
-          "partial.yaml:1:1: error: routeLookup.model: missing routeLookup.model and 93 more numbers "
+          "partial.yaml:1:1: error: routeLookup.model: missing routeLookup.model and 94 more numbers "
           "(devices.podNamespace.fixed, devices.podNamespace.perByte,"));
 }
 

@@ -52,7 +52,7 @@ std::optional<cluster::Protocol> service_protocol(net::Protocol p) {
 
 NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProfile& profile, const Wiring& wiring,
                        const cluster::NetworkPolicies& policies, const Tunnels& tunnels, std::uint64_t seed)
-    : policies_(policies), tunnels_(tunnels) {
+    : policies_(policies), tunnels_(tunnels), cilium_(cluster.plugin_kind() == cluster::PluginKind::Cilium) {
   if (cluster.spec().cluster.nodeLocalDNSCache) {
     if (const auto dns = cluster.find_service("kube-system", "kube-dns")) {
       node_local_dns_ = true;
@@ -128,7 +128,7 @@ NodeStacks::NodeStacks(const cluster::Cluster& cluster, const scenario::CostProf
 
 std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex n, Packet& p,
                                             std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply,
-                                            bool& masquerade) {
+                                            bool& masquerade, bool service_looked_up) {
   std::int64_t cost = cx.profile.conntrack_lookup.ps();
   auto& table = conntrack_[n];
   if (const auto tracked = table.lookup(p.tuple, cx.now_ps, p.tcp_flags)) {
@@ -159,7 +159,7 @@ std::int64_t NodeStacks::conntrack_and_dnat(const ServeContext& cx, cluster::Nod
   if (iptables) {
     cost += cx.profile.iptables_per_rule.ps() * static_cast<std::int64_t>(match.rulesWalked);
     cx.counters.iptables_rules_walked += match.rulesWalked;
-  } else {
+  } else if (!service_looked_up) {
     cost += cx.profile.service_map_lookup.ps();
   }
   if (!match.rule) return cost;
@@ -289,7 +289,10 @@ std::int64_t NodeStacks::serve(const ServeContext& cx, const cluster::Device& d,
     cost += cx.profile.iptables_per_rule.ps();
     if (cx.trace) cx.note(facts::NodeLocalDns{false});
   } else {
-    cost += conntrack_and_dnat(cx, n, p, dnat, is_new, reply, mark_masq);
+    // Under the cilium dataplane a pod's packet had its service-map lookup at its lxc device (bpf_lxc).
+    const bool via_lxc = cilium_ && !local && !from_nic && !tunnel_out &&
+                         cx.cluster.devices()[cx.wiring.link(p.in_link).from].kind == scenario::DeviceKind::VethHostEnd;
+    cost += conntrack_and_dnat(cx, n, p, dnat, is_new, reply, mark_masq, via_lxc);
     if (p.verdict == Verdict::Drop) return cost;
     // The policy engine sees the header after DNAT, before SNAT (filter table, or the endpoints' eBPF).
     cost += is_new ? enforce_new(cx, policies_, n, p) : enforce_established(cx, policies_, n, original, reply);

@@ -43,7 +43,8 @@ class NodeStacks {
 
  private:
   std::int64_t conntrack_and_dnat(const ServeContext& cx, cluster::NodeIndex node, Packet& p,
-                                  std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply, bool& masquerade);
+                                  std::optional<net::Endpoint>& dnat, bool& is_new, bool& reply, bool& masquerade,
+                                  bool service_looked_up);
 
   struct Egress {
     cluster::DeviceId device = cluster::kNone;  // the route's interface, like an ifindex (kNone: none here)
@@ -51,6 +52,7 @@ class NodeStacks {
   };
   const cluster::NetworkPolicies& policies_;
   const Tunnels& tunnels_;
+  bool cilium_ = false;  // the cilium dataplane: bpf_lxc looks Services up before the stack
   // NodeLocal DNSCache (cluster.nodeLocalDNSCache): the addresses its socket on every node answers at,
   // port 53 (kube-dns's ClusterIP, which it binds in iptables mode, and its link-local address).
   bool node_local_dns_ = false;

@@ -1,5 +1,9 @@
 #pragma once
 // A veth pair's two ends (eth0 in the pod, the host's end): what enters one end leaves the other.
+// Under the cilium dataplane the host end is Cilium's lxc device, whose bpf_lxc programs look every
+// packet up in Cilium's eBPF conntrack (leaving and entering the pod), and every packet from the pod up
+// in its service map (socket-level load balancing is off on AKS, so per packet; a miss unless the
+// destination is a Service address).
 #include <cstdint>
 #include <vector>
 
@@ -26,6 +30,8 @@ class Veths {
     End pod_end, host_end;
   };
   std::vector<Links> links_;
+  bool cilium_ = false;
+  net::Cidr service_cidr_;
 };
 
 }  // namespace cnisim::dataplane::devices
