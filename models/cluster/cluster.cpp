@@ -96,13 +96,13 @@ std::uint32_t Cluster::connection_mtu(net::Ipv4 client, net::Ipv4 server, std::u
   const std::uint32_t nic = s_.spec.costs.profile.tcp.mtu;
   const std::uint32_t pod = scenario::byo::pod_mtu(s_.spec);
   if (pod == nic) return nic;
-  const auto is_pod = [&](net::Ipv4 ip) {
-    const auto owner = owner_of(ip);
-    return owner && owner->kind == AddressOwner::Kind::Pod;
-  };
-  if (is_pod(client) || is_pod(server) || s_.spec.cluster.networkProfile.serviceCidr.contains(server)) return pod;
-  const auto owner = owner_of(server);
-  if (owner && owner->kind == AddressOwner::Kind::Node && s_.serviceDnat.find_node_port(port, Protocol::Tcp).rule) return pod;
+  const auto client_owner = owner_of(client), server_owner = owner_of(server);
+  const auto is = [](const std::optional<AddressOwner>& owner, AddressOwner::Kind kind) { return owner && owner->kind == kind; };
+  if (is(client_owner, AddressOwner::Kind::Pod) || is(server_owner, AddressOwner::Kind::Pod) ||
+      s_.spec.cluster.networkProfile.serviceCidr.contains(server)) {
+    return pod;
+  }
+  if (is(server_owner, AddressOwner::Kind::Node) && s_.serviceDnat.find_node_port(port, Protocol::Tcp).rule) return pod;
   return nic;
 }
 

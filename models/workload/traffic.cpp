@@ -778,13 +778,14 @@ void Traffic::coredns_answer(const Packet& p, HostRef at) {
   const auto& settings = network_.profile().dns;
   std::int64_t serve = settings.coredns_serve.ps();
   if (cand.upstream) {
-    const auto kept = dns_cache_.find(cache_key(at, cand, type));
+    const std::uint64_t key = cache_key(at, cand, type);
+    const auto kept = dns_cache_.find(key);
     if (kept != dns_cache_.end() && kept->second > now) {
       ++dns_.cache_hits;
     } else {
       ++dns_.upstream;
       serve += settings.upstream.ps();
-      dns_cache_[cache_key(at, cand, type)] = now + serve + settings.cache_ttl.ps();
+      dns_cache_[key] = now + serve + settings.cache_ttl.ps();
     }
   }
   if (!cand.exists) ++dns_.nxdomain;

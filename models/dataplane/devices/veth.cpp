@@ -28,10 +28,9 @@ std::int64_t Veths::serve(const ServeContext& cx, const cluster::Device& d, Pack
   if (cilium_ && host) {
     // bpf_lxc: from-container (lb4_lookup_service on every packet, a miss unless it is for a Service
     // address, then ct_lookup4) or the endpoint's ingress program (ct_lookup4).
-    const bool service = from_pod && service_cidr_.contains(p.tuple.dst);
     cost += cx.profile.bpf_conntrack_lookup.ps() + (from_pod ? cx.profile.service_map_lookup.ps() : 0);
     ++cx.counters.bpf_conntrack_lookups;
-    if (cx.trace) cx.note(facts::BpfLxc{from_pod, service});
+    if (cx.trace) cx.note(facts::BpfLxc{from_pod, from_pod && service_cidr_.contains(p.tuple.dst)});
   }
   // From the pod's side it goes on (the host end leads to whatever the pod is attached to on the node:
   // its bridge, or its stack when routed); from the other side, back towards the pod.

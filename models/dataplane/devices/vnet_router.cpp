@@ -23,10 +23,7 @@ VnetRouter::VnetRouter(const cluster::Cluster& cluster, const Wiring& wiring) {
     for (std::uint8_t b = 1; b < 4; ++b) {
       const auto crossing = cluster.zone_crossing(a, b);
       if (crossing == kNone) continue;
-      if (crossing_nic_link_.empty()) {
-        crossing_nic_link_.resize(16);
-        for (cluster::NodeIndex n = 0; n < nodes.size(); ++n) nic_in_.emplace(wiring.between(nodes[n].nic, cluster.vnet_router()), n);
-      }
+      if (crossing_nic_link_.empty()) crossing_nic_link_.resize(16);
       crossing_link_[a][b] = wiring.between(cluster.vnet_router(), crossing);
       auto& links = crossing_nic_link_[a * 4u + b];
       links.assign(nodes.size(), kNone);
@@ -93,9 +90,11 @@ std::int64_t VnetRouter::serve(const ServeContext& cx, Packet& p) const {
       const auto n = owner->kind == Kind::Node ? owner->index : c.pods()[owner->index].node;
       next = c.nodes()[n].nic;
       link = nic_link_[n];
-      // From a node in another availability zone: through the network between the zones.
-      if (const auto from = nic_in_.find(p.in_link); from != nic_in_.end()) {
-        const std::uint8_t a = c.nodes()[from->second].zone, b = c.nodes()[n].zone;
+      // From a node in another availability zone (what came in from a NIC): through the network between the zones.
+      const cluster::Device* from =
+          crossing_nic_link_.empty() || p.in_link == kNone ? nullptr : &c.devices()[cx.wiring.link(p.in_link).from];
+      if (from != nullptr && from->kind == scenario::DeviceKind::Nic) {
+        const std::uint8_t a = c.nodes()[from->node].zone, b = c.nodes()[n].zone;
         if (a != 0 && b != 0 && a != b) {
           if (cx.trace) {
             cx.note(facts::AzureRoute{r.route, target, next, other_subnet});

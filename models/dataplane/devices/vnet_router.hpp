@@ -4,7 +4,6 @@
 // address the route delivers to.
 #include <array>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "models/dataplane/devices/serve_context.hpp"
@@ -26,9 +25,8 @@ class VnetRouter {
   std::vector<std::uint32_t> external_link_;  // [external]
   std::uint32_t egress_link_ = cluster::kNone;  // to the egress device (outboundType loadBalancer, NAT gateway)
   std::vector<std::uint32_t> foreign_in_links_;  // links in from outside the node subnet (a handful)
-  // Availability zones (empty without them): the node each NIC's link in comes from, the router's link
-  // to each zone crossing [from][to], and each crossing's link to each node's NIC [from * 4 + to][node].
-  std::unordered_map<std::uint32_t, cluster::NodeIndex> nic_in_;
+  // Availability zones (empty without them): the router's link to each zone crossing [from][to], and
+  // each crossing's link to each node's NIC [from * 4 + to][node].
   std::array<std::array<std::uint32_t, 4>, 4> crossing_link_{};
   std::vector<std::vector<std::uint32_t>> crossing_nic_link_;
 };
